@@ -1,0 +1,21 @@
+// A source of installed packages: a host package database or an application lockfile.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "daemon/model.h"
+#include "daemon/result.h"
+
+namespace patchparty::inventory {
+
+class InventorySource {
+ public:
+  virtual ~InventorySource() = default;
+  // "dpkg", "rpm", "apk", "composer", "npm": the config kind and the {source} metric label.
+  virtual std::string_view name() const = 0;
+  // Read-only and size-bounded; touches no store.
+  [[nodiscard]] virtual Result<std::vector<Package>> scan() = 0;
+};
+
+}  // namespace patchparty::inventory
