@@ -1,0 +1,64 @@
+// The daemon's configuration: built-in defaults, overlaid by an optional YAML file.
+// config/patchparty.example.yml documents every key; keep the two in step.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/duration.h"
+#include "daemon/result.h"
+
+namespace patchparty::config {
+
+// "auto" reads a package database when its file exists; "true" makes a missing file an error.
+enum class Toggle { automatic, on, off };
+
+struct DatabaseSource {
+  Toggle enabled = Toggle::automatic;
+  std::filesystem::path path;
+};
+
+struct ProjectConfig {
+  std::string name;                    // label on every package and finding of the project
+  std::filesystem::path path;          // the project's directory
+  std::vector<std::string> lockfiles;  // file names inside path; empty = every known one present
+};
+
+struct InventoryConfig {
+  Duration interval = std::chrono::hours(1);
+  std::filesystem::path root = "/";  // prefix for chroots and container images
+  std::filesystem::path os_release = "/etc/os-release";
+  DatabaseSource dpkg{Toggle::automatic, "/var/lib/dpkg/status"};
+  std::filesystem::path dpkg_status_dir = "/var/lib/dpkg/status.d";
+  DatabaseSource rpm{Toggle::automatic, "/var/lib/rpm/rpmdb.sqlite"};
+  DatabaseSource apk{Toggle::automatic, "/lib/apk/db/installed"};
+  std::int64_t max_file_bytes = 64 << 20;  // a larger database or lockfile is refused
+  std::int64_t snapshots_kept = 30;        // per source and project
+};
+
+struct Config {
+  std::filesystem::path source_file;  // empty: built-in defaults only
+  std::filesystem::path state_dir = "/var/lib/patchparty";
+  std::string log_level = "info";
+  std::string listen = "127.0.0.1:9877";
+  std::string host_name;  // empty: the machine's hostname
+  double jitter = 0.1;    // each job's interval varies by up to this fraction, so hosts spread out
+  Duration shutdown_timeout = std::chrono::seconds(4);
+  InventoryConfig inventory;
+  std::vector<ProjectConfig> projects;
+};
+
+// The built-in defaults: what the daemon runs with when no file is given.
+Config default_config();
+
+// Parses YAML text; `file` names it in messages. Every problem is reported, one per line, as
+// "file:line:col: key.path: message", in one invalid_argument error.
+[[nodiscard]] Result<Config> parse_config(std::string_view yaml, std::string_view file);
+[[nodiscard]] Result<Config> load_config_file(const std::filesystem::path& file);
+
+std::string_view toggle_name(Toggle t);
+
+}  // namespace patchparty::config

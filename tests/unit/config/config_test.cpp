@@ -1,0 +1,159 @@
+#include "config/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/support/test_data.h"
+
+namespace patchparty::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(Config, EmptyDocumentGivesDefaults) {
+  auto c = parse_config("", "empty.yml");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->state_dir, "/var/lib/patchparty");
+  EXPECT_EQ(c->listen, "127.0.0.1:9877");
+  EXPECT_EQ(c->inventory.interval, std::chrono::hours(1));
+  EXPECT_EQ(c->inventory.dpkg.enabled, Toggle::automatic);
+}
+
+TEST(Config, ExampleFileParsesToTheDefaults) {
+  // The example documents every key with its default: parsing it must change nothing.
+  auto c = load_config_file(std::filesystem::path(PP_SOURCE_DIR) / "config/patchparty.example.yml");
+  ASSERT_OK(c);
+  Config d = default_config();
+  EXPECT_EQ(c->state_dir, d.state_dir);
+  EXPECT_EQ(c->log_level, d.log_level);
+  EXPECT_EQ(c->listen, d.listen);
+  EXPECT_EQ(c->host_name, d.host_name);
+  EXPECT_EQ(c->jitter, d.jitter);
+  EXPECT_EQ(c->shutdown_timeout, d.shutdown_timeout);
+  EXPECT_EQ(c->inventory.interval, d.inventory.interval);
+  EXPECT_EQ(c->inventory.root, d.inventory.root);
+  EXPECT_EQ(c->inventory.os_release, d.inventory.os_release);
+  EXPECT_EQ(c->inventory.dpkg.path, d.inventory.dpkg.path);
+  EXPECT_EQ(c->inventory.dpkg_status_dir, d.inventory.dpkg_status_dir);
+  EXPECT_EQ(c->inventory.rpm.path, d.inventory.rpm.path);
+  EXPECT_EQ(c->inventory.apk.path, d.inventory.apk.path);
+  EXPECT_EQ(c->inventory.max_file_bytes, d.inventory.max_file_bytes);
+  EXPECT_EQ(c->inventory.snapshots_kept, d.inventory.snapshots_kept);
+  EXPECT_TRUE(c->projects.empty());
+}
+
+TEST(Config, ReadsEveryKind) {
+  auto c = parse_config(R"(
+state_dir: /tmp/pp
+inventory:
+  interval: 1h30m
+  dpkg: {enabled: false}
+  rpm: {enabled: true, database: /x/rpmdb.sqlite}
+projects:
+  - name: shop
+    path: /srv/shop
+    lockfiles: [composer.lock]
+)",
+                        "t.yml");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->state_dir, "/tmp/pp");
+  EXPECT_EQ(c->inventory.interval, std::chrono::minutes(90));
+  EXPECT_EQ(c->inventory.dpkg.enabled, Toggle::off);
+  EXPECT_EQ(c->inventory.rpm.enabled, Toggle::on);
+  EXPECT_EQ(c->inventory.rpm.path, "/x/rpmdb.sqlite");
+  ASSERT_EQ(c->projects.size(), 1u);
+  EXPECT_EQ(c->projects[0].name, "shop");
+  EXPECT_EQ(c->projects[0].lockfiles, std::vector<std::string>{"composer.lock"});
+}
+
+TEST(Config, UnknownKeyNamesFileLineColumnAndPath) {
+  auto c = parse_config("inventory:\n  interval: 1h\n  intreval: 2h\n", "my.yml");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, Errc::invalid_argument);
+  EXPECT_THAT(c.error().message, HasSubstr("my.yml:3:3: inventory.intreval: unknown key"));
+}
+
+TEST(Config, WrongTypeIsReported) {
+  auto c = parse_config("jitter: lots\n", "t.yml");
+  ASSERT_FALSE(c);
+  EXPECT_THAT(c.error().message, HasSubstr("t.yml:1:9: jitter: expected a number, got 'lots'"));
+  auto m = parse_config("inventory: [1, 2]\n", "t.yml");
+  ASSERT_FALSE(m);
+  EXPECT_THAT(m.error().message, HasSubstr("t.yml:1:12: inventory: expected a mapping"));
+}
+
+TEST(Config, BadDurationIsReported) {
+  auto c = parse_config("inventory:\n  interval: ten minutes\n", "t.yml");
+  ASSERT_FALSE(c);
+  EXPECT_THAT(c.error().message, HasSubstr("t.yml:2:13: inventory.interval: bad duration"));
+  auto tiny = parse_config("inventory:\n  interval: 1s\n", "t.yml");
+  ASSERT_FALSE(tiny);
+  EXPECT_THAT(tiny.error().message, HasSubstr("must be at least 10s"));
+}
+
+TEST(Config, RelativePathIsRefused) {
+  auto c = parse_config("state_dir: var/lib/x\n", "t.yml");
+  ASSERT_FALSE(c);
+  EXPECT_THAT(c.error().message,
+              HasSubstr("t.yml:1:12: state_dir: 'var/lib/x' is not an absolute path"));
+}
+
+TEST(Config, BadListenAddressIsRefused) {
+  auto c = parse_config("listen: localhost\n", "t.yml");
+  ASSERT_FALSE(c);
+  EXPECT_THAT(c.error().message, HasSubstr("listen: 'localhost' is not HOST:PORT"));
+}
+
+TEST(Config, ReportsEveryErrorAtOnce) {
+  auto c = parse_config("jitter: 2\nbogus: 1\nlog_level: loud\n", "t.yml");
+  ASSERT_FALSE(c);
+  EXPECT_THAT(c.error().message, HasSubstr("t.yml:1:9: jitter: 2 is out of range"));
+  EXPECT_THAT(c.error().message, HasSubstr("t.yml:2:1: bogus: unknown key"));
+  EXPECT_THAT(c.error().message, HasSubstr("t.yml:3:12: log_level: 'loud' is not one of"));
+}
+
+TEST(Config, SyntaxErrorNamesPosition) {
+  auto c = parse_config("inventory:\n  interval: [1h\n", "t.yml");
+  ASSERT_FALSE(c);
+  EXPECT_THAT(c.error().message, HasSubstr("t.yml:3:1: YAML syntax"));
+}
+
+TEST(Config, ProjectValidation) {
+  auto c = parse_config(R"(
+projects:
+  - name: "bad name"
+    path: /srv/a
+  - name: ok
+  - name: ok
+    path: /srv/b
+    lockfiles: [../etc/passwd]
+)",
+                        "t.yml");
+  ASSERT_FALSE(c);
+  EXPECT_THAT(c.error().message, HasSubstr("projects[0].name: required; letters"));
+  EXPECT_THAT(c.error().message, HasSubstr("projects[1].path: required"));
+  EXPECT_THAT(c.error().message, HasSubstr("projects[2].name: duplicate project name 'ok'"));
+  EXPECT_THAT(c.error().message, HasSubstr("'../etc/passwd' must be a file name"));
+}
+
+TEST(Config, MissingFileIsNotFound) {
+  EXPECT_ERRC(load_config_file("/nonexistent/patchparty.yml"), Errc::not_found);
+}
+
+TEST(Duration, ParsesAndFormats) {
+  EXPECT_EQ(*parse_duration("90s"), std::chrono::seconds(90));
+  EXPECT_EQ(*parse_duration("1h30m"), std::chrono::minutes(90));
+  EXPECT_EQ(*parse_duration("500ms"), std::chrono::milliseconds(500));
+  EXPECT_EQ(*parse_duration("7d"), std::chrono::hours(168));
+  EXPECT_EQ(format_duration(std::chrono::minutes(90)), "1h30m");
+  EXPECT_EQ(format_duration(std::chrono::milliseconds(1500)), "1s500ms");
+  EXPECT_ERRC(parse_duration("10"), Errc::invalid_argument);
+  EXPECT_ERRC(parse_duration("m"), Errc::invalid_argument);
+  EXPECT_ERRC(parse_duration("-5s"), Errc::invalid_argument);
+  EXPECT_ERRC(parse_duration("99999999999999999999d"), Errc::invalid_argument);
+}
+
+}  // namespace
+}  // namespace patchparty::config
