@@ -1,0 +1,360 @@
+#include "collectors/inventory/dpkg_status.h"
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+#include <system_error>
+#include <tuple>
+#include <utility>
+
+namespace patchparty::inventory {
+
+namespace {
+
+// A status.d with more entries than any real image is a sign of a hostile or broken root.
+constexpr std::size_t kMaxStatusDirEntries = 1u << 16;
+
+bool is_blank(std::string_view line) {
+  return line.find_first_not_of(" \t") == std::string_view::npos;
+}
+
+std::string_view trim(std::string_view s) {
+  auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return {};
+  auto e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// dpkg's own rule (pkg_name_is_illegal); names later reach labels and command lines.
+bool valid_package_name(std::string_view s) {
+  if (s.empty() || !is_alnum(s.front())) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return is_alnum(c) || std::strchr("-+._", c) != nullptr; });
+}
+
+// The character set dpkg accepts in a version; ordering is left to daemon/versions.
+bool valid_version(std::string_view s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return is_alnum(c) || std::strchr(".+-~:", c) != nullptr; });
+}
+
+bool valid_arch(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return is_alnum(c) || c == '-'; });
+}
+
+// deb822 field names: printable US-ASCII other than space and colon, not starting with '#'/'-'.
+bool valid_field_name(std::string_view s) {
+  if (s.empty() || s.front() == '#' || s.front() == '-') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return c > ' ' && c < 0x7f && c != ':'; });
+}
+
+std::string at_line(std::size_t line, std::string_view what) {
+  return "line " + std::to_string(line) + ": " + std::string(what);
+}
+
+// States in which the files of the stanza's Version are on disk. Besides "installed" this
+// keeps the trigger states (configured, waiting only for another package's trigger) and
+// unpacked/half-configured (new files in place, configuration pending): leaving those out
+// would hide vulnerable code that can run. half-installed (an unpack or removal broke off
+// midway) and config-files (only conffiles left) are not counted.
+enum class State { installed, not_installed };
+
+Result<State> parse_state(std::string_view status, std::size_t line) {
+  std::string_view words[3];
+  std::size_t n = 0;
+  std::size_t pos = 0;
+  while (pos < status.size()) {
+    auto b = status.find_first_not_of(" \t", pos);
+    if (b == std::string_view::npos) break;
+    auto e = status.find_first_of(" \t", b);
+    if (e == std::string_view::npos) e = status.size();
+    if (n == 3) return fail(Errc::data_loss, at_line(line, "Status has more than three words"));
+    words[n++] = status.substr(b, e - b);
+    pos = e;
+  }
+  if (n != 3) {
+    return fail(Errc::data_loss,
+                at_line(line, "Status '" + std::string(status) + "' is not 'want flag state'"));
+  }
+  auto state = words[2];
+  if (state == "installed" || state == "triggers-awaited" || state == "triggers-pending" ||
+      state == "half-configured" || state == "unpacked")
+    return State::installed;
+  if (state == "not-installed" || state == "config-files" || state == "half-installed")
+    return State::not_installed;
+  return fail(Errc::data_loss, at_line(line, "unknown package state '" + std::string(state) + "'"));
+}
+
+struct Field {
+  std::string_view value;
+  std::size_t line = 0;  // 0: absent
+  bool present() const { return line != 0; }
+};
+
+struct Stanza {
+  std::size_t first_line = 0;
+  Field package, version, architecture, source, status;
+
+  void reset(std::size_t line) { *this = Stanza{line, {}, {}, {}, {}, {}}; }
+};
+
+// Points at the Field to fill for the fields we read; nullptr for all others.
+Field* field_slot(Stanza& s, std::string_view name) {
+  switch (name.size()) {
+    case 6:
+      if (iequals(name, "Source")) return &s.source;
+      if (iequals(name, "Status")) return &s.status;
+      return nullptr;
+    case 7:
+      if (iequals(name, "Package")) return &s.package;
+      if (iequals(name, "Version")) return &s.version;
+      return nullptr;
+    case 12:
+      return iequals(name, "Architecture") ? &s.architecture : nullptr;
+    default:
+      return nullptr;
+  }
+}
+
+Result<void> finish_stanza(const Stanza& s, std::string_view ecosystem, DpkgStatusKind kind,
+                           std::vector<Package>& out) {
+  if (!s.package.present())
+    return fail(Errc::data_loss, at_line(s.first_line, "stanza without Package"));
+  auto name = s.package.value;
+  if (!valid_package_name(name)) {
+    return fail(Errc::data_loss,
+                at_line(s.package.line, "invalid package name '" + std::string(name) + "'"));
+  }
+  State state = State::installed;
+  if (s.status.present()) {
+    PP_TRY(parsed, parse_state(s.status.value, s.status.line));
+    state = parsed;
+  } else if (kind == DpkgStatusKind::status) {
+    return fail(Errc::data_loss,
+                at_line(s.first_line, "package '" + std::string(name) + "' has no Status"));
+  }
+  if (state != State::installed) return {};
+
+  if (!s.version.present()) {
+    return fail(Errc::data_loss, at_line(s.first_line, "installed package '" + std::string(name) +
+                                                           "' has no Version"));
+  }
+  auto version = s.version.value;
+  if (!valid_version(version)) {
+    return fail(Errc::data_loss,
+                at_line(s.version.line, "invalid version '" + std::string(version) + "'"));
+  }
+  auto arch = s.architecture.value;
+  if (!valid_arch(arch)) {
+    return fail(Errc::data_loss,
+                at_line(s.architecture.line, "invalid architecture '" + std::string(arch) + "'"));
+  }
+
+  std::string_view source_name = name;
+  std::string_view source_version = version;
+  if (s.source.present()) {
+    // "Source: glibc (2.36-9)": the version is there only when it differs from Version.
+    auto v = s.source.value;
+    auto space = v.find_first_of(" \t");
+    source_name = v.substr(0, space);
+    if (space != std::string_view::npos) {
+      auto rest = trim(v.substr(space));
+      if (rest.size() < 2 || rest.front() != '(' || rest.back() != ')') {
+        return fail(Errc::data_loss, at_line(s.source.line, "Source '" + std::string(v) +
+                                                                "' is not 'name (version)'"));
+      }
+      source_version = trim(rest.substr(1, rest.size() - 2));
+      if (!valid_version(source_version)) {
+        return fail(Errc::data_loss, at_line(s.source.line, "invalid source version '" +
+                                                                std::string(source_version) + "'"));
+      }
+    }
+    if (!valid_package_name(source_name)) {
+      return fail(Errc::data_loss, at_line(s.source.line, "invalid source package name '" +
+                                                              std::string(source_name) + "'"));
+    }
+  }
+
+  Package p;
+  p.ecosystem = std::string(ecosystem);
+  p.name = std::string(name);
+  p.version = std::string(version);
+  p.source_name = std::string(source_name);
+  p.source_version = std::string(source_version);
+  p.arch = std::string(arch);
+  p.origin = "dpkg";
+  out.push_back(std::move(p));
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<Package>> parse_dpkg_status(std::string_view text, std::string_view ecosystem,
+                                               DpkgStatusKind kind) {
+  std::vector<Package> out;
+  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+    auto offset = static_cast<std::size_t>(static_cast<const char*>(nul) - text.data());
+    auto line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + offset, '\n'));
+    return fail(Errc::data_loss, at_line(line, "NUL byte in a text file"));
+  }
+
+  Stanza stanza;
+  bool in_stanza = false;
+  // What a continuation line would extend: nothing, a field we skip, or one we read (all of
+  // which are single-line in dpkg, so a continuation there is corruption).
+  enum class Open { none, skipped, read } open = Open::none;
+  const Field* open_field = nullptr;
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    ++line_no;
+    auto nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) {
+      // dpkg ends every line with a newline, so a missing one means the file was cut.
+      return fail(Errc::data_loss, at_line(line_no, "no newline at end of file (truncated?)"));
+    }
+    auto line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+
+    if (is_blank(line)) {
+      if (in_stanza) {
+        PP_CHECK(finish_stanza(stanza, ecosystem, kind, out));
+        in_stanza = false;
+      }
+      open = Open::none;
+      continue;
+    }
+    if (line.front() == ' ' || line.front() == '\t') {
+      if (open == Open::none)
+        return fail(Errc::data_loss, at_line(line_no, "continuation line outside a field"));
+      if (open == Open::read) {
+        return fail(Errc::data_loss, at_line(line_no, "continuation of a single-line field (line " +
+                                                          std::to_string(open_field->line) + ")"));
+      }
+      continue;
+    }
+    if (!in_stanza) {
+      stanza.reset(line_no);
+      in_stanza = true;
+    }
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos || !valid_field_name(line.substr(0, colon)))
+      return fail(Errc::data_loss, at_line(line_no, "expected 'Field: value'"));
+    Field* slot = field_slot(stanza, line.substr(0, colon));
+    if (slot != nullptr) {
+      if (slot->present()) {
+        return fail(Errc::data_loss,
+                    at_line(line_no, "duplicate field '" + std::string(line.substr(0, colon)) +
+                                         "' (first on line " + std::to_string(slot->line) + ")"));
+      }
+      slot->value = trim(line.substr(colon + 1));
+      slot->line = line_no;
+      open = Open::read;
+      open_field = slot;
+    } else {
+      open = Open::skipped;
+    }
+  }
+  if (in_stanza) {
+    if (kind == DpkgStatusKind::status) {
+      // dpkg follows every stanza with a blank line; without it the cut may have dropped
+      // fields (Status, Version) or whole stanzas, and we cannot tell which.
+      return fail(
+          Errc::data_loss,
+          at_line(stanza.first_line, "last stanza is not followed by a blank line (truncated?)"));
+    }
+    PP_CHECK(finish_stanza(stanza, ecosystem, kind, out));
+  }
+  return out;
+}
+
+DpkgStatus::DpkgStatus(std::string ecosystem, DpkgStatusOptions options)
+    : ecosystem_(std::move(ecosystem)), options_(std::move(options)) {}
+
+Result<std::vector<Package>> DpkgStatus::scan() {
+  std::vector<Package> out;
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  std::size_t budget = options_.max_bytes;
+  bool found = false;
+
+  auto over_budget = [&](const std::filesystem::path& file) {
+    return fail(Errc::resource_exhausted, file.string() +
+                                              ": dpkg status and status.d together exceed " +
+                                              std::to_string(options_.max_bytes) + " bytes");
+  };
+  auto add = [&](const std::filesystem::path& file, DpkgStatusKind kind) -> Result<void> {
+    auto text = read_bounded_file(file, budget);
+    if (!text) {
+      if (text.error().code == Errc::resource_exhausted) return over_budget(file);
+      return tl::make_unexpected(std::move(text).error());
+    }
+    budget -= text->size();
+    auto packages = parse_dpkg_status(*text, ecosystem_, kind);
+    if (!packages)
+      return tl::make_unexpected(with_context(std::move(packages).error(), file.string()));
+    for (auto& p : *packages) {
+      if (!seen.emplace(p.name, p.arch, p.version).second) continue;
+      p.location = file.string();
+      out.push_back(std::move(p));
+    }
+    return {};
+  };
+
+  auto status_file = under_root(options_.root, options_.status_file);
+  if (auto r = add(status_file, DpkgStatusKind::status); r) {
+    found = true;
+  } else if (r.error().code != Errc::not_found) {
+    return tl::make_unexpected(std::move(r).error());
+  }
+
+  auto status_dir = under_root(options_.root, options_.status_dir);
+  std::error_code ec;
+  std::filesystem::directory_iterator it(status_dir, ec);
+  if (ec) {
+    if (ec != std::errc::no_such_file_or_directory)
+      return tl::make_unexpected(errno_error(ec.value(), status_dir.string()));
+  } else {
+    found = true;
+    std::vector<std::filesystem::path> files;
+    for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+      if (files.size() >= kMaxStatusDirEntries) {
+        return fail(Errc::resource_exhausted, status_dir.string() + ": more than " +
+                                                  std::to_string(kMaxStatusDirEntries) + " files");
+      }
+      const auto& entry = *it;
+      auto file_name = entry.path().filename().string();
+      // Distroless keeps "<package>.md5sums" beside each "<package>" stanza file.
+      if (file_name.starts_with('.') || file_name.ends_with(".md5sums")) continue;
+      std::error_code type_ec;
+      if (!entry.is_regular_file(type_ec)) continue;
+      files.push_back(entry.path());
+    }
+    if (ec) return tl::make_unexpected(errno_error(ec.value(), status_dir.string()));
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) PP_CHECK(add(file, DpkgStatusKind::status_d));
+  }
+
+  if (!found) {
+    return fail(Errc::not_found,
+                "neither " + status_file.string() + " nor " + status_dir.string() + " exists");
+  }
+  return out;
+}
+
+}  // namespace patchparty::inventory

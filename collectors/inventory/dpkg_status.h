@@ -1,0 +1,61 @@
+// Installed Debian/Ubuntu packages from dpkg's database: /var/lib/dpkg/status, plus the
+// per-package stanza files in /var/lib/dpkg/status.d that distroless images ship instead.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "collectors/inventory/inventory_source.h"
+#include "daemon/bounded_file.h"
+#include "daemon/model.h"
+#include "daemon/result.h"
+
+namespace patchparty::inventory {
+
+// Which writer produced the text, because the two are held to different standards.
+enum class DpkgStatusKind {
+  // Written only by dpkg, atomically (write to status-new, fsync, rename): every stanza has a
+  // Status field and ends with a blank line, so anything else means the file is corrupt.
+  status,
+  // Written by image builders (distroless, rules_distroless): no Status field means installed,
+  // and the last stanza may end at end of file.
+  status_d,
+};
+
+// Parses deb822 stanzas and returns the packages whose files are on disk (see is_installed in
+// the .cpp for the exact states), stamped with `ecosystem` and origin "dpkg". Never partial:
+// a truncated or malformed text is Errc::data_loss naming the line, since an inventory that
+// silently lost its last stanzas would hide exactly the packages an advisory may hit.
+[[nodiscard]] Result<std::vector<Package>> parse_dpkg_status(
+    std::string_view text, std::string_view ecosystem,
+    DpkgStatusKind kind = DpkgStatusKind::status);
+
+struct DpkgStatusOptions {
+  // Image or chroot root; the paths below are as seen inside it.
+  std::filesystem::path root = "/";
+  std::filesystem::path status_file = "/var/lib/dpkg/status";
+  std::filesystem::path status_dir = "/var/lib/dpkg/status.d";
+  // Cap on all bytes read by one scan (status plus every status.d file).
+  std::size_t max_bytes = kDefaultMaxFileBytes;
+};
+
+// The status file, then every status.d file in name order (*.md5sums and dotfiles skipped).
+// Either may be absent, not both: a root with neither is Errc::not_found. The same package
+// (name, arch, version) listed twice is reported once; two different versions are both
+// reported, since we cannot tell which one is on disk and neither may hide a finding.
+class DpkgStatus final : public InventorySource {
+ public:
+  explicit DpkgStatus(std::string ecosystem, DpkgStatusOptions options = {});
+
+  std::string_view name() const override { return "dpkg"; }
+  [[nodiscard]] Result<std::vector<Package>> scan() override;
+
+ private:
+  std::string ecosystem_;
+  DpkgStatusOptions options_;
+};
+
+}  // namespace patchparty::inventory
