@@ -1,6 +1,25 @@
-#include <cstdio>
+// patchparty: the command line for operators and pipelines.
+#include <CLI/CLI.hpp>
 
-int main() {
-  std::puts("patchparty");
-  return 0;
+#include <iostream>
+
+#include "daemon/cli/commands.h"
+#include "daemon/cli/exit_codes.h"
+
+int main(int argc, char** argv) {
+  using namespace patchparty::cli;
+  CLI::App app{"patchparty: inventory, advisories, findings and the patch-party backlog"};
+  app.set_version_flag("--version", "patchparty " PP_VERSION);
+  app.require_subcommand(1);
+  int exit_code = kExitOk;
+  add_check_config_command(app, exit_code);
+  add_inventory_command(app, exit_code);
+  add_versions_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitError;
+  }
+  return exit_code;
 }

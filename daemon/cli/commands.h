@@ -1,0 +1,13 @@
+// The patchparty subcommands. Each adds itself to the app and, when chosen, stores its exit
+// status (daemon/cli/exit_codes.h) in `exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace patchparty::cli {
+
+void add_check_config_command(CLI::App& app, int& exit_code);
+void add_inventory_command(CLI::App& app, int& exit_code);
+void add_versions_command(CLI::App& app, int& exit_code);
+
+}  // namespace patchparty::cli

@@ -1,0 +1,10 @@
+// Exit codes shared by every patchparty subcommand (README "Exit codes").
+#pragma once
+
+namespace patchparty::cli {
+
+inline constexpr int kExitOk = 0;        // done; nothing found; condition holds
+inline constexpr int kExitNegative = 1;  // findings present; condition does not hold
+inline constexpr int kExitError = 2;     // bad usage, invalid input or configuration, I/O error
+
+}  // namespace patchparty::cli

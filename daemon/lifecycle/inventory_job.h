@@ -1,0 +1,23 @@
+// The inventory job: read every configured package database and lockfile, and store one
+// snapshot per source. A source that fails is recorded as failed; the others still land.
+#pragma once
+
+#include <stop_token>
+#include <string>
+
+#include "config/config.h"
+#include "daemon/result.h"
+#include "daemon/store/store.h"
+
+namespace patchparty::lifecycle {
+
+struct InventoryOutcome {
+  int sources_ok = 0;
+  int sources_failed = 0;
+  std::size_t packages = 0;
+};
+
+[[nodiscard]] Result<InventoryOutcome> run_inventory(const config::Config& config,
+                                                     store::Store& store, std::stop_token stop);
+
+}  // namespace patchparty::lifecycle
