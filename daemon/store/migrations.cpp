@@ -1,0 +1,203 @@
+#include "daemon/store/migrations.h"
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace patchparty::store {
+namespace {
+
+// Version 1. Times are unix seconds (INTEGER). Text that a source may lack is '' rather than NULL
+// so that equality and GROUP BY behave. "Newest" means highest id, not highest taken_at: ids follow
+// the order of saving, which a clock stepping backwards cannot reorder.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- One row per inventory run of one source (and project, for lockfiles), failed runs included, so
+-- "dpkg has failed since Tuesday" is answerable and a failure never hides the last good packages.
+CREATE TABLE inventory_snapshots (
+  id            INTEGER PRIMARY KEY,
+  taken_at      INTEGER NOT NULL,
+  source        TEXT NOT NULL CHECK (source <> ''),
+  project       TEXT NOT NULL DEFAULT '',
+  package_count INTEGER NOT NULL DEFAULT 0 CHECK (package_count >= 0),
+  ok            INTEGER NOT NULL CHECK (ok IN (0, 1)),
+  error         TEXT,
+  CHECK ((ok = 1) = (error IS NULL))
+);
+-- Latest successful snapshot per (source, project), and retention per (source, project).
+CREATE INDEX inventory_snapshots_by_source ON inventory_snapshots (source, project, ok, id);
+
+CREATE TABLE inventory_packages (
+  snapshot_id    INTEGER NOT NULL REFERENCES inventory_snapshots (id) ON DELETE CASCADE,
+  ecosystem      TEXT NOT NULL CHECK (ecosystem <> ''),
+  name           TEXT NOT NULL CHECK (name <> ''),
+  version        TEXT NOT NULL,
+  source_name    TEXT NOT NULL DEFAULT '',
+  source_version TEXT NOT NULL DEFAULT '',
+  arch           TEXT NOT NULL DEFAULT '',
+  origin         TEXT NOT NULL DEFAULT '',
+  project        TEXT NOT NULL DEFAULT '',
+  location       TEXT NOT NULL DEFAULT '',
+  dev            INTEGER NOT NULL DEFAULT 0 CHECK (dev IN (0, 1)),
+  optional       INTEGER NOT NULL DEFAULT 0 CHECK (optional IN (0, 1))
+);
+-- Loading a snapshot, and the cascade when retention deletes one.
+CREATE INDEX inventory_packages_by_snapshot ON inventory_packages (snapshot_id);
+-- "Which hosts/projects have package P": correlation and patch-event lookups.
+CREATE INDEX inventory_packages_by_name ON inventory_packages (ecosystem, name);
+
+-- Conditional GET and health of each advisory feed; one row per configured feed.
+CREATE TABLE feed_state (
+  feed             TEXT PRIMARY KEY NOT NULL CHECK (feed <> ''),
+  etag             TEXT,
+  last_modified    TEXT,
+  last_success_at  INTEGER,
+  last_attempt_at  INTEGER,
+  last_error       TEXT,
+  record_count     INTEGER NOT NULL DEFAULT 0,
+  duration_seconds REAL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array kMigrations{
+    Migration{1, kSchemaV1},
+};
+
+constexpr std::size_t kHeaderSize = 100;
+constexpr std::size_t kUserVersionOffset = 60;  // https://www.sqlite.org/fileformat.html
+constexpr std::string_view kMagic{"SQLite format 3\0", 16};
+
+Result<> check_list(std::span<const Migration> migrations) {
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version != static_cast<int>(i) + 1) {
+      return fail(Errc::internal, "migration list: entry " + std::to_string(i) + " has version " +
+                                      std::to_string(migrations[i].version) + ", expected " +
+                                      std::to_string(i + 1));
+    }
+  }
+  return {};
+}
+
+Result<> apply(Database& db, const Migration& m) {
+  PP_TRY(tx, Transaction::begin(db));
+  // Another writer may have migrated between our read of the version and BEGIN IMMEDIATE.
+  PP_TRY(current, schema_version(db));
+  if (current >= m.version) return {};
+  PP_CHECK(db.exec(m.sql));
+  PP_CHECK(db.exec("PRAGMA user_version = " + std::to_string(m.version)));
+  // foreign_keys cannot be switched inside a transaction, so a migration that rebuilds a table
+  // could leave dangling references unnoticed; this check makes it fail instead.
+  PP_TRY(check, db.prepare("PRAGMA foreign_key_check"));
+  PP_TRY(violation, check.step());
+  if (violation) {
+    return fail(Errc::internal, "leaves a foreign key violation in table " + check.column_text(0));
+  }
+  return tx.commit();
+}
+
+// The mode SQLite ended up in: it answers with the old mode when WAL is impossible.
+Result<std::string> journal_mode_wal(Database& db) {
+  PP_TRY(journal, db.prepare("PRAGMA journal_mode = WAL"));
+  PP_TRY(has_mode, journal.step());
+  return has_mode ? journal.column_text(0) : std::string();
+}
+
+}  // namespace
+
+std::span<const Migration> schema_migrations() {
+  return kMigrations;
+}
+
+int code_schema_version() {
+  return kMigrations.back().version;
+}
+
+Result<int> header_schema_version(const std::filesystem::path& file) {
+  File f{std::fopen(file.c_str(), "rb")};
+  if (!f) {
+    if (errno == ENOENT) return 0;
+    return tl::make_unexpected(errno_error(errno, file.string()));
+  }
+  unsigned char header[kHeaderSize];
+  std::size_t n = std::fread(header, 1, sizeof header, f.get());
+  if (n == 0 && std::ferror(f.get()) == 0) return 0;  // SQLite writes nothing until the first table
+  if (n < kHeaderSize || std::memcmp(header, kMagic.data(), kMagic.size()) != 0) {
+    return fail(Errc::data_loss, file.string() + ": not an SQLite database");
+  }
+  const unsigned char* p = header + kUserVersionOffset;  // big-endian, as all header fields
+  auto version =
+      static_cast<std::int32_t>((std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
+                                (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]});
+  if (version < 0) {
+    return fail(Errc::data_loss, file.string() + ": schema version " + std::to_string(version) +
+                                     " is not a patchparty schema");
+  }
+  return static_cast<int>(version);
+}
+
+Result<int> schema_version(Database& db) {
+  PP_TRY(version, db.query_int64("PRAGMA user_version"));
+  if (version < 0) {
+    return fail(Errc::data_loss, db.name() + ": schema version " + std::to_string(version) +
+                                     " is not a patchparty schema");
+  }
+  return static_cast<int>(version);
+}
+
+Result<> refuse_newer_schema(std::string_view where, int found, int known) {
+  if (found <= known) return {};
+  return fail(Errc::failed_precondition,
+              std::string(where) + ": schema version " + std::to_string(found) +
+                  " is newer than this patchparty (" + std::to_string(known) +
+                  "); upgrade patchparty or restore a backup");
+}
+
+Result<int> migrate(Database& db, std::span<const Migration> migrations) {
+  PP_CHECK(check_list(migrations));
+  int known = migrations.empty() ? 0 : migrations.back().version;
+  PP_TRY(current, schema_version(db));
+  PP_CHECK(refuse_newer_schema(db.name(), current, known));
+  for (const Migration& m : migrations) {
+    if (m.version <= current) continue;
+    auto applied = apply(db, m);
+    if (!applied) {
+      return tl::make_unexpected(with_context(
+          std::move(applied).error(), db.name() + ": migration " + std::to_string(m.version)));
+    }
+  }
+  return schema_version(db);
+}
+
+Result<Database> open_for_writing(const std::filesystem::path& file,
+                                  std::span<const Migration> migrations,
+                                  std::chrono::milliseconds busy_timeout) {
+  int known = migrations.empty() ? 0 : migrations.back().version;
+  // First from the raw header: opening a WAL database with SQLite, even to read, creates -wal and
+  // -shm files, and a newer patchparty's database must be left exactly as it is.
+  PP_TRY(on_disk, header_schema_version(file));
+  PP_CHECK(refuse_newer_schema(file.string(), on_disk, known));
+
+  PP_TRY(db, Database::open(file, Database::Mode::read_write_create, busy_timeout));
+  // Again through SQLite, which also sees committed transactions still in a -wal file.
+  PP_TRY(current, schema_version(db));
+  PP_CHECK(refuse_newer_schema(file.string(), current, known));
+
+  PP_TRY(mode, journal_mode_wal(db));
+  if (mode != "wal") {
+    return fail(Errc::failed_precondition,
+                file.string() + ": cannot use WAL journal mode (got '" + mode +
+                    "'); put the state directory on a local file system");
+  }
+  // NORMAL is durable enough in WAL mode: a power cut may lose the last commits, never
+  // consistency, and inventories and feeds are simply taken again.
+  PP_CHECK(db.exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON"));
+  PP_CHECK(migrate(db, migrations));
+  return db;
+}
+
+}  // namespace patchparty::store
