@@ -1,0 +1,340 @@
+#include "daemon/versions/semver_version.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/test_data.h"
+
+namespace patchparty::versions {
+namespace {
+
+int sign(int c) {
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+int cmp(const VersionScheme& s, std::string_view a, std::string_view b) {
+  auto r = s.compare(a, b);
+  EXPECT_TRUE(r.has_value()) << a << " vs " << b << ": " << r.error().to_string();
+  return r ? sign(*r) : 99;
+}
+
+TEST(SemverVersion, OrdersPrereleaseIdentifiers) {
+  const auto& s = semver_scheme();
+  EXPECT_EQ(cmp(s, "1.0.0-alpha", "1.0.0-alpha.1"), -1);
+  EXPECT_EQ(cmp(s, "1.0.0-alpha.1", "1.0.0-alpha.beta"), -1);  // numeric < alphanumeric
+  EXPECT_EQ(cmp(s, "1.0.0-beta.2", "1.0.0-beta.11"), -1);      // numerically, not by text
+  EXPECT_EQ(cmp(s, "1.0.0-rc.1", "1.0.0"), -1);
+  EXPECT_EQ(cmp(s, "1.2.3-R2", "1.2.3-r100"), -1);  // ASCII: upper case sorts first
+  EXPECT_EQ(cmp(s, "1.2.3-a-b", "1.2.3-a"), 1);
+}
+
+TEST(SemverVersion, IgnoresBuildMetadataAndPrefix) {
+  const auto& s = semver_scheme();
+  EXPECT_EQ(cmp(s, "1.2.3+build", "1.2.3+other"), 0);
+  EXPECT_EQ(cmp(s, "v1.2.3", "1.2.3"), 0);
+  EXPECT_EQ(cmp(s, "  1.2.3\t", "1.2.3"), 0);
+}
+
+TEST(SemverVersion, RejectsWhatNodeRejects) {
+  const auto& s = semver_scheme();
+  EXPECT_OK(s.validate("9007199254740991.0.0"));
+  EXPECT_ERRC(s.validate("9007199254740992.0.0"), Errc::invalid_argument);
+  EXPECT_ERRC(s.validate("1.2"), Errc::invalid_argument);
+  EXPECT_ERRC(s.validate("01.2.3"), Errc::invalid_argument);
+  EXPECT_ERRC(s.validate("1.2.3-01"), Errc::invalid_argument);
+  EXPECT_ERRC(s.validate("1.2.3-"), Errc::invalid_argument);
+  EXPECT_ERRC(s.validate("1.2.3+"), Errc::invalid_argument);
+  EXPECT_ERRC(s.validate("=1.2.3"), Errc::invalid_argument);
+  EXPECT_ERRC(s.validate("1.2.3." + std::string(300, '1')), Errc::invalid_argument);
+  EXPECT_ERRC(s.compare("1.2.3", "nope"), Errc::invalid_argument);
+  EXPECT_OK(s.validate("1.2.3-0.a-b.--+exp.sha.5114f85"));
+}
+
+TEST(SemverVersion, KeepsNodeDoubleRoundingForHugePrereleaseNumbers) {
+  // Both identifiers round to the same double (2^53), and node then answers "equal".
+  EXPECT_EQ(cmp(semver_scheme(), "1.0.0-9007199254740993", "1.0.0-9007199254740992"), 0);
+  // Go compares them exactly.
+  EXPECT_EQ(cmp(go_scheme(), "1.0.0-9007199254740993", "1.0.0-9007199254740992"), 1);
+}
+
+TEST(GoVersion, AcceptsModuleVersions) {
+  const auto& g = go_scheme();
+  EXPECT_EQ(cmp(g, "v2.0.0+incompatible", "2.0.0"), 0);
+  EXPECT_EQ(cmp(g, "v0.0.0-20191109021931-daa7c04131f5", "v0.0.0-20200101000000-aaaaaaaaaaaa"), -1);
+  EXPECT_EQ(cmp(g, "v1.2.4-0.20191109021931-daa7c04131f5", "v1.2.3"), 1);
+  EXPECT_EQ(cmp(g, "v1.2.4-0.20191109021931-daa7c04131f5", "v1.2.4"), -1);
+  EXPECT_EQ(cmp(g, "v1", "v1.0.0"), 0);
+  EXPECT_EQ(cmp(g, "1.2", "1.2.0"), 0);
+  EXPECT_EQ(cmp(g, "99999999999999999999.0.0", "99999999999999999998.0.0"), 1);
+  EXPECT_ERRC(g.validate("v1.2-pre"), Errc::invalid_argument);
+  EXPECT_ERRC(g.validate("v1.2.3.4"), Errc::invalid_argument);
+  EXPECT_ERRC(g.validate(" v1.2.3"), Errc::invalid_argument);
+}
+
+struct Vector {
+  std::string a, op, b;
+  int line;
+};
+
+std::vector<Vector> read_vectors(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::vector<Vector> out;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty() || line.rfind("# ", 0) == 0 || line.rfind("// ", 0) == 0) continue;
+    std::istringstream fields(line);
+    Vector v;
+    fields >> v.a >> v.op >> v.b;
+    v.line = n;
+    out.push_back(v);
+  }
+  return out;
+}
+
+struct VectorCounts {
+  int passed = 0, rejected = 0, failed = 0;
+};
+
+// A vector whose versions the scheme rejects is counted apart: the differential test shows the
+// reference implementation rejects the same strings.
+VectorCounts run_vectors(const VersionScheme& s, const std::filesystem::path& file) {
+  VectorCounts c;
+  for (const auto& v : read_vectors(file)) {
+    auto r = s.compare(v.a, v.b);
+    auto back = s.compare(v.b, v.a);
+    if (!r || !back) {
+      ++c.rejected;
+      continue;
+    }
+    int want = v.op == "<" ? -1 : (v.op == ">" ? 1 : 0);
+    if (sign(*r) == want && sign(*back) == -want) {
+      ++c.passed;
+    } else {
+      ++c.failed;
+      ADD_FAILURE() << file.filename() << ":" << v.line << ": " << v.a << " " << v.op << " " << v.b
+                    << " but got " << *r;
+    }
+  }
+  return c;
+}
+
+TEST(SemverVersion, PassesSemverVectors) {
+  auto c = run_vectors(semver_scheme(), testing::test_data("version-vectors/semver-versions.txt"));
+  std::printf("semver-versions.txt (semver): %d passed, %d with versions node rejects\n", c.passed,
+              c.rejected);
+  EXPECT_EQ(c.failed, 0);
+  // "1.1.3.4.5" (four dots) and two lines of 30-digit numbers, which node refuses.
+  EXPECT_EQ(c.rejected, 3);
+  EXPECT_EQ(c.passed, 83);
+}
+
+TEST(GoVersion, PassesSemverVectors) {
+  auto c = run_vectors(go_scheme(), testing::test_data("version-vectors/semver-versions.txt"));
+  std::printf("semver-versions.txt (go): %d passed, %d with versions Go rejects\n", c.passed,
+              c.rejected);
+  EXPECT_EQ(c.failed, 0);
+  EXPECT_EQ(c.rejected, 1);  // "1.1.3.4.5": Go has exactly three numbers too
+  EXPECT_EQ(c.passed, 85);
+}
+
+// ---- differential test against node's semver package ----
+
+std::filesystem::path oracle_dir() {
+  return std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles";
+}
+
+// Runs the oracle once over all requests (one a line) and returns its answer lines.
+std::vector<std::string> run_oracle(const std::string& command,
+                                    const std::vector<std::string>& requests) {
+  auto dir = testing::temp_dir("oracle");
+  {
+    std::ofstream in(dir / "requests");
+    for (const auto& r : requests) in << r << '\n';
+  }
+  std::string full =
+      command + " < '" + (dir / "requests").string() + "' 2>'" + (dir / "stderr").string() + "'";
+  std::vector<std::string> out;
+  FILE* p = ::popen(full.c_str(), "r");
+  if (!p) return out;
+  std::string line;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p)) {
+    line += buf;
+    if (!line.empty() && line.back() == '\n') {
+      line.pop_back();
+      out.push_back(line);
+      line.clear();
+    }
+  }
+  int status = ::pclose(p);
+  if (status != 0) {
+    std::ifstream err(dir / "stderr");
+    std::stringstream ss;
+    ss << err.rdbuf();
+    ADD_FAILURE() << command << " exited with " << status << ": " << ss.str();
+  }
+  std::filesystem::remove_all(dir);
+  return out;
+}
+
+bool node_oracle_ready() {
+  if (std::filesystem::exists(oracle_dir() / "node_modules/semver/package.json")) return true;
+  ADD_FAILURE() << "node's semver package is missing from " << oracle_dir() / "node_modules"
+                << ": run scripts/setup.sh (it runs `npm ci` in tests/oracles)";
+  return false;
+}
+
+class VersionGenerator {
+ public:
+  explicit VersionGenerator(std::uint64_t seed) : rng_(seed) {}
+
+  std::string number() {
+    static const char* const kNumbers[] = {"0",
+                                           "1",
+                                           "2",
+                                           "3",
+                                           "9",
+                                           "10",
+                                           "11",
+                                           "01",
+                                           "00",
+                                           "007",
+                                           "9007199254740990",
+                                           "9007199254740991",
+                                           "9007199254740992",
+                                           "18446744073709551615",
+                                           "18446744073709551616",
+                                           "999999999999999999999999999991",
+                                           ""};
+    if (pick(5) != 0) return std::to_string(pick(12));
+    return kNumbers[pick(std::size(kNumbers))];
+  }
+
+  std::string identifier() {
+    static const char* const kIds[] = {"alpha",
+                                       "beta",
+                                       "rc",
+                                       "0",
+                                       "1",
+                                       "2",
+                                       "10",
+                                       "11",
+                                       "01",
+                                       "a1",
+                                       "1a",
+                                       "-",
+                                       "--",
+                                       "x-y",
+                                       "A",
+                                       "Z",
+                                       "a",
+                                       "B",
+                                       "pre",
+                                       "9007199254740990",
+                                       "9007199254740991",
+                                       "9007199254740992",
+                                       "9007199254740993",
+                                       "99999999999999999999",
+                                       "",
+                                       "a_b",
+                                       "é"};
+    if (pick(3) == 0) return std::to_string(pick(20));
+    if (pick(2) == 0) return kIds[pick(5)];
+    return kIds[pick(std::size(kIds))];
+  }
+
+  std::string dotted(int max) {
+    std::string s;
+    int n = 1 + static_cast<int>(pick(static_cast<std::size_t>(max)));
+    for (int i = 0; i < n; ++i) s += (i ? "." : "") + identifier();
+    return s;
+  }
+
+  std::string version() {
+    static const char* const kPrefix[] = {"", "", "", "", "v", "V", "=", " ", "v ", "\t", "vv"};
+    std::string s = pick(4) == 0 ? kPrefix[pick(std::size(kPrefix))] : "";
+    int parts = pick(15) == 0 ? 2 + static_cast<int>(pick(3)) : 3;
+    for (int i = 0; i < parts; ++i) s += (i ? "." : "") + number();
+    if (pick(2) == 0) s += (pick(12) == 0 ? "" : "-") + dotted(4);
+    if (pick(4) == 0) s += "+" + dotted(3);
+    if (pick(20) == 0) s += " ";
+    return s;
+  }
+
+  // Often a neighbour of `a`, so prereleases of one release meet each other.
+  std::string variant(const std::string& a) {
+    switch (pick(6)) {
+      case 0:
+        return version();
+      case 1:
+        return a + "." + identifier();
+      case 2: {
+        auto dash = a.find('-');
+        return (dash == std::string::npos ? a : a.substr(0, dash)) + "-" + dotted(4);
+      }
+      case 3:
+        return a + "+" + dotted(2);
+      case 4: {
+        auto plus = a.find('+');
+        return plus == std::string::npos ? "v" + a : a.substr(0, plus);
+      }
+      default: {
+        auto dash = a.find('-');
+        return dash == std::string::npos ? a + "-" + identifier() : a.substr(0, dash);
+      }
+    }
+  }
+
+  std::size_t pick(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+std::string answer(const Result<int>& r) {
+  if (!r) return "invalid";
+  return *r < 0 ? "lt" : (*r > 0 ? "gt" : "eq");
+}
+
+TEST(SemverVersion, AgreesWithNodeSemverOnGeneratedPairs) {
+  if (!node_oracle_ready()) return;
+  VersionGenerator gen(20261126);
+  std::vector<std::pair<std::string, std::string>> pairs;
+  // The vector files' own strings first, so their rejections are checked against node too.
+  for (const auto& v : read_vectors(testing::test_data("version-vectors/semver-versions.txt")))
+    pairs.emplace_back(v.a, v.b);
+  while (pairs.size() < 120000) {
+    std::string a = gen.version();
+    pairs.emplace_back(a, gen.pick(3) == 0 ? gen.version() : gen.variant(a));
+  }
+  std::vector<std::string> requests;
+  for (const auto& [a, b] : pairs) requests.push_back("cmp\x1f" + a + "\x1f" + b);
+  auto oracle = run_oracle("node '" + (oracle_dir() / "semver_oracle.js").string() + "'", requests);
+  ASSERT_EQ(oracle.size(), pairs.size());
+  int disagreements = 0, valid = 0;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    std::string ours = answer(semver_scheme().compare(pairs[i].first, pairs[i].second));
+    if (ours != "invalid") ++valid;
+    if (ours != oracle[i] && ++disagreements <= 20)
+      ADD_FAILURE() << "'" << pairs[i].first << "' vs '" << pairs[i].second << "': node says "
+                    << oracle[i] << ", we say " << ours;
+  }
+  std::printf("semver differential: %zu pairs (%d valid), %d disagreements\n", pairs.size(), valid,
+              disagreements);
+  EXPECT_EQ(disagreements, 0);
+  EXPECT_GT(valid, 30000);  // the generator must not drift into producing only garbage
+}
+
+}  // namespace
+}  // namespace patchparty::versions
