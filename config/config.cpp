@@ -88,6 +88,69 @@ void read_projects(YamlReader& r, const YAML::Node& node, std::vector<ProjectCon
   }
 }
 
+bool valid_feed_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+constexpr std::string_view kFeedKinds[] = {
+    "osv", "debian-tracker", "debian-dsa-list", "alpine-secdb", "friendsofphp", "kev", "epss"};
+
+void read_feeds(YamlReader& r, const YAML::Node& node, Config& c) {
+  if (!node.IsDefined()) return;
+  c.feeds_configured = true;
+  if (node.IsNull()) return;
+  if (!r.expect_list(node, "feeds")) return;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string p = "feeds[" + std::to_string(i) + "]";
+    const YAML::Node item = node[i];
+    if (!r.expect_map(item, p,
+                      {"name", "kind", "url", "enabled", "interval", "timeout", "max_size", "only",
+                       "ca_path"}))
+      continue;
+    FeedConfig f;
+    r.read_enum(item, p, "kind", f.kind,
+                {kFeedKinds[0], kFeedKinds[1], kFeedKinds[2], kFeedKinds[3], kFeedKinds[4],
+                 kFeedKinds[5], kFeedKinds[6]});
+    if (f.kind.empty() && !item["kind"].IsDefined())
+      r.error(item, YamlReader::join(p, "kind"), "required");
+    f.name = f.kind;
+    r.read(item, p, "name", f.name);
+    if (!f.name.empty() && !valid_feed_name(f.name))
+      r.error(item["name"], YamlReader::join(p, "name"),
+              "'" + f.name + "': lower-case letters, digits, '-' and '_' only, at most 64");
+    r.read_url(item, p, "url", f.url);
+    if (f.url.empty() && !item["url"].IsDefined())
+      r.error(item, YamlReader::join(p, "url"), "required");
+    r.read(item, p, "enabled", f.enabled);
+    r.read(item, p, "interval", f.interval, std::chrono::minutes(1));
+    r.read(item, p, "timeout", f.timeout, std::chrono::seconds(1));
+    if (const YAML::Node size = item["max_size"]; size.IsDefined() && !size.IsNull()) {
+      auto n = size.IsScalar() ? parse_size(size.Scalar())
+                               : fail(Errc::invalid_argument, "expected a size");
+      if (!n) {
+        r.error(size, YamlReader::join(p, "max_size"), n.error().message);
+      } else {
+        f.max_size = *n;
+      }
+    }
+    r.read_strings(item, p, "only", f.only);
+    std::filesystem::path ca;
+    r.read_path(item, p, "ca_path", ca);
+    f.ca_path = ca.string();
+    for (const auto& other : c.feeds) {
+      if (other.name == f.name && !f.name.empty())
+        r.error(item, YamlReader::join(p, "name"),
+                "duplicate feed name '" + f.name + "' (give each feed of a kind its own name)");
+    }
+    c.feeds.push_back(std::move(f));
+  }
+}
+
 bool valid_listen(std::string_view listen) {
   auto colon = listen.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return false;
@@ -102,6 +165,32 @@ bool valid_listen(std::string_view listen) {
 }
 
 }  // namespace
+
+std::span<const std::string_view> feed_kinds() {
+  return kFeedKinds;
+}
+
+Result<std::int64_t> parse_size(std::string_view text) {
+  auto bad = [&] {
+    return fail(Errc::invalid_argument,
+                "bad size '" + std::string(text) + "' (write e.g. 1048576, 64MiB, 1GiB, 500MB)");
+  };
+  std::size_t i = 0;
+  std::int64_t n = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    if (n > (std::int64_t{1} << 50)) return bad();
+    n = n * 10 + (text[i++] - '0');
+  }
+  if (i == 0) return bad();
+  std::string_view unit = text.substr(i);
+  constexpr std::pair<std::string_view, std::int64_t> kUnits[] = {
+      {"", 1},         {"B", 1},         {"KB", 1000},       {"KiB", 1024},
+      {"MB", 1000000}, {"MiB", 1 << 20}, {"GB", 1000000000}, {"GiB", std::int64_t{1} << 30}};
+  for (const auto& [name, factor] : kUnits) {
+    if (unit == name) return n * factor;
+  }
+  return bad();
+}
 
 std::string_view toggle_name(Toggle t) {
   switch (t) {
@@ -136,7 +225,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
   try {
     if (r.expect_map(root, "",
                      {"state_dir", "log_level", "listen", "host_name", "jitter", "shutdown_timeout",
-                      "inventory", "projects"})) {
+                      "inventory", "projects", "feeds"})) {
       r.read_path(root, "", "state_dir", c.state_dir);
       r.read_enum(root, "", "log_level", c.log_level,
                   {"debug", "info", "notice", "warning", "error"});
@@ -148,6 +237,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
       r.read(root, "", "shutdown_timeout", c.shutdown_timeout, std::chrono::milliseconds(100));
       read_inventory(r, root["inventory"], c.inventory);
       read_projects(r, root["projects"], c.projects);
+      read_feeds(r, root["feeds"], c);
     }
   } catch (const YAML::Exception& e) {
     r.error_at(e.mark.line, e.mark.column, e.msg);

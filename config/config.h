@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,22 @@ struct InventoryConfig {
   std::int64_t snapshots_kept = 30;        // per source and project
 };
 
+// One advisory or enrichment feed. Kinds: osv, debian-tracker, debian-dsa-list, alpine-secdb,
+// friendsofphp, kev, epss.
+struct FeedConfig {
+  std::string name;  // unique; the {feed} label and download file name; defaults to the kind
+  std::string kind;
+  std::string url;  // http(s)://, file:///path (a file, zip or directory of records)
+  bool enabled = true;
+  Duration interval = std::chrono::hours(6);
+  Duration timeout = std::chrono::minutes(10);    // a whole download, retries included
+  std::int64_t max_size = std::int64_t{1} << 30;  // bytes after decoding; larger is refused
+  // debian-tracker: releases kept ("bookworm"); empty: the host's. osv: ecosystems kept
+  // ("Debian:12", "npm"); empty: all in the source.
+  std::vector<std::string> only;
+  std::string ca_path;  // CA bundle for https; empty: the system's
+};
+
 struct Config {
   std::filesystem::path source_file;  // empty: built-in defaults only
   std::filesystem::path state_dir = "/var/lib/patchparty";
@@ -49,7 +66,16 @@ struct Config {
   Duration shutdown_timeout = std::chrono::seconds(4);
   InventoryConfig inventory;
   std::vector<ProjectConfig> projects;
+  // Absent in the file: chosen from what the inventory finds (see default_feeds).
+  bool feeds_configured = false;
+  std::vector<FeedConfig> feeds;
 };
+
+// The feed kinds patchparty can read.
+std::span<const std::string_view> feed_kinds();
+
+// Sizes as operators write them: "1048576", "64MiB", "1GiB", "500MB".
+[[nodiscard]] Result<std::int64_t> parse_size(std::string_view text);
 
 // The built-in defaults: what the daemon runs with when no file is given.
 Config default_config();

@@ -85,4 +85,20 @@ struct Advisory {
   std::vector<Reference> references;
 };
 
+// What enrichment feeds say about one CVE: CISA KEV membership and FIRST EPSS scores.
+struct KevEntry {
+  std::string cve;
+  std::string vendor, product, name;
+  std::string date_added, due_date;  // YYYY-MM-DD
+  bool known_ransomware = false;     // knownRansomwareCampaignUse == "Known"
+  std::string required_action;
+};
+
+struct EpssScore {
+  std::string cve;
+  double probability = 0;  // 0..1: chance of exploitation activity in the next 30 days
+  double percentile = 0;   // 0..1
+  std::string date;        // score date, YYYY-MM-DD
+};
+
 }  // namespace patchparty

@@ -157,3 +157,76 @@ TEST(Duration, ParsesAndFormats) {
 
 }  // namespace
 }  // namespace patchparty::config
+
+namespace patchparty::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ConfigFeeds, AbsentMeansAutomatic) {
+  auto c = parse_config("log_level: info\n", "t.yml");
+  ASSERT_OK(c);
+  EXPECT_FALSE(c->feeds_configured);
+  EXPECT_TRUE(c->feeds.empty());
+}
+
+TEST(ConfigFeeds, ReadsEntries) {
+  auto c = parse_config(R"(
+feeds:
+  - kind: osv
+    name: osv-npm
+    url: https://example.org/npm/all.zip
+    interval: 2h
+    timeout: 5m
+    max_size: 512MiB
+    only: [npm]
+  - kind: kev
+    url: file:///srv/kev.json
+    enabled: false
+)",
+                        "t.yml");
+  ASSERT_OK(c);
+  EXPECT_TRUE(c->feeds_configured);
+  ASSERT_EQ(c->feeds.size(), 2u);
+  EXPECT_EQ(c->feeds[0].name, "osv-npm");
+  EXPECT_EQ(c->feeds[0].interval, std::chrono::hours(2));
+  EXPECT_EQ(c->feeds[0].max_size, 512 << 20);
+  EXPECT_EQ(c->feeds[0].only, std::vector<std::string>{"npm"});
+  EXPECT_EQ(c->feeds[1].name, "kev");  // defaults to the kind
+  EXPECT_FALSE(c->feeds[1].enabled);
+}
+
+TEST(ConfigFeeds, RejectsBadEntries) {
+  auto c = parse_config(R"(
+feeds:
+  - kind: rss
+    url: https://example.org/x
+  - kind: osv
+    url: ftp://example.org/x
+  - kind: kev
+    url: https://example.org/kev.json
+  - kind: kev
+    url: https://example.org/kev2.json
+    max_size: lots
+  - url: https://example.org/y
+)",
+                        "t.yml");
+  ASSERT_FALSE(c);
+  EXPECT_THAT(c.error().message, HasSubstr("t.yml:3:11: feeds[0].kind: 'rss' is not one of"));
+  EXPECT_THAT(c.error().message, HasSubstr("feeds[1].url: URL 'ftp://example.org/x' must start"));
+  EXPECT_THAT(c.error().message, HasSubstr("feeds[3].name: duplicate feed name 'kev'"));
+  EXPECT_THAT(c.error().message, HasSubstr("feeds[3].max_size: bad size 'lots'"));
+  EXPECT_THAT(c.error().message, HasSubstr("feeds[4].kind: required"));
+}
+
+TEST(ConfigFeeds, ParsesSizes) {
+  EXPECT_EQ(*parse_size("1048576"), 1048576);
+  EXPECT_EQ(*parse_size("64MiB"), 64 << 20);
+  EXPECT_EQ(*parse_size("2GB"), 2000000000);
+  EXPECT_ERRC(parse_size("1.5GiB"), Errc::invalid_argument);
+  EXPECT_ERRC(parse_size("MiB"), Errc::invalid_argument);
+  EXPECT_ERRC(parse_size("5 PB"), Errc::invalid_argument);
+}
+
+}  // namespace
+}  // namespace patchparty::config
