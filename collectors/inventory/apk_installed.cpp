@@ -45,7 +45,7 @@ struct Record {
 
 Result<void> finish_record(const Record& r, std::string_view ecosystem, std::vector<Package>& out) {
   if (r.name.line == 0) return fail(Errc::data_loss, at_line(r.first_line, "record without P:"));
-  if (r.name.value.empty() || !valid_name(r.name.value)) {
+  if (!valid_name(r.name.value)) {
     return fail(Errc::data_loss,
                 at_line(r.name.line, "invalid package name '" + std::string(r.name.value) + "'"));
   }
@@ -61,7 +61,7 @@ Result<void> finish_record(const Record& r, std::string_view ecosystem, std::vec
     return fail(Errc::data_loss,
                 at_line(r.arch.line, "invalid architecture '" + std::string(r.arch.value) + "'"));
   }
-  if (r.origin.line != 0 && (r.origin.value.empty() || !valid_name(r.origin.value))) {
+  if (r.origin.line != 0 && !valid_name(r.origin.value)) {
     return fail(Errc::data_loss,
                 at_line(r.origin.line, "invalid origin '" + std::string(r.origin.value) + "'"));
   }
