@@ -42,8 +42,8 @@ struct SnapshotInfo {
 };
 
 struct SnapshotFilter {
-  std::optional<std::string> source;
-  std::optional<std::string> project;
+  std::optional<std::string> source{};
+  std::optional<std::string> project{};
   std::int64_t limit = 100;  // newest first; 0 for all
 };
 

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/inotify.h>
+#include <unistd.h>
+
 #include <array>
 #include <fstream>
 #include <iterator>
@@ -42,6 +45,40 @@ std::string text_pragma(Database& db, std::string_view pragma) {
   EXPECT_OK(row);
   return row && *row ? q->column_text(0) : std::string();
 }
+
+// Records every change to the entries of a directory, so that even a -wal file created and removed
+// again, or the database merely opened for writing, is seen.
+class DirectoryWatch {
+ public:
+  explicit DirectoryWatch(const fs::path& dir) : fd_(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
+    EXPECT_GE(fd_, 0);
+    EXPECT_GE(inotify_add_watch(fd_, dir.c_str(),
+                                IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE |
+                                    IN_MOVED_TO | IN_MOVED_FROM),
+              0);
+  }
+  ~DirectoryWatch() { close(fd_); }
+  DirectoryWatch(const DirectoryWatch&) = delete;
+  DirectoryWatch& operator=(const DirectoryWatch&) = delete;
+
+  // "name:mask" for each event since construction.
+  std::vector<std::string> events() const {
+    std::vector<std::string> out;
+    alignas(inotify_event) char buffer[4096];
+    ssize_t n;
+    while ((n = read(fd_, buffer, sizeof buffer)) > 0) {
+      for (char* p = buffer; p < buffer + n;) {
+        const auto* e = reinterpret_cast<const inotify_event*>(p);
+        out.push_back(std::string(e->len ? e->name : "") + ":" + std::to_string(e->mask));
+        p += sizeof(inotify_event) + e->len;
+      }
+    }
+    return out;
+  }
+
+ private:
+  int fd_;
+};
 
 // A database left by a future patchparty: some schema and user_version 7.
 void write_future_database(const fs::path& file, bool wal) {
@@ -165,7 +202,9 @@ TEST(Migrations, NewerSchemaIsRefusedAndTheFileLeftUntouched) {
     const auto mtime = fs::last_write_time(file);
     ASSERT_EQ(header_schema_version(file).value_or(-1), 7);
 
+    DirectoryWatch watch(dir);
     auto db = open_for_writing(file, kFiveMigrations);
+    EXPECT_EQ(watch.events(), std::vector<std::string>{});
     EXPECT_ERRC(db, Errc::failed_precondition);
     EXPECT_EQ(db.error().message,
               file.string() +
