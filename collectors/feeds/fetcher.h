@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -26,9 +27,9 @@ struct FetchOptions {
   std::chrono::milliseconds total_timeout{std::chrono::minutes(10)};
   std::uint64_t max_bytes = 1ull << 30;  // after content decoding
   int max_redirects = 5;
-  int max_attempts = 4;                    // 1 + retries, on 5xx, 429, timeouts, resets
+  int max_attempts = 4;  // 1 + retries, on 5xx, 429, timeouts, resets
   std::chrono::milliseconds backoff{std::chrono::seconds(1)};  // doubled each retry, with jitter
-  std::string ca_path;                     // a CA bundle file or directory; empty: system default
+  std::string ca_path;  // a CA bundle file or directory; empty: system default
 };
 
 // Called during a transfer with bytes done and total (0 when unknown).
@@ -52,10 +53,12 @@ class Fetcher {
   // `name` names the download file ("osv-npm"): one file per feed, replaced on each success.
   // Errors: unavailable (network, 5xx after retries), not_found (404, missing file),
   // failed_precondition (other 4xx, TLS), resource_exhausted (over max_bytes), data_loss
-  // (truncated body, bad encoding), deadline_exceeded (total timeout).
+  // (truncated body, bad encoding), deadline_exceeded (total timeout); unavailable too when
+  // `stop` is requested, which aborts a transfer within about a second.
   [[nodiscard]] Result<FetchResult> fetch(std::string_view url, std::string_view name,
                                           const FetchState& previous, const FetchOptions& options,
-                                          const ProgressFn& progress = {});
+                                          const ProgressFn& progress = {},
+                                          std::stop_token stop = {});
 
   const std::filesystem::path& download_dir() const { return dir_; }
 

@@ -1,0 +1,155 @@
+// A real HTTP/1.1 server on 127.0.0.1 for tests (civetweb, which prometheus-cpp already brings).
+// Each path is a Route the test describes: a body, or one of the failures feeds meet in the wild.
+#pragma once
+
+#include <CivetServer.h>
+#include <zlib.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace patchparty::testing {
+
+struct Route {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/octet-stream";
+  std::string etag;           // served, and answered with 304 when If-None-Match matches
+  std::string last_modified;  // served, and answered with 304 when If-Modified-Since matches
+  bool gzip = false;          // Content-Encoding: gzip when the client accepts it
+  bool truncate = false;      // announce the full length, send half, close
+  int fail_first = 0;         // answer 503 this many times before succeeding
+  std::string location;       // with status 301/302: where to go
+  std::chrono::milliseconds delay{0};  // before the response: for timeouts
+  std::string retry_after;             // Retry-After header on failures
+};
+
+struct SeenRequest {
+  std::string path, if_none_match, if_modified_since, user_agent, accept_encoding;
+};
+
+inline std::string gzip_bytes(const std::string& in) {
+  z_stream zs{};
+  deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&zs, in.size()) + 32, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+class HttpTestServer : public CivetHandler {
+ public:
+  HttpTestServer() {
+    std::vector<std::string> options = {"listening_ports",   "127.0.0.1:0", "num_threads", "4",
+                                        "enable_keep_alive", "no"};
+    server_ = std::make_unique<CivetServer>(options);
+    server_->addHandler("/", this);
+    port_ = server_->getListeningPorts().at(0);
+  }
+  ~HttpTestServer() override {
+    server_->removeHandler("/");
+    server_.reset();
+  }
+
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  void set(const std::string& path, Route r) {
+    std::lock_guard lock(mu_);
+    routes_[path] = std::move(r);
+    served_[path] = 0;
+    hits_[path] = 0;
+  }
+  int hits(const std::string& path) {
+    std::lock_guard lock(mu_);
+    return hits_[path];
+  }
+  std::vector<SeenRequest> requests() {
+    std::lock_guard lock(mu_);
+    return seen_;
+  }
+
+  bool handleGet(CivetServer*, mg_connection* conn) override {
+    const mg_request_info* info = mg_get_request_info(conn);
+    std::string path = info->local_uri ? info->local_uri : "/";
+    auto header = [&](const char* name) {
+      const char* v = mg_get_header(conn, name);
+      return std::string(v ? v : "");
+    };
+    Route r;
+    int served = 0;
+    {
+      std::lock_guard lock(mu_);
+      seen_.push_back(SeenRequest{path, header("If-None-Match"), header("If-Modified-Since"),
+                                  header("User-Agent"), header("Accept-Encoding")});
+      ++hits_[path];
+      auto it = routes_.find(path);
+      if (it == routes_.end()) {
+        mg_printf(conn, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return true;
+      }
+      r = it->second;
+      served = served_[path]++;
+    }
+    if (r.delay.count() > 0) std::this_thread::sleep_for(r.delay);
+    if (served < r.fail_first) {
+      std::string extra = r.retry_after.empty() ? "" : "Retry-After: " + r.retry_after + "\r\n";
+      mg_printf(conn,
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n%sConnection: "
+                "close\r\n\r\n",
+                extra.c_str());
+      return true;
+    }
+    if (!r.location.empty()) {
+      mg_printf(
+          conn,
+          "HTTP/1.1 %d Moved\r\nLocation: %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+          r.status, r.location.c_str());
+      return true;
+    }
+    bool fresh = (!r.etag.empty() && header("If-None-Match") == r.etag) ||
+                 (!r.last_modified.empty() && header("If-Modified-Since") == r.last_modified);
+    std::string validators;
+    if (!r.etag.empty()) validators += "ETag: " + r.etag + "\r\n";
+    if (!r.last_modified.empty()) validators += "Last-Modified: " + r.last_modified + "\r\n";
+    if (fresh && r.status == 200) {
+      mg_printf(conn, "HTTP/1.1 304 Not Modified\r\n%sConnection: close\r\n\r\n",
+                validators.c_str());
+      return true;
+    }
+    std::string body = r.body;
+    std::string encoding;
+    if (r.gzip && header("Accept-Encoding").find("gzip") != std::string::npos) {
+      body = gzip_bytes(body);
+      encoding = "Content-Encoding: gzip\r\n";
+    }
+    std::size_t send = r.truncate ? body.size() / 2 : body.size();
+    mg_printf(conn,
+              "HTTP/1.1 %d X\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s%sConnection: "
+              "close\r\n\r\n",
+              r.status, r.content_type.c_str(), body.size(), encoding.c_str(), validators.c_str());
+    mg_write(conn, body.data(), send);
+    return true;
+  }
+
+ private:
+  std::unique_ptr<CivetServer> server_;
+  int port_ = 0;
+  std::mutex mu_;
+  std::map<std::string, Route> routes_;
+  std::map<std::string, int> served_, hits_;
+  std::vector<SeenRequest> seen_;
+};
+
+}  // namespace patchparty::testing
