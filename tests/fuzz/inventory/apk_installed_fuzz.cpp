@@ -1,0 +1,32 @@
+// libFuzzer entry for parse_apk_installed: any bytes.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "collectors/inventory/apk_installed.h"
+
+namespace {
+
+bool clean(std::string_view s) {
+  for (char c : s)
+    if (c <= ' ' || c == 0x7f) return false;
+  return true;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto packages = patchparty::inventory::parse_apk_installed(text, "Alpine:v3.19");
+  if (!packages) return 0;
+  // Accepted means no line was cut: empty or ending with a newline.
+  if (!text.empty() && !text.ends_with('\n')) std::abort();
+  for (const auto& p : *packages) {
+    if (p.name.empty() || p.version.empty() || p.source_name.empty()) std::abort();
+    if (!clean(p.name) || !clean(p.version) || !clean(p.source_name) || !clean(p.arch))
+      std::abort();
+    if (p.origin != "apk" || p.source_version != p.version) std::abort();
+  }
+  return 0;
+}
