@@ -1,0 +1,73 @@
+// Shared by the composer.lock and package-lock.json tests: osv-detector's expected output, a
+// generated oversized lockfile, and the process's peak memory.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace patchparty::testing {
+
+inline std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "cannot read " << file;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// What osv-detector printed for one lockfile (its e2e snapshot, "<lockfile>.out.txt").
+struct DetectorOutput {
+  std::size_t found = 0;                                      // "found N packages"
+  std::vector<std::pair<std::string, std::string>> affected;  // "name@version is affected"
+};
+
+inline DetectorOutput read_detector_output(const std::filesystem::path& file) {
+  DetectorOutput out;
+  const std::string text = read_text(file);
+  std::smatch m;
+  if (std::regex_search(text, m, std::regex(R"(: found (\d+) packages)")))
+    out.found = std::stoul(m[1].str());
+  const std::regex affected(R"(^  (\S+)@([^@\s]+) is affected by)", std::regex::multiline);
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), affected);
+       it != std::sregex_iterator(); ++it)
+    out.affected.emplace_back((*it)[1].str(), (*it)[2].str());
+  EXPECT_GT(out.found, 0u) << "no package count in " << file;
+  return out;
+}
+
+// Writes `head`, then `entry(i)` for i = 0, 1, ... until the file exceeds `bytes`, then `tail`:
+// valid JSON far over the size cap, written in 1 MiB pieces so the test's own memory stays small.
+template <class Entry>
+void write_big_lockfile(const std::filesystem::path& file, std::size_t bytes,
+                        const std::string& head, Entry entry, const std::string& tail) {
+  std::ofstream out(file, std::ios::binary);
+  out << head;
+  std::size_t written = head.size();
+  std::string chunk;
+  for (std::size_t i = 0; written < bytes; ++i) {
+    chunk += entry(i);
+    if (chunk.size() >= (1u << 20)) {
+      out << chunk;
+      written += chunk.size();
+      chunk.clear();
+    }
+  }
+  out << chunk << tail;
+  ASSERT_TRUE(out.good()) << "cannot write " << file;
+}
+
+// Peak resident set size of this process so far, in bytes.
+inline std::size_t peak_rss_bytes() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::size_t>(usage.ru_maxrss) * 1024;
+}
+
+}  // namespace patchparty::testing
