@@ -1,0 +1,59 @@
+// Runs a tests/oracles script once over a batch of input lines and returns its output lines.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/test_data.h"
+
+namespace patchparty::testing {
+
+// The Debian modules (apt_pkg, rpm) load only in the system interpreter.
+inline constexpr const char* kSystemPython = "/usr/bin/python3";
+
+inline std::filesystem::path oracle_script(const std::string& name) {
+  return std::filesystem::path(PP_SOURCE_DIR) / "tests" / "oracles" / name;
+}
+
+inline std::vector<std::string> run_oracle(const std::string& script, const std::string& args,
+                                           const std::vector<std::string>& lines) {
+  const auto dir = temp_dir("oracle");
+  const auto in = dir / "in.txt", out = dir / "out.txt", err = dir / "err.txt";
+  {
+    std::ofstream f(in, std::ios::binary);
+    for (const std::string& l : lines) f << l << '\n';
+  }
+  const std::string cmd = std::string(kSystemPython) + " '" + oracle_script(script).string() +
+                          "' " + args + " < '" + in.string() + "' > '" + out.string() + "' 2> '" +
+                          err.string() + "'";
+  const int rc = std::system(cmd.c_str());
+  std::vector<std::string> result;
+  std::ifstream f(out);
+  for (std::string l; std::getline(f, l);) result.push_back(l);
+  if (rc != 0) {
+    std::ifstream e(err);
+    std::stringstream ss;
+    ss << e.rdbuf();
+    ADD_FAILURE() << script << " failed (" << rc << "): " << ss.str();
+  }
+  std::filesystem::remove_all(dir);
+  return result;
+}
+
+inline std::string hex(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s) {
+    out += kHex[c >> 4];
+    out += kHex[c & 0xf];
+  }
+  return out;
+}
+
+}  // namespace patchparty::testing
