@@ -54,9 +54,7 @@ Errc errc_for(int rc) {
     case SQLITE_AUTH:
     case SQLITE_CANTOPEN:
       return Errc::failed_precondition;
-    case SQLITE_NOTFOUND:
-      return Errc::not_found;
-    default:  // SQLITE_ERROR (bad SQL), SQLITE_MISUSE, ...: a bug on our side
+    default:  // SQLITE_ERROR (bad SQL), SQLITE_MISUSE, SQLITE_NOTFOUND, ...: a bug on our side
       return Errc::internal;
   }
 }

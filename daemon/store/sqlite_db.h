@@ -16,9 +16,11 @@
 
 namespace patchparty::store {
 
-// BUSY/LOCKED -> unavailable (retry), FULL -> resource_exhausted, CORRUPT/NOTADB -> data_loss,
-// CONSTRAINT -> invalid_argument, READONLY/PERM/CANTOPEN -> failed_precondition, the rest ->
-// internal or unavailable (I/O). `context` says where: "<file>: <statement>".
+// BUSY/LOCKED/IOERR -> unavailable (retry), FULL/NOMEM/TOOBIG -> resource_exhausted,
+// CORRUPT/NOTADB -> data_loss, CONSTRAINT/MISMATCH/RANGE -> invalid_argument,
+// READONLY/PERM/AUTH/CANTOPEN -> failed_precondition, the rest (bad SQL, misuse) -> internal.
+// Extended codes map as their primary code. The message is "<context>: <SQLite's message>";
+// an empty sqlite_message falls back to sqlite3_errstr(rc).
 Error sqlite_error(int rc, std::string_view context, std::string_view sqlite_message);
 
 // A prepared statement. Column and bind indexes follow SQLite: binds count from 1, columns from 0.

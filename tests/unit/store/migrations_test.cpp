@@ -119,6 +119,7 @@ TEST(Migrations, MigratesAnEmptyFileToTheCodeVersion) {
   EXPECT_EQ(text_pragma(*db, "journal_mode"), "wal");
   EXPECT_EQ(*db->query_int64("PRAGMA synchronous"), 1);  // NORMAL
   EXPECT_EQ(*db->query_int64("PRAGMA foreign_keys"), 1);
+  EXPECT_EQ(*db->query_int64("PRAGMA journal_size_limit"), 64 << 20);
   EXPECT_TRUE(fs::exists(dir / "p.db-wal"));
   EXPECT_EQ(text_pragma(*db, "integrity_check"), "ok");
 }

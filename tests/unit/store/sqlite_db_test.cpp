@@ -25,6 +25,35 @@ std::int64_t count_rows(Database& db, std::string_view table) {
   return n.value_or(-1);
 }
 
+TEST(SqliteDb, MapsResultCodesToWhatTheCallerShouldDo) {
+  struct Case {
+    int rc;
+    Errc want;
+  };
+  for (auto [rc, want] : {
+           Case{SQLITE_BUSY, Errc::unavailable},
+           Case{SQLITE_BUSY_SNAPSHOT, Errc::unavailable},
+           Case{SQLITE_LOCKED, Errc::unavailable},
+           Case{SQLITE_IOERR_WRITE, Errc::unavailable},
+           Case{SQLITE_FULL, Errc::resource_exhausted},
+           Case{SQLITE_TOOBIG, Errc::resource_exhausted},
+           Case{SQLITE_CORRUPT, Errc::data_loss},
+           Case{SQLITE_CORRUPT_INDEX, Errc::data_loss},
+           Case{SQLITE_NOTADB, Errc::data_loss},
+           Case{SQLITE_CONSTRAINT_UNIQUE, Errc::invalid_argument},
+           Case{SQLITE_READONLY, Errc::failed_precondition},
+           Case{SQLITE_CANTOPEN, Errc::failed_precondition},
+           Case{SQLITE_ERROR, Errc::internal},
+           Case{SQLITE_MISUSE, Errc::internal},
+       }) {
+    Error e = sqlite_error(rc, "p.db: SELECT 1", "");
+    EXPECT_EQ(e.code, want) << rc << " " << e.message;
+    EXPECT_EQ(e.message, std::string("p.db: SELECT 1: ") + sqlite3_errstr(rc));
+  }
+  EXPECT_EQ(sqlite_error(SQLITE_FULL, "ctx", "database or disk is full").message,
+            "ctx: database or disk is full");
+}
+
 TEST(SqliteDb, BindsAndReadsEveryType) {
   Database db = open_memory();
   ASSERT_OK(db.exec("CREATE TABLE t (i INTEGER, d REAL, s TEXT, e TEXT, n TEXT, b BLOB, z BLOB)"));
