@@ -1,0 +1,274 @@
+#include "daemon/versions/pep440_version.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/test_data.h"
+
+namespace patchparty::versions {
+namespace {
+
+int sign(int c) {
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+int cmp(std::string_view a, std::string_view b) {
+  auto r = pep440_scheme().compare(a, b);
+  EXPECT_TRUE(r.has_value()) << a << " vs " << b << ": " << r.error().to_string();
+  return r ? sign(*r) : 99;
+}
+
+TEST(Pep440Version, NormalisesSpellings) {
+  EXPECT_EQ(cmp("1.0-1", "1.0.post1"), 0);
+  EXPECT_EQ(cmp("1.0.post", "1.0.post0"), 0);
+  EXPECT_EQ(cmp("1.0c1", "1.0rc1"), 0);
+  EXPECT_EQ(cmp("1.0-preview.2", "1.0rc2"), 0);
+  EXPECT_EQ(cmp("1.0ALPHA", "1.0a0"), 0);
+  EXPECT_EQ(cmp("1.0-r3", "1.0.post3"), 0);
+  EXPECT_EQ(cmp("1.0rev", "1.0.post0"), 0);
+  EXPECT_EQ(cmp("V1.0", "1.0"), 0);
+  EXPECT_EQ(cmp(" 1.0\n", "1.0"), 0);
+  EXPECT_EQ(cmp("1.0", "1.0.0.0"), 0);
+  EXPECT_EQ(cmp("01.002", "1.2"), 0);
+  EXPECT_EQ(cmp("1.0+Ubuntu-1", "1.0+ubuntu.1"), 0);
+}
+
+TEST(Pep440Version, OrdersPhases) {
+  EXPECT_EQ(cmp("1.0.dev0", "1.0a0"), -1);
+  EXPECT_EQ(cmp("1.0a1", "1.0a2.dev1"), -1);
+  EXPECT_EQ(cmp("1.0a2.dev1", "1.0a2"), -1);
+  EXPECT_EQ(cmp("1.0rc1", "1.0"), -1);
+  EXPECT_EQ(cmp("1.0", "1.0.post1.dev1"), -1);
+  EXPECT_EQ(cmp("1.0.post1.dev1", "1.0.post1"), -1);
+  EXPECT_EQ(cmp("1.0", "1.0+local"), -1);
+  EXPECT_EQ(cmp("1.0+abc", "1.0+1"), -1);  // numbers above words
+  EXPECT_EQ(cmp("1.0+1.2", "1.0+1.2.a"), -1);
+  EXPECT_EQ(cmp("1!0.1", "2.0"), 1);
+  EXPECT_EQ(cmp("1.0.99999999999999999999999", "1.0.99999999999999999999998"), 1);
+}
+
+TEST(Pep440Version, RejectsLegacyVersions) {
+  for (const char* v : {"2013-01-21T20:33:09+0100", "0.1-bulbasaur", "1.0beta6.1", "a3", "trunk",
+                        "1.0+", "1.0+a..b", "", "1.0 1", "1.0.", "1.0-final"})
+    EXPECT_FALSE(pep440_scheme().validate(v).has_value()) << v;
+}
+
+struct Vector {
+  std::string a, op, b;
+  int line;
+};
+
+std::vector<Vector> read_vectors(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::vector<Vector> out;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty() || line.rfind("# ", 0) == 0 || line.rfind("// ", 0) == 0) continue;
+    std::istringstream fields(line);
+    Vector v;
+    fields >> v.a >> v.op >> v.b;
+    v.line = n;
+    out.push_back(v);
+  }
+  return out;
+}
+
+struct VectorCounts {
+  int passed = 0, rejected = 0, failed = 0;
+};
+
+// Lines with versions that packaging 22+ no longer accepts (LegacyVersion is gone) are counted
+// apart; the differential test shows packaging rejects the same strings.
+VectorCounts run_vectors(const std::filesystem::path& file) {
+  VectorCounts c;
+  for (const auto& v : read_vectors(file)) {
+    auto r = pep440_scheme().compare(v.a, v.b);
+    auto back = pep440_scheme().compare(v.b, v.a);
+    if (!r || !back) {
+      ++c.rejected;
+      continue;
+    }
+    int want = v.op == "<" ? -1 : (v.op == ">" ? 1 : 0);
+    if (sign(*r) == want && sign(*back) == -want) {
+      ++c.passed;
+    } else {
+      ++c.failed;
+      ADD_FAILURE() << file.filename() << ":" << v.line << ": " << v.a << " " << v.op << " " << v.b
+                    << " but got " << *r;
+    }
+  }
+  return c;
+}
+
+TEST(Pep440Version, PassesPypiVectors) {
+  auto hand = run_vectors(testing::test_data("version-vectors/pypi-versions.txt"));
+  auto gen = run_vectors(testing::test_data("version-vectors/pypi-versions-generated.txt"));
+  std::printf("pypi-versions.txt: %d passed, %d with legacy versions\n", hand.passed,
+              hand.rejected);
+  std::printf("pypi-versions-generated.txt: %d passed, %d with legacy versions\n", gen.passed,
+              gen.rejected);
+  EXPECT_EQ(hand.failed + gen.failed, 0);
+  EXPECT_EQ(hand.rejected, 11);
+  EXPECT_EQ(gen.rejected, 69);
+  EXPECT_EQ(hand.passed, 37 - 11);
+  EXPECT_EQ(gen.passed, 12375 - 69);
+}
+
+// ---- differential test against packaging.version ----
+
+std::vector<std::string> run_oracle(const std::string& command,
+                                    const std::vector<std::string>& requests) {
+  auto dir = testing::temp_dir("oracle");
+  {
+    std::ofstream in(dir / "requests");
+    for (const auto& r : requests) in << r << '\n';
+  }
+  std::string full =
+      command + " < '" + (dir / "requests").string() + "' 2>'" + (dir / "stderr").string() + "'";
+  std::vector<std::string> out;
+  FILE* p = ::popen(full.c_str(), "r");
+  if (!p) return out;
+  std::string line;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p)) {
+    line += buf;
+    if (!line.empty() && line.back() == '\n') {
+      line.pop_back();
+      out.push_back(line);
+      line.clear();
+    }
+  }
+  int status = ::pclose(p);
+  if (status != 0) {
+    std::ifstream err(dir / "stderr");
+    std::stringstream ss;
+    ss << err.rdbuf();
+    ADD_FAILURE() << command << " exited with " << status << ": " << ss.str()
+                  << " (python3-packaging missing? run scripts/setup.sh)";
+  }
+  std::filesystem::remove_all(dir);
+  return out;
+}
+
+class Pep440Generator {
+ public:
+  explicit Pep440Generator(std::uint64_t seed) : rng_(seed) {}
+  std::size_t pick(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+  }
+
+  std::string number() {
+    static const char* const kOdd[] = {
+        "00", "01", "007", "18446744073709551616", "99999999999999999999999", "", "0x1"};
+    if (pick(10) == 0) return kOdd[pick(std::size(kOdd))];
+    return std::to_string(pick(5));
+  }
+
+  std::string sep() {
+    static const char* const kSep[] = {"", "", ".", "-", "_", "..", " ", "+"};
+    return kSep[pick(pick(4) ? 5 : std::size(kSep))];
+  }
+
+  std::string version() {
+    static const char* const kPrefix[] = {"v", "V", " ", "\t", "vv", "=", "\n"};
+    std::string s = pick(6) == 0 ? kPrefix[pick(std::size(kPrefix))] : "";
+    if (pick(6) == 0) s += number() + "!";
+    std::size_t parts = 1 + pick(4);
+    for (std::size_t i = 0; i < parts; ++i) s += (i ? (pick(50) ? "." : "") : "") + number();
+    static const char* const kPre[] = {"a",       "b", "c",  "rc",    "alpha", "beta", "pre",
+                                       "preview", "A", "RC", "Alpha", "pr",    "d",    "final"};
+    static const char* const kPost[] = {"post", "rev", "r", "POST", "Rev", "p"};
+    if (pick(3) == 0) s += sep() + kPre[pick(std::size(kPre))] + (pick(3) ? sep() + number() : "");
+    if (pick(4) == 0) {
+      if (pick(3) == 0)
+        s += "-" + number();
+      else
+        s += sep() + kPost[pick(std::size(kPost))] + (pick(3) ? sep() + number() : "");
+    }
+    if (pick(4) == 0) s += sep() + (pick(4) ? "dev" : "DEV") + (pick(3) ? sep() + number() : "");
+    if (pick(5) == 0) {
+      static const char* const kLocal[] = {"ubuntu", "1",       "01", "abc", "ABC", "a1",
+                                           "0",      "deb12u1", "",   "x_y", "é"};
+      s += "+";
+      std::size_t n = 1 + pick(3);
+      for (std::size_t i = 0; i < n; ++i) s += (i ? sep() : "") + kLocal[pick(std::size(kLocal))];
+    }
+    if (pick(20) == 0) s += pick(2) ? " " : "\x0b";
+    return s;
+  }
+
+  std::string variant(const std::string& a) {
+    switch (pick(6)) {
+      case 0:
+        return version();
+      case 1:
+        return a + ".0";
+      case 2:
+        return a + (pick(2) ? ".dev" : ".post") + std::to_string(pick(3));
+      case 3:
+        return a + "+" + (pick(2) ? "1" : "local");
+      case 4: {
+        auto plus = a.find('+');
+        return plus == std::string::npos ? a + "rc1" : a.substr(0, plus);
+      }
+      default:
+        return "0!" + a;
+    }
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+TEST(Pep440Version, AgreesWithPackagingOnGeneratedPairs) {
+  Pep440Generator gen(440440);
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const char* f :
+       {"version-vectors/pypi-versions.txt", "version-vectors/pypi-versions-generated.txt"})
+    for (const auto& v : read_vectors(testing::test_data(f))) pairs.emplace_back(v.a, v.b);
+  while (pairs.size() < 120000) {
+    std::string a = gen.version();
+    pairs.emplace_back(a, gen.pick(3) == 0 ? gen.version() : gen.variant(a));
+  }
+  std::vector<std::string> requests;
+  for (const auto& [a, b] : pairs) {
+    std::string r = "cmp\x1f" + a + "\x1f" + b;
+    for (char& c : r)
+      if (c == '\n') c = ' ';  // one request a line; the oracle sees the same string as we do
+    requests.push_back(r);
+  }
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    for (auto* s : {&pairs[i].first, &pairs[i].second})
+      for (char& c : *s)
+        if (c == '\n') c = ' ';
+  auto oracle = run_oracle(
+      "/usr/bin/python3 '" +
+          (std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles/pep440_oracle.py").string() + "'",
+      requests);
+  ASSERT_EQ(oracle.size(), pairs.size());
+  int disagreements = 0, valid = 0;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    auto r = pep440_scheme().compare(pairs[i].first, pairs[i].second);
+    std::string ours = !r ? "invalid" : (*r < 0 ? "lt" : (*r > 0 ? "gt" : "eq"));
+    if (r) ++valid;
+    if (ours != oracle[i] && ++disagreements <= 20)
+      ADD_FAILURE() << "'" << pairs[i].first << "' vs '" << pairs[i].second << "': packaging says "
+                    << oracle[i] << ", we say " << ours;
+  }
+  std::printf("pep440 differential: %zu pairs (%d valid), %d disagreements\n", pairs.size(), valid,
+              disagreements);
+  EXPECT_EQ(disagreements, 0);
+  EXPECT_GT(valid, 40000);
+}
+
+}  // namespace
+}  // namespace patchparty::versions
