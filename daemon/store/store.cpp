@@ -29,6 +29,16 @@ Result<> bind_package(Statement& insert, std::int64_t snapshot_id, const Package
   return {};
 }
 
+// Error texts can quote the untrusted input that caused them.
+constexpr std::size_t kMaxErrorBytes = 4096;
+
+// At most `max` bytes, cut before a UTF-8 continuation byte rather than inside a character.
+std::string_view clip_utf8(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return s;
+  while (max > 0 && (static_cast<unsigned char>(s[max]) & 0xC0) == 0x80) --max;
+  return s.substr(0, max);
+}
+
 // Both sides of a version mismatch for a reader, which must not migrate.
 Result<> require_current_schema(const std::filesystem::path& file, int found) {
   int known = code_schema_version();
@@ -136,7 +146,8 @@ Result<> Store::record_inventory_failure(std::string_view source, std::string_vi
   PP_CHECK(insert.bind_text(2, source));
   PP_CHECK(insert.bind_text(3, project));
   // An empty message would read as success to anyone looking at the error column alone.
-  PP_CHECK(insert.bind_text(4, error.empty() ? std::string_view("unknown error") : error));
+  if (error.empty()) error = "unknown error";
+  PP_CHECK(insert.bind_text(4, clip_utf8(error, kMaxErrorBytes)));
   return insert.run();
 }
 

@@ -207,6 +207,21 @@ TEST(Store, FailureIsRecordedAndKeepsTheLastGoodSnapshot) {
   expect_same_packages(*latest, good);
 }
 
+TEST(Store, FailureMessageIsBounded) {
+  auto dir = testing::temp_dir("long-error");
+  auto store = Store::open(dir);
+  ASSERT_OK(store);
+  std::string huge = "x";
+  for (int i = 0; i < 5000; ++i) huge += "\u00e9";  // two bytes each: byte 4096 is the second
+  ASSERT_OK(store->record_inventory_failure("npm", "web", huge, 1));
+  auto snaps = store->snapshots();
+  ASSERT_OK(snaps);
+  ASSERT_EQ(snaps->size(), 1u);
+  const std::string& kept = (*snaps)[0].error;
+  EXPECT_EQ(kept.size(), 4095u);  // 4096 would end inside a character
+  EXPECT_TRUE(kept == huge.substr(0, 4095));
+}
+
 TEST(Store, SnapshotsFiltersAndLimitsNewestFirst) {
   auto dir = testing::temp_dir("filter");
   auto store = Store::open(dir);
