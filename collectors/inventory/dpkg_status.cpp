@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <set>
 #include <system_error>
 #include <tuple>
@@ -11,8 +12,8 @@ namespace patchparty::inventory {
 
 namespace {
 
-// A status.d with more entries than any real image is a sign of a hostile or broken root.
-constexpr std::size_t kMaxStatusDirEntries = 1u << 16;
+// A status.d or journal with more entries than any real system: a hostile or broken root.
+constexpr std::size_t kMaxDirEntries = 1u << 16;
 
 bool is_blank(std::string_view line) {
   return line.find_first_not_of(" \t") == std::string_view::npos;
@@ -132,8 +133,14 @@ Field* field_slot(Stanza& s, std::string_view name) {
   }
 }
 
+// One stanza, installed or not: the journal needs both to replace a status entry.
+struct Entry {
+  Package package;
+  bool installed = false;
+};
+
 Result<void> finish_stanza(const Stanza& s, std::string_view ecosystem, DpkgStatusKind kind,
-                           std::vector<Package>& out) {
+                           std::vector<Entry>& out) {
   if (!s.package.present())
     return fail(Errc::data_loss, at_line(s.first_line, "stanza without Package"));
   auto name = s.package.value;
@@ -145,11 +152,22 @@ Result<void> finish_stanza(const Stanza& s, std::string_view ecosystem, DpkgStat
   if (s.status.present()) {
     PP_TRY(parsed, parse_state(s.status.value, s.status.line));
     state = parsed;
-  } else if (kind == DpkgStatusKind::status) {
+  } else if (kind != DpkgStatusKind::status_d) {
     return fail(Errc::data_loss,
                 at_line(s.first_line, "package '" + std::string(name) + "' has no Status"));
   }
-  if (state != State::installed) return {};
+  auto arch = s.architecture.value;
+  if (!valid_arch(arch)) {
+    return fail(Errc::data_loss,
+                at_line(s.architecture.line, "invalid architecture '" + std::string(arch) + "'"));
+  }
+  if (state != State::installed) {
+    Entry gone;
+    gone.package.name = std::string(name);
+    gone.package.arch = std::string(arch);
+    out.push_back(std::move(gone));
+    return {};
+  }
 
   if (!s.version.present()) {
     return fail(Errc::data_loss, at_line(s.first_line, "installed package '" + std::string(name) +
@@ -159,11 +177,6 @@ Result<void> finish_stanza(const Stanza& s, std::string_view ecosystem, DpkgStat
   if (!valid_version(version)) {
     return fail(Errc::data_loss,
                 at_line(s.version.line, "invalid version '" + std::string(version) + "'"));
-  }
-  auto arch = s.architecture.value;
-  if (!valid_arch(arch)) {
-    return fail(Errc::data_loss,
-                at_line(s.architecture.line, "invalid architecture '" + std::string(arch) + "'"));
   }
 
   std::string_view source_name = name;
@@ -199,15 +212,13 @@ Result<void> finish_stanza(const Stanza& s, std::string_view ecosystem, DpkgStat
   p.source_version = std::string(source_version);
   p.arch = std::string(arch);
   p.origin = "dpkg";
-  out.push_back(std::move(p));
+  out.push_back(Entry{std::move(p), true});
   return {};
 }
 
-}  // namespace
-
-Result<std::vector<Package>> parse_dpkg_status(std::string_view text, std::string_view ecosystem,
-                                               DpkgStatusKind kind) {
-  std::vector<Package> out;
+Result<std::vector<Entry>> parse_entries(std::string_view text, std::string_view ecosystem,
+                                         DpkgStatusKind kind) {
+  std::vector<Entry> out;
   if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
     auto offset = static_cast<std::size_t>(static_cast<const char*>(nul) - text.data());
     auto line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + offset, '\n'));
@@ -277,10 +288,64 @@ Result<std::vector<Package>> parse_dpkg_status(std::string_view text, std::strin
       // fields (Status, Version) or whole stanzas, and we cannot tell which.
       return fail(
           Errc::data_loss,
-          at_line(stanza.first_line, "last stanza is not followed by a blank line (truncated?)"));
+          at_line(line_no, "file ends inside the stanza that starts on line " +
+                               std::to_string(stanza.first_line) +
+                               ", without the blank line dpkg writes after it (truncated?)"));
     }
     PP_CHECK(finish_stanza(stanza, ecosystem, kind, out));
   }
+  return out;
+}
+
+// The journal's file names: dpkg numbers them ("0000", "0001") and ignores everything else,
+// such as the "tmp.i" it writes before renaming.
+bool is_journal_name(std::string_view name) {
+  return !name.empty() &&
+         std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_status_d_name(std::string_view name) {
+  // Distroless keeps "<package>.md5sums" beside each "<package>" stanza file.
+  return !name.starts_with('.') && !name.ends_with(".md5sums");
+}
+
+// Regular files of `dir` whose names pass `keep`, sorted by name; an absent directory is an
+// empty list with `exists` false.
+Result<std::vector<std::filesystem::path>> list_dir(const std::filesystem::path& dir,
+                                                    bool (*keep)(std::string_view), bool& exists) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir, ec);
+  exists = !ec;
+  if (ec) {
+    if (ec == std::errc::no_such_file_or_directory) return files;
+    return tl::make_unexpected(errno_error(ec.value(), dir.string()));
+  }
+  std::size_t entries = 0;
+  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    if (++entries > kMaxDirEntries) {
+      return fail(Errc::resource_exhausted,
+                  dir.string() + ": more than " + std::to_string(kMaxDirEntries) + " entries");
+    }
+    std::error_code type_ec;
+    if (!keep(it->path().filename().string()) || !it->is_regular_file(type_ec)) continue;
+    files.push_back(it->path());
+  }
+  if (ec) return tl::make_unexpected(errno_error(ec.value(), dir.string()));
+  // dpkg zero-pads journal names, so name order is its (alphasort) order.
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+Result<std::vector<Package>> parse_dpkg_status(std::string_view text, std::string_view ecosystem,
+                                               DpkgStatusKind kind) {
+  PP_TRY(entries, parse_entries(text, ecosystem, kind));
+  std::vector<Package> out;
+  out.reserve(entries.size());
+  for (auto& e : entries)
+    if (e.installed) out.push_back(std::move(e.package));
   return out;
 }
 
@@ -288,71 +353,75 @@ DpkgStatus::DpkgStatus(std::string ecosystem, DpkgStatusOptions options)
     : ecosystem_(std::move(ecosystem)), options_(std::move(options)) {}
 
 Result<std::vector<Package>> DpkgStatus::scan() {
-  std::vector<Package> out;
-  std::set<std::tuple<std::string, std::string, std::string>> seen;
   std::size_t budget = options_.max_bytes;
-  bool found = false;
-
-  auto over_budget = [&](const std::filesystem::path& file) {
-    return fail(Errc::resource_exhausted, file.string() +
-                                              ": dpkg status and status.d together exceed " +
-                                              std::to_string(options_.max_bytes) + " bytes");
-  };
-  auto add = [&](const std::filesystem::path& file, DpkgStatusKind kind) -> Result<void> {
+  auto read = [&](const std::filesystem::path& file,
+                  DpkgStatusKind kind) -> Result<std::vector<Entry>> {
     auto text = read_bounded_file(file, budget);
     if (!text) {
-      if (text.error().code == Errc::resource_exhausted) return over_budget(file);
-      return tl::make_unexpected(std::move(text).error());
+      if (text.error().code != Errc::resource_exhausted)
+        return tl::make_unexpected(std::move(text).error());
+      return fail(Errc::resource_exhausted, file.string() +
+                                                ": the dpkg database files together exceed " +
+                                                std::to_string(options_.max_bytes) + " bytes");
     }
     budget -= text->size();
-    auto packages = parse_dpkg_status(*text, ecosystem_, kind);
-    if (!packages)
-      return tl::make_unexpected(with_context(std::move(packages).error(), file.string()));
-    for (auto& p : *packages) {
-      if (!seen.emplace(p.name, p.arch, p.version).second) continue;
-      p.location = file.string();
-      out.push_back(std::move(p));
-    }
-    return {};
+    auto entries = parse_entries(*text, ecosystem_, kind);
+    if (!entries)
+      return tl::make_unexpected(with_context(std::move(entries).error(), file.string()));
+    for (auto& e : *entries) e.package.location = file.string();
+    return entries;
   };
 
+  // status with the journal applied over it, as dpkg-query reads them: while dpkg runs, and
+  // after it was interrupted, updates/ holds the newest record of each package it touched.
+  std::vector<Entry> db;
+  bool found = false;
   auto status_file = under_root(options_.root, options_.status_file);
-  if (auto r = add(status_file, DpkgStatusKind::status); r) {
+  if (auto status = read(status_file, DpkgStatusKind::status); status) {
     found = true;
-  } else if (r.error().code != Errc::not_found) {
-    return tl::make_unexpected(std::move(r).error());
+    db = std::move(*status);
+    bool journal_exists = false;
+    PP_TRY(journal, list_dir(under_root(options_.root, options_.updates_dir), is_journal_name,
+                             journal_exists));
+    std::map<std::pair<std::string, std::string>, std::size_t> index;
+    if (!journal.empty()) {
+      for (std::size_t i = 0; i < db.size(); ++i)
+        index.emplace(std::pair(db[i].package.name, db[i].package.arch), i);
+    }
+    for (const auto& file : journal) {
+      PP_TRY(updates, read(file, DpkgStatusKind::update));
+      for (auto& e : updates) {
+        auto [it, inserted] = index.emplace(std::pair(e.package.name, e.package.arch), db.size());
+        if (inserted) {
+          db.push_back(std::move(e));
+        } else {
+          db[it->second] = std::move(e);
+        }
+      }
+    }
+  } else if (status.error().code != Errc::not_found) {
+    return tl::make_unexpected(std::move(status).error());
   }
 
+  bool status_d_exists = false;
   auto status_dir = under_root(options_.root, options_.status_dir);
-  std::error_code ec;
-  std::filesystem::directory_iterator it(status_dir, ec);
-  if (ec) {
-    if (ec != std::errc::no_such_file_or_directory)
-      return tl::make_unexpected(errno_error(ec.value(), status_dir.string()));
-  } else {
-    found = true;
-    std::vector<std::filesystem::path> files;
-    for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
-      if (files.size() >= kMaxStatusDirEntries) {
-        return fail(Errc::resource_exhausted, status_dir.string() + ": more than " +
-                                                  std::to_string(kMaxStatusDirEntries) + " files");
-      }
-      const auto& entry = *it;
-      auto file_name = entry.path().filename().string();
-      // Distroless keeps "<package>.md5sums" beside each "<package>" stanza file.
-      if (file_name.starts_with('.') || file_name.ends_with(".md5sums")) continue;
-      std::error_code type_ec;
-      if (!entry.is_regular_file(type_ec)) continue;
-      files.push_back(entry.path());
-    }
-    if (ec) return tl::make_unexpected(errno_error(ec.value(), status_dir.string()));
-    std::sort(files.begin(), files.end());
-    for (const auto& file : files) PP_CHECK(add(file, DpkgStatusKind::status_d));
+  PP_TRY(status_d, list_dir(status_dir, is_status_d_name, status_d_exists));
+  found = found || status_d_exists;
+  for (const auto& file : status_d) {
+    PP_TRY(entries, read(file, DpkgStatusKind::status_d));
+    for (auto& e : entries) db.push_back(std::move(e));
   }
 
   if (!found) {
     return fail(Errc::not_found,
                 "neither " + status_file.string() + " nor " + status_dir.string() + " exists");
+  }
+  std::vector<Package> out;
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
+  for (auto& e : db) {
+    if (!e.installed) continue;
+    if (!seen.emplace(e.package.name, e.package.arch, e.package.version).second) continue;
+    out.push_back(std::move(e.package));
   }
   return out;
 }

@@ -23,6 +23,8 @@ enum class DpkgStatusKind {
   // Written by image builders (distroless, rules_distroless): no Status field means installed,
   // and the last stanza may end at end of file.
   status_d,
+  // A record of dpkg's journal (updates/0000, ...): Status required, may end at end of file.
+  update,
 };
 
 // Parses deb822 stanzas and returns the packages whose files are on disk (see is_installed in
@@ -38,12 +40,15 @@ struct DpkgStatusOptions {
   std::filesystem::path root = "/";
   std::filesystem::path status_file = "/var/lib/dpkg/status";
   std::filesystem::path status_dir = "/var/lib/dpkg/status.d";
+  std::filesystem::path updates_dir = "/var/lib/dpkg/updates";
   // Cap on all bytes read by one scan (status plus every status.d file).
   std::size_t max_bytes = kDefaultMaxFileBytes;
 };
 
-// The status file, then every status.d file in name order (*.md5sums and dotfiles skipped).
-// Either may be absent, not both: a root with neither is Errc::not_found. The same package
+// The status file with dpkg's journal applied over it in order (each updates/NNNN record
+// replaces the entry of the package it names), as dpkg-query reads them; then every status.d
+// file in name order (*.md5sums and dotfiles skipped). status and status.d may each be absent,
+// not both: a root with neither is Errc::not_found. The same package
 // (name, arch, version) listed twice is reported once; two different versions are both
 // reported, since we cannot tell which one is on disk and neither may hide a finding.
 class DpkgStatus final : public InventorySource {

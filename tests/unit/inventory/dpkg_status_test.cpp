@@ -425,6 +425,62 @@ TEST(DpkgStatus, MergesStatusDAsDistrolessShipsIt) {
   EXPECT_EQ((*r)[0].location, (root / "var/lib/dpkg/status").string());
 }
 
+std::string stanza(std::string_view name, std::string_view status, std::string_view version) {
+  return "Package: " + std::string(name) + "\nStatus: " + std::string(status) +
+         "\nMaintainer: Debian <debian@example.org>\nArchitecture: amd64\nVersion: " +
+         std::string(version) + "\nDescription: " + std::string(name) + "\n";
+}
+
+TEST(DpkgStatus, AppliesTheJournalAsDpkgQueryDoes) {
+  // An interrupted dpkg run leaves its newest records in updates/; dpkg-query reads them over
+  // status, so the same admin directory is the oracle.
+  auto admin = testing::temp_dir("journal");
+  write(admin / "status", stanza("upgraded", "install ok installed", "1.0-1") + "\n" +
+                              stanza("removed", "install ok installed", "2.0-1") + "\n" +
+                              stanza("untouched", "install ok installed", "3.0-1") + "\n");
+  write(admin / "updates/0000", stanza("upgraded", "install ok installed", "1.0-2"));
+  write(admin / "updates/0001", stanza("removed", "deinstall ok config-files", "2.0-1"));
+  write(admin / "updates/0002", stanza("added", "install ok unpacked", "4.0-1") + "\n");
+  write(admin / "updates/0003", stanza("upgraded", "install ok half-configured", "1.0-3"));
+  write(admin / "updates/tmp.i", "Package: half-written");
+
+  DpkgStatus source("Debian:12", {.status_file = admin / "status",
+                                  .status_dir = admin / "status.d",
+                                  .updates_dir = admin / "updates"});
+  auto r = source.scan();
+  ASSERT_OK(r);
+  std::set<Triple> got;
+  for (const auto& p : *r) got.emplace(p.name, p.arch, p.version);
+
+  std::set<Triple> expected;
+  for (const auto& row :
+       rows(run("dpkg-query --admindir='" + admin.string() +
+                "' -W -f='${Package}\\t${Architecture}\\t${Version}\\t${db:Status-Status}\\n' "
+                "2>/dev/null"))) {
+    ASSERT_EQ(row.size(), 4u);
+    if (on_disk(row[3])) expected.emplace(row[0], row[1], row[2]);
+  }
+  EXPECT_EQ(expected, (std::set<Triple>{{"upgraded", "amd64", "1.0-3"},
+                                        {"untouched", "amd64", "3.0-1"},
+                                        {"added", "amd64", "4.0-1"}}));
+  EXPECT_EQ(got, expected);
+  const Package* upgraded = find(*r, "upgraded");
+  ASSERT_NE(upgraded, nullptr);
+  EXPECT_EQ(upgraded->location, (admin / "updates/0003").string());
+}
+
+TEST(DpkgStatus, CorruptJournalRecordIsDataLossNamingTheFile) {
+  auto admin = testing::temp_dir("badjournal");
+  write(admin / "status", stanza("a", "install ok installed", "1") + "\n");
+  write(admin / "updates/0000", "Package: a\nVersion: 2\n");  // no Status
+  auto r = DpkgStatus("Debian:12", {.status_file = admin / "status",
+                                    .status_dir = admin / "status.d",
+                                    .updates_dir = admin / "updates"})
+               .scan();
+  EXPECT_ERRC(r, Errc::data_loss);
+  EXPECT_NE(r.error().message.find("updates/0000: line 1"), std::string::npos) << r.error().message;
+}
+
 TEST(DpkgStatus, CorruptStatusDFileNamesTheFileAndLine) {
   auto root = testing::temp_dir("corrupt");
   write(root / "var/lib/dpkg/status.d/bad", "Package: bad\nArchitecture: amd64\n");
