@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace patchparty::inventory {
@@ -13,6 +14,12 @@ namespace {
 // keeps invalid UTF-8 out of names that end up in labels and reports.
 constexpr unsigned kParseFlags =
     rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+
+// Names and versions reach metric labels, reports and command lines: printable ASCII, no spaces,
+// which every Packagist name and Composer version is.
+bool is_token(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c > ' ' && c < 0x7f; });
+}
 
 Result<> add_section(const rapidjson::Value& root, const char* key, bool dev,
                      std::string_view project, std::string_view location, std::string_view label,
@@ -33,13 +40,22 @@ Result<> add_section(const rapidjson::Value& root, const char* key, bool dev,
     if (name == entry.MemberEnd() || !name->value.IsString() || name->value.GetStringLength() == 0)
       return fail(Errc::invalid_argument, where + ": no \"name\" string");
     const std::string package_name(name->value.GetString(), name->value.GetStringLength());
+    if (!is_token(package_name))
+      return fail(Errc::invalid_argument,
+                  where + ": \"name\" is not printable ASCII without spaces");
     const auto version = entry.FindMember("version");
     if (version == entry.MemberEnd() || !version->value.IsString())
       return fail(Errc::invalid_argument, where + " (" + package_name + "): no \"version\" string");
+    const std::string_view version_text(version->value.GetString(),
+                                        version->value.GetStringLength());
+    if (!is_token(version_text))
+      return fail(
+          Errc::invalid_argument,
+          where + " (" + package_name + "): \"version\" is not printable ASCII without spaces");
     Package p;
     p.ecosystem = "Packagist";
     p.name = package_name;
-    p.version.assign(version->value.GetString(), version->value.GetStringLength());
+    p.version = std::string(version_text);
     p.source_name = p.name;
     p.source_version = p.version;
     p.origin = "composer";

@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace patchparty::inventory {
@@ -20,6 +21,28 @@ constexpr std::size_t kMaxV1Depth = 64;
 constexpr std::size_t kMaxV1LocationBytes = 64u << 20;
 
 using Value = rapidjson::Value;
+
+// Names reach metric labels, reports and command lines: printable ASCII without spaces, as npm
+// requires of package names. Versions may be "file:" paths or git URLs, so only control
+// characters are refused there.
+bool is_name(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c > ' ' && c < 0x7f; });
+}
+
+bool has_control(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+Result<> check_package(const std::string& name, const std::string& version,
+                       const std::string& where) {
+  if (!is_name(name))
+    return fail(Errc::invalid_argument,
+                where + ": package name is not printable ASCII without spaces");
+  if (has_control(version))
+    return fail(Errc::invalid_argument, where + ": \"version\" has control characters");
+  return {};
+}
 
 std::string str(const Value& v) {
   return std::string(v.GetString(), v.GetStringLength());
@@ -79,6 +102,7 @@ Result<std::vector<Package>> from_packages_map(const Value& map, std::string_vie
     }
     if (name.empty()) return fail(Errc::invalid_argument, where + ": no package name");
     PP_TRY(version, version_of(entry, where));
+    PP_CHECK(check_package(name, version, where));
     PP_TRY(dev, flag(entry, "dev", where));
     PP_TRY(optional, flag(entry, "optional", where));
     PP_TRY(dev_optional, flag(entry, "devOptional", where));
@@ -138,6 +162,7 @@ Result<std::vector<Package>> from_dependencies_tree(const Value& tree, std::stri
       PP_TRY(optional, flag(entry, "optional", where));
       std::string name = key;
       split_alias(name, version);
+      PP_CHECK(check_package(name, version, where));
       if (const auto it = entry.FindMember("dependencies"); it != entry.MemberEnd())
         children.push_back(Level{&it->value, location + "/", level.depth + 1});
       Package p = make_package(std::move(name), std::move(version), std::move(location), project);

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <system_error>
@@ -41,6 +42,14 @@ enum Tag : std::uint32_t {
   kTagArch = 1022,
   kTagSourceRpm = 1044,
 };
+
+// Names and versions reach metric labels, reports and command lines. rpmbuild accepts neither
+// whitespace nor control characters in them, nor '-' in version or release, where it would make
+// "version-release" ambiguous.
+bool is_token(std::string_view s, bool dash_allowed) {
+  return std::all_of(s.begin(), s.end(),
+                     [&](char c) { return c > ' ' && c < 0x7f && (dash_allowed || c != '-'); });
+}
 
 std::uint32_t be32(std::string_view bytes, std::size_t at) {
   auto b = [&](std::size_t i) {
@@ -258,8 +267,15 @@ Result<RpmHeader> parse_rpm_header(std::string_view blob) {
   PP_TRY(arch, string_tag(4));
   PP_TRY(source_rpm, string_tag(5));
   if (!found[0] || name.empty()) return fail(Errc::data_loss, "rpm header: no NAME");
+  if (!is_token(name, true))
+    return fail(Errc::data_loss, "rpm header: NAME is not printable ASCII without spaces");
   if (!found[1]) return fail(Errc::data_loss, "rpm header: " + name + ": no VERSION");
   if (!found[2]) return fail(Errc::data_loss, "rpm header: " + name + ": no RELEASE");
+  if (version.empty() || !is_token(version, false) || release.empty() || !is_token(release, false))
+    return fail(Errc::data_loss, "rpm header: " + name + ": implausible VERSION or RELEASE");
+  if (!is_token(arch, true))
+    return fail(Errc::data_loss,
+                "rpm header: " + name + ": ARCH is not printable ASCII without spaces");
   if (found[3]) {
     PP_TRY(epoch, read_int32(data, *found[3], entries[*found[3]]));
     h.epoch = epoch;

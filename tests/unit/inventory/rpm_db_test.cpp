@@ -533,6 +533,19 @@ TEST(ParseRpmHeader, RequiresNameVersionRelease) {
   no_name.string(1001, "5.1.8").string(1002, "6.el9");
   EXPECT_ERRC(parse_rpm_header(no_name.blob()), Errc::data_loss);
 
+  HeaderBuilder spaced;
+  spaced.string(1000, "bash shell").string(1001, "5.1.8").string(1002, "6.el9");
+  expect_error(parse_rpm_header(spaced.blob()), Errc::data_loss, "NAME is not printable ASCII");
+  HeaderBuilder dashed;
+  dashed.string(1000, "bash").string(1001, "5.1-8").string(1002, "6.el9");
+  expect_error(parse_rpm_header(dashed.blob()), Errc::data_loss, "implausible VERSION or RELEASE");
+  HeaderBuilder empty_release;
+  empty_release.string(1000, "bash").string(1001, "5.1.8").string(1002, "");
+  expect_error(parse_rpm_header(empty_release.blob()), Errc::data_loss, "implausible VERSION");
+  HeaderBuilder control_arch = minimal();
+  control_arch.string(1022, "x86_64\n");
+  expect_error(parse_rpm_header(control_arch.blob()), Errc::data_loss, "ARCH is not printable");
+
   HeaderBuilder bad_epoch = minimal();
   bad_epoch.string(1003, "1");
   r = parse_rpm_header(bad_epoch.blob());
