@@ -15,7 +15,7 @@
 
 namespace patchparty::inventory {
 
-// Which writer produced the text, because the two are held to different standards.
+// Which writer produced the text, because each is held to its own standard.
 enum class DpkgStatusKind {
   // Written only by dpkg, atomically (write to status-new, fsync, rename): every stanza has a
   // Status field and ends with a blank line, so anything else means the file is corrupt.
@@ -27,8 +27,9 @@ enum class DpkgStatusKind {
   update,
 };
 
-// Parses deb822 stanzas and returns the packages whose files are on disk (see is_installed in
-// the .cpp for the exact states), stamped with `ecosystem` and origin "dpkg". Never partial:
+// Parses deb822 stanzas and returns the packages whose files are on disk, stamped with
+// `ecosystem` and origin "dpkg": Status state installed, triggers-awaited, triggers-pending,
+// half-configured or unpacked; not config-files, half-installed or not-installed. Never partial:
 // a truncated or malformed text is Errc::data_loss naming the line, since an inventory that
 // silently lost its last stanzas would hide exactly the packages an advisory may hit.
 [[nodiscard]] Result<std::vector<Package>> parse_dpkg_status(
@@ -41,16 +42,16 @@ struct DpkgStatusOptions {
   std::filesystem::path status_file = "/var/lib/dpkg/status";
   std::filesystem::path status_dir = "/var/lib/dpkg/status.d";
   std::filesystem::path updates_dir = "/var/lib/dpkg/updates";
-  // Cap on all bytes read by one scan (status plus every status.d file).
+  // Cap on all bytes read by one scan: status, journal and status.d together.
   std::size_t max_bytes = kDefaultMaxFileBytes;
 };
 
 // The status file with dpkg's journal applied over it in order (each updates/NNNN record
 // replaces the entry of the package it names), as dpkg-query reads them; then every status.d
 // file in name order (*.md5sums and dotfiles skipped). status and status.d may each be absent,
-// not both: a root with neither is Errc::not_found. The same package
-// (name, arch, version) listed twice is reported once; two different versions are both
-// reported, since we cannot tell which one is on disk and neither may hide a finding.
+// not both: a root with neither is Errc::not_found. The same package (name, arch, version)
+// listed twice is reported once; two different versions are both reported, since we cannot
+// tell which one is on disk and neither may hide a finding.
 class DpkgStatus final : public InventorySource {
  public:
   explicit DpkgStatus(std::string ecosystem, DpkgStatusOptions options = {});
