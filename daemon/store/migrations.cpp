@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -12,6 +13,8 @@ namespace {
 // so that equality and GROUP BY behave. "Newest" means highest id, not highest taken_at: ids follow
 // the order of saving, which a clock stepping backwards cannot reorder.
 constexpr std::string_view kSchemaV1 = R"sql(
+PRAGMA application_id = 1886418041; -- kApplicationId
+
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY NOT NULL,
   value TEXT NOT NULL
@@ -70,6 +73,7 @@ constexpr std::array kMigrations{
 
 constexpr std::size_t kHeaderSize = 100;
 constexpr std::size_t kUserVersionOffset = 60;  // https://www.sqlite.org/fileformat.html
+constexpr std::size_t kApplicationIdOffset = 68;
 constexpr std::string_view kMagic{"SQLite format 3\0", 16};
 
 Result<> check_list(std::span<const Migration> migrations) {
@@ -117,27 +121,29 @@ int code_schema_version() {
   return kMigrations.back().version;
 }
 
-Result<int> header_schema_version(const std::filesystem::path& file) {
+Result<FileHeader> read_file_header(const std::filesystem::path& file) {
   File f{std::fopen(file.c_str(), "rb")};
   if (!f) {
-    if (errno == ENOENT) return 0;
+    if (errno == ENOENT) return FileHeader{};
     return tl::make_unexpected(errno_error(errno, file.string()));
   }
   unsigned char header[kHeaderSize];
   std::size_t n = std::fread(header, 1, sizeof header, f.get());
-  if (n == 0 && std::ferror(f.get()) == 0) return 0;  // SQLite writes nothing until the first table
+  if (n == 0 && std::ferror(f.get()) == 0) return FileHeader{};  // SQLite writes on first table
   if (n < kHeaderSize || std::memcmp(header, kMagic.data(), kMagic.size()) != 0) {
     return fail(Errc::data_loss, file.string() + ": not an SQLite database");
   }
-  const unsigned char* p = header + kUserVersionOffset;  // big-endian, as all header fields
-  auto version =
-      static_cast<std::int32_t>((std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
-                                (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]});
+  auto big_endian = [&](std::size_t offset) {  // as all header fields
+    const unsigned char* p = header + offset;
+    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+           std::uint32_t{p[3]};
+  };
+  auto version = static_cast<std::int32_t>(big_endian(kUserVersionOffset));
   if (version < 0) {
     return fail(Errc::data_loss, file.string() + ": schema version " + std::to_string(version) +
                                      " is not a patchparty schema");
   }
-  return static_cast<int>(version);
+  return FileHeader{version, big_endian(kApplicationIdOffset)};
 }
 
 Result<int> schema_version(Database& db) {
@@ -157,11 +163,36 @@ Result<> refuse_newer_schema(std::string_view where, int found, int known) {
                   "); upgrade patchparty or restore a backup");
 }
 
+Result<> refuse_foreign(std::string_view where, std::uint32_t application_id) {
+  if (application_id == 0 || application_id == kApplicationId) return {};
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "0x%08x", static_cast<unsigned>(application_id));
+  return fail(Errc::failed_precondition, std::string(where) + ": application id " + hex +
+                                             " is not patchparty's; is the state directory right?");
+}
+
+Result<> check_ours(Database& db, int known) {
+  PP_TRY(application_id, db.query_int64("PRAGMA application_id"));
+  PP_CHECK(refuse_foreign(db.name(), static_cast<std::uint32_t>(application_id)));
+  PP_TRY(current, schema_version(db));
+  PP_CHECK(refuse_newer_schema(db.name(), current, known));
+  if (current == 0) {
+    PP_TRY(objects, db.query_int64("SELECT count(*) FROM sqlite_schema"));
+    if (objects > 0) {
+      return fail(Errc::failed_precondition,
+                  db.name() +
+                      ": has tables but no schema version, so it is not a patchparty "
+                      "database; is the state directory right?");
+    }
+  }
+  return {};
+}
+
 Result<int> migrate(Database& db, std::span<const Migration> migrations) {
   PP_CHECK(check_list(migrations));
   int known = migrations.empty() ? 0 : migrations.back().version;
+  PP_CHECK(check_ours(db, known));
   PP_TRY(current, schema_version(db));
-  PP_CHECK(refuse_newer_schema(db.name(), current, known));
   for (const Migration& m : migrations) {
     if (m.version <= current) continue;
     auto applied = apply(db, m);
@@ -179,13 +210,13 @@ Result<Database> open_for_writing(const std::filesystem::path& file,
   int known = migrations.empty() ? 0 : migrations.back().version;
   // First from the raw header: opening a WAL database with SQLite, even to read, creates -wal and
   // -shm files, and a newer patchparty's database must be left exactly as it is.
-  PP_TRY(on_disk, header_schema_version(file));
-  PP_CHECK(refuse_newer_schema(file.string(), on_disk, known));
+  PP_TRY(header, read_file_header(file));
+  PP_CHECK(refuse_foreign(file.string(), header.application_id));
+  PP_CHECK(refuse_newer_schema(file.string(), header.schema_version, known));
 
   PP_TRY(db, Database::open(file, Database::Mode::read_write_create, busy_timeout));
   // Again through SQLite, which also sees committed transactions still in a -wal file.
-  PP_TRY(current, schema_version(db));
-  PP_CHECK(refuse_newer_schema(file.string(), current, known));
+  PP_CHECK(check_ours(db, known));
 
   PP_TRY(mode, journal_mode_wal(db));
   if (mode != "wal") {

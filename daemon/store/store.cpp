@@ -86,9 +86,11 @@ Result<Store> Store::open_read_only(const std::filesystem::path& state_dir,
   // The header first, for the same reason as the writer: SQLite opening a WAL file would leave
   // -wal and -shm files beside a database that is not ours to touch. Only "newer" can be decided
   // here: while the writer runs, its latest migration may still sit in the -wal, not the header.
-  PP_TRY(on_disk, header_schema_version(file));
-  PP_CHECK(refuse_newer_schema(file.string(), on_disk, code_schema_version()));
+  PP_TRY(header, read_file_header(file));
+  PP_CHECK(refuse_foreign(file.string(), header.application_id));
+  PP_CHECK(refuse_newer_schema(file.string(), header.schema_version, code_schema_version()));
   PP_TRY(db, Database::open(file, Database::Mode::read_only, options.busy_timeout));
+  PP_CHECK(check_ours(db, code_schema_version()));
   PP_TRY(current, store::schema_version(db));
   PP_CHECK(require_current_schema(file, current));
   return Store(std::move(db), std::move(file), true);

@@ -117,6 +117,7 @@ TEST(Migrations, MigratesAnEmptyFileToTheCodeVersion) {
     EXPECT_TRUE(names.contains(table)) << table;
   }
   EXPECT_EQ(text_pragma(*db, "journal_mode"), "wal");
+  EXPECT_EQ(*db->query_int64("PRAGMA application_id"), kApplicationId);
   EXPECT_EQ(*db->query_int64("PRAGMA synchronous"), 1);  // NORMAL
   EXPECT_EQ(*db->query_int64("PRAGMA foreign_keys"), 1);
   EXPECT_EQ(*db->query_int64("PRAGMA journal_size_limit"), 64 << 20);
@@ -201,7 +202,7 @@ TEST(Migrations, NewerSchemaIsRefusedAndTheFileLeftUntouched) {
     ASSERT_FALSE(fs::exists(dir / "p.db-shm"));
     const std::string bytes = file_bytes(file);
     const auto mtime = fs::last_write_time(file);
-    ASSERT_EQ(header_schema_version(file).value_or(-1), 7);
+    ASSERT_EQ(read_file_header(file).value_or(FileHeader{-1, 0}).schema_version, 7);
 
     DirectoryWatch watch(dir);
     auto db = open_for_writing(file, kFiveMigrations);
@@ -229,7 +230,7 @@ TEST(Migrations, NewerSchemaStillInTheWalIsRefused) {
   ASSERT_OK(
       future->exec("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;"
                    "CREATE TABLE t (x); PRAGMA user_version = 7"));
-  ASSERT_EQ(header_schema_version(file).value_or(-1), 0);
+  ASSERT_EQ(read_file_header(file).value_or(FileHeader{-1, 0}).schema_version, 0);
 
   auto db = open_for_writing(file, kFiveMigrations);
   EXPECT_ERRC(db, Errc::failed_precondition);
@@ -237,18 +238,51 @@ TEST(Migrations, NewerSchemaStillInTheWalIsRefused) {
             std::string::npos);
 }
 
-TEST(Migrations, HeaderVersionReadsPlainBytes) {
+TEST(Migrations, FileHeaderIsReadAsPlainBytes) {
   auto dir = testing::temp_dir("header");
-  EXPECT_EQ(header_schema_version(dir / "absent").value_or(-1), 0);
+  EXPECT_EQ(read_file_header(dir / "absent").value_or(FileHeader{-1, 0}).schema_version, 0);
   std::ofstream(dir / "empty").flush();
-  EXPECT_EQ(header_schema_version(dir / "empty").value_or(-1), 0);
+  EXPECT_EQ(read_file_header(dir / "empty").value_or(FileHeader{-1, 0}).schema_version, 0);
   std::ofstream(dir / "text") << std::string(200, 'x');
-  EXPECT_ERRC(header_schema_version(dir / "text"), Errc::data_loss);
+  EXPECT_ERRC(read_file_header(dir / "text"), Errc::data_loss);
   {
     auto db = open_for_writing(dir / "p.db");
     ASSERT_OK(db);
   }
-  EXPECT_EQ(header_schema_version(dir / "p.db").value_or(-1), code_schema_version());
+  auto header = read_file_header(dir / "p.db");
+  ASSERT_OK(header);
+  EXPECT_EQ(header->schema_version, code_schema_version());
+  EXPECT_EQ(header->application_id, kApplicationId);
+}
+
+TEST(Migrations, AnotherProgramsDatabaseIsRefusedNotMigrated) {
+  auto dir = testing::temp_dir("foreign");
+  {
+    auto db = Database::open(dir / "tables.db");
+    ASSERT_OK(db);
+    ASSERT_OK(db->exec("CREATE TABLE users (name TEXT)"));
+    auto other = Database::open(dir / "app.db");
+    ASSERT_OK(other);
+    ASSERT_OK(
+        other->exec("PRAGMA application_id = 42; CREATE TABLE t (x); PRAGMA user_version = 1"));
+  }
+  auto tables = open_for_writing(dir / "tables.db");
+  EXPECT_ERRC(tables, Errc::failed_precondition);
+  EXPECT_EQ(tables.error().message,
+            (dir / "tables.db").string() +
+                ": has tables but no schema version, so it is not a patchparty database; is the "
+                "state directory right?");
+  auto app = open_for_writing(dir / "app.db");
+  EXPECT_ERRC(app, Errc::failed_precondition);
+  EXPECT_EQ(app.error().message, (dir / "app.db").string() +
+                                     ": application id 0x0000002a is not patchparty's; is the "
+                                     "state directory right?");
+
+  auto db = Database::open(dir / "tables.db");
+  ASSERT_OK(db);
+  EXPECT_EQ(table_names(*db), std::set<std::string>{"users"});
+  EXPECT_EQ(text_pragma(*db, "journal_mode"), "delete");  // not even switched to WAL
+  EXPECT_ERRC(migrate(*db), Errc::failed_precondition);
 }
 
 TEST(Migrations, GarbageFileIsDataLossAndLeftAlone) {

@@ -457,17 +457,32 @@ TEST(Store, ReaderSeesTheWritersCommitsAndCannotWrite) {
 TEST(Store, ReadOnlyOpenRefusesAnOlderSchemaWithoutMigrating) {
   auto dir = testing::temp_dir("ro-older");
   {
-    auto db = Database::open(Store::database_file(dir));
+    auto db = Database::open(Store::database_file(dir));  // created, never migrated: version 0
     ASSERT_OK(db);
-    ASSERT_OK(db->exec("CREATE TABLE meta (key TEXT, value TEXT)"));  // user_version 0
+    ASSERT_OK(db->exec("PRAGMA user_version = 0"));
   }
   auto store = Store::open_read_only(dir);
   EXPECT_ERRC(store, Errc::failed_precondition);
-  EXPECT_NE(store.error().message.find("schema version 0 is older than this patchparty (" +
-                                       std::to_string(code_schema_version()) + ")"),
-            std::string::npos)
+  EXPECT_EQ(store.error().message, Store::database_file(dir).string() +
+                                       ": schema version 0 is older than this patchparty (" +
+                                       std::to_string(code_schema_version()) +
+                                       "); start patchpartyd of this version once to migrate it");
+  auto db = Database::open(Store::database_file(dir), Database::Mode::read_only);
+  ASSERT_OK(db);
+  EXPECT_EQ(db->query_int64("SELECT count(*) FROM sqlite_schema").value_or(-1), 0);
+}
+
+TEST(Store, ReadOnlyOpenRefusesAnotherProgramsDatabase) {
+  auto dir = testing::temp_dir("ro-foreign");
+  {
+    auto db = Database::open(Store::database_file(dir));
+    ASSERT_OK(db);
+    ASSERT_OK(db->exec("CREATE TABLE users (name TEXT)"));
+  }
+  auto store = Store::open_read_only(dir);
+  EXPECT_ERRC(store, Errc::failed_precondition);
+  EXPECT_NE(store.error().message.find("not a patchparty database"), std::string::npos)
       << store.error().message;
-  EXPECT_EQ(header_schema_version(Store::database_file(dir)).value_or(-1), 0);
 }
 
 TEST(Store, NewerSchemaIsRefusedByWriterAndReaderAndLeftUntouched) {
