@@ -51,7 +51,7 @@ CREATE TABLE inventory_packages (
 );
 -- Loading a snapshot, and the cascade when retention deletes one.
 CREATE INDEX inventory_packages_by_snapshot ON inventory_packages (snapshot_id);
--- "Which hosts/projects have package P": correlation and patch-event lookups.
+-- "Where is package P installed, and since when": correlation and patch-event lookups.
 CREATE INDEX inventory_packages_by_name ON inventory_packages (ecosystem, name);
 
 -- Conditional GET and health of each advisory feed; one row per configured feed.
