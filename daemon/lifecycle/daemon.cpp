@@ -1,0 +1,247 @@
+#include "daemon/lifecycle/daemon.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+#include "config/config.h"
+#include "daemon/lifecycle/inventory_job.h"
+#include "daemon/lifecycle/scheduler.h"
+#include "daemon/lifecycle/sd_notifier.h"
+#include "daemon/lifecycle/signal_fd.h"
+#include "daemon/log.h"
+#include "daemon/store/store.h"
+
+namespace patchparty::lifecycle {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+log::Level level_from(std::string_view name) {
+  if (name == "debug") return log::Level::debug;
+  if (name == "notice") return log::Level::notice;
+  if (name == "warning") return log::Level::warning;
+  if (name == "error") return log::Level::err;
+  return log::Level::info;
+}
+
+Result<config::Config> load(const DaemonOptions& options) {
+  if (!options.config_file) return config::default_config();
+  return config::load_config_file(*options.config_file);
+}
+
+std::filesystem::path choose_state_dir(const DaemonOptions& options, const config::Config& c) {
+  if (options.state_dir) return *options.state_dir;
+  // systemd's StateDirectory= passes the directory it made for us.
+  if (const char* env = std::getenv("STATE_DIRECTORY"); env && *env) {
+    std::string_view first(env);
+    return std::filesystem::path(first.substr(0, first.find(':')));
+  }
+  return c.state_dir;
+}
+
+// Owns the worker thread that runs the jobs, and everything that thread touches.
+class Worker {
+ public:
+  Worker(config::Config config, store::Store store)
+      : config_(std::move(config)), store_(std::move(store)), scheduler_(config_.jitter, seed()) {}
+
+  void start() {
+    thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
+  }
+
+  void reload(config::Config config) {
+    std::lock_guard lock(mu_);
+    pending_ = std::move(config);
+    cv_.notify_all();
+  }
+
+  // Asks the running job to stop and waits up to `timeout`; false when it did not stop.
+  bool stop(std::chrono::milliseconds timeout) {
+    thread_.request_stop();
+    cv_.notify_all();
+    std::unique_lock lock(mu_);
+    bool done = cv_.wait_for(lock, timeout, [this] { return finished_; });
+    lock.unlock();
+    if (done) thread_.join();
+    return done;
+  }
+
+  // Healthy for the watchdog: idle, or busy with one job for less than its stall limit.
+  bool alive() const {
+    auto since = busy_since_.load();
+    if (since == Clock::time_point{}) return true;
+    return Clock::now() - since < kStallLimit;
+  }
+
+  std::string status() const {
+    std::lock_guard lock(mu_);
+    return status_;
+  }
+
+ private:
+  static constexpr auto kStallLimit = 30min;
+
+  static std::uint64_t seed() {
+    return static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()) ^
+           static_cast<std::uint64_t>(::getpid());
+  }
+
+  std::vector<Job> jobs_for(const config::Config& c) {
+    std::vector<Job> jobs;
+    jobs.push_back(Job{"inventory", c.inventory.interval, [this](std::stop_token stop) {
+                         auto r = run_inventory(config_, store_, stop);
+                         if (!r) return Result<void>(tl::make_unexpected(r.error()));
+                         set_status("inventory: " + std::to_string(r->packages) +
+                                    " packages from " + std::to_string(r->sources_ok) +
+                                    " sources, " + std::to_string(r->sources_failed) + " failed");
+                         return Result<void>{};
+                       }});
+    return jobs;
+  }
+
+  void set_status(std::string s) {
+    std::lock_guard lock(mu_);
+    status_ = std::move(s);
+  }
+
+  void loop(std::stop_token stop) {
+    scheduler_.set_jobs(jobs_for(config_), Clock::now());
+    std::unique_lock lock(mu_);
+    while (!stop.stop_requested()) {
+      if (pending_) {
+        config_ = std::move(*pending_);
+        pending_.reset();
+        scheduler_ = Scheduler(config_.jitter, seed());
+        scheduler_.set_jobs(jobs_for(config_), Clock::now());
+      }
+      Job* job = scheduler_.due(Clock::now());
+      if (job == nullptr) {
+        cv_.wait_until(lock, std::min(scheduler_.next_due(), Clock::now() + 1h),
+                       [&] { return stop.stop_requested() || pending_.has_value(); });
+        continue;
+      }
+      std::string name = job->name;
+      auto run = job->run;
+      lock.unlock();
+      busy_since_ = Clock::now();
+      auto started = Clock::now();
+      log::debug("job " + name + ": started");
+      Result<void> r = run(stop);
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+      busy_since_ = Clock::time_point{};
+      if (!r) {
+        log::error("job " + name + ": failed after " + std::to_string(ms.count()) +
+                   " ms: " + r.error().to_string());
+      } else {
+        log::info("job " + name + ": done in " + std::to_string(ms.count()) + " ms");
+      }
+      lock.lock();
+      scheduler_.completed(name, Clock::now());
+    }
+    finished_ = true;
+    cv_.notify_all();
+  }
+
+  config::Config config_;
+  store::Store store_;
+  Scheduler scheduler_;
+  mutable std::mutex mu_;
+  std::condition_variable_any cv_;
+  std::optional<config::Config> pending_;
+  std::string status_ = "starting";
+  bool finished_ = false;
+  std::atomic<Clock::time_point> busy_since_{Clock::time_point{}};
+  std::jthread thread_;
+};
+
+}  // namespace
+
+int run_daemon(const DaemonOptions& options) {
+  // Signals are blocked before any thread exists, so only the signalfd ever sees them.
+  auto signals = SignalFd::open();
+  if (!signals) {
+    log::error("cannot set up signal handling: " + signals.error().to_string());
+    return 2;
+  }
+  ::signal(SIGPIPE, SIG_IGN);
+  auto config = load(options);
+  if (!config) {
+    log::error("invalid configuration:\n" + config.error().message);
+    return 2;
+  }
+  log::set_min_level(level_from(config->log_level));
+  auto state_dir = choose_state_dir(options, *config);
+  config->state_dir = state_dir;
+  auto store = store::Store::open(state_dir);
+  if (!store) {
+    log::error("cannot open the store in " + state_dir.string() + ": " + store.error().to_string());
+    return 2;
+  }
+  log::notice("patchpartyd " PP_VERSION " starting; state in " + state_dir.string() + "; config " +
+              (options.config_file ? options.config_file->string() : std::string("built-in")));
+
+  SdNotifier notifier;
+  Worker worker(*config, std::move(*store));
+  worker.start();
+  notifier.ready("running");
+
+  auto ping_every = notifier.watchdog_ping_interval();
+  auto wait_step = ping_every ? std::chrono::duration_cast<std::chrono::milliseconds>(*ping_every)
+                              : std::chrono::milliseconds(1000);
+  wait_step = std::clamp(wait_step, std::chrono::milliseconds(10), std::chrono::milliseconds(5000));
+  std::string last_status;
+  for (;;) {
+    auto sig = signals->wait(wait_step);
+    if (!sig) {
+      log::error("signal wait failed: " + sig.error().to_string());
+      break;
+    }
+    if (ping_every && worker.alive()) notifier.watchdog();
+    if (auto s = worker.status(); s != last_status) {
+      notifier.status(s);
+      last_status = s;
+    }
+    if (!sig->has_value()) continue;
+    int signo = **sig;
+    if (signo == SIGHUP) {
+      notifier.reloading();
+      if (!options.config_file) {
+        log::notice("SIGHUP: no configuration file, nothing to reload");
+      } else if (auto next = config::load_config_file(*options.config_file); !next) {
+        log::error("SIGHUP: new configuration is invalid; keeping the previous one:\n" +
+                   next.error().message);
+      } else {
+        if (next->state_dir != config->state_dir && !options.state_dir)
+          log::warning("SIGHUP: state_dir changes only take effect after a restart");
+        next->state_dir = state_dir;
+        log::set_min_level(level_from(next->log_level));
+        *config = *next;
+        worker.reload(std::move(*next));
+        log::notice("SIGHUP: configuration reloaded from " + options.config_file->string());
+      }
+      notifier.ready("running");
+      continue;
+    }
+    log::notice(std::string("received ") + (signo == SIGTERM ? "SIGTERM" : "SIGINT") +
+                ", stopping");
+    break;
+  }
+  notifier.stopping();
+  if (!worker.stop(config->shutdown_timeout)) {
+    // The job's open transaction dies with the process and SQLite rolls it back on next open.
+    log::warning("the running job did not stop within " +
+                 config::format_duration(config->shutdown_timeout) + "; exiting anyway");
+    std::_Exit(0);
+  }
+  log::notice("stopped");
+  return 0;
+}
+
+}  // namespace patchparty::lifecycle

@@ -1,0 +1,169 @@
+// The patchparty command line as operators and pipelines use it: output and exit codes.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <fstream>
+#include <set>
+
+#include "tests/support/subprocess.h"
+#include "tests/support/test_data.h"
+
+namespace patchparty {
+namespace {
+
+using ::testing::HasSubstr;
+
+void write_file(const std::filesystem::path& p, std::string_view text) {
+  std::ofstream(p) << text;
+}
+
+TEST(Cli, VersionFlag) {
+  auto dir = testing::temp_dir("version");
+  auto r = testing::run({PATCHPARTY_BIN, "--version"}, dir);
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("patchparty " PP_VERSION));
+}
+
+TEST(Cli, CheckConfigAcceptsTheExampleAndRejectsErrors) {
+  auto dir = testing::temp_dir("checkconfig");
+  auto ok = testing::run({PATCHPARTY_BIN, "check-config",
+                          std::string(PP_SOURCE_DIR) + "/config/patchparty.example.yml"},
+                         dir);
+  EXPECT_EQ(ok.code, 0) << ok.err;
+  write_file(dir / "bad.yml", "inventory:\n  dpkg:\n    enabled: maybe\n");
+  auto bad = testing::run({PATCHPARTY_BIN, "check-config", (dir / "bad.yml").string()}, dir);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("bad.yml:3:14: inventory.dpkg.enabled: 'maybe' is not one of"));
+  auto missing = testing::run({PATCHPARTY_BIN, "check-config", (dir / "none.yml").string()}, dir);
+  EXPECT_EQ(missing.code, 2);
+}
+
+TEST(Cli, UnknownSubcommandIsAUsageError) {
+  auto dir = testing::temp_dir("usage");
+  EXPECT_EQ(testing::run({PATCHPARTY_BIN, "frobnicate"}, dir).code, 2);
+}
+
+// The live inventory in JSON lists exactly what dpkg-query lists for this host.
+TEST(Cli, InventoryJsonMatchesDpkgQuery) {
+  auto dir = testing::temp_dir("inventory");
+  write_file(dir / "pp.yml", "inventory:\n  rpm: {enabled: false}\n  apk: {enabled: false}\n");
+  auto r = testing::run(
+      {PATCHPARTY_BIN, "inventory", "--json", "--config", (dir / "pp.yml").string()}, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  rapidjson::Document doc;
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  EXPECT_STREQ(doc["schema"].GetString(), "patchparty.inventory/v1");
+  std::set<std::string> ours;
+  for (const auto& p : doc["packages"].GetArray()) {
+    EXPECT_STREQ(p["origin"].GetString(), "dpkg");
+    ours.insert(std::string(p["name"].GetString()) + "=" + p["version"].GetString());
+  }
+  auto q = testing::run(
+      {"/usr/bin/dpkg-query", "-W", "-f=${db:Status-Abbrev}\t${Package}=${Version}\n"}, dir);
+  ASSERT_EQ(q.code, 0);
+  std::set<std::string> theirs;
+  std::istringstream lines(q.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("ii", 0) == 0 || line.rfind("hi", 0) == 0)
+      theirs.insert(line.substr(line.find('\t') + 1));
+  }
+  EXPECT_FALSE(theirs.empty());
+  EXPECT_EQ(ours, theirs);
+}
+
+TEST(Cli, InventoryTableIsAligned) {
+  auto dir = testing::temp_dir("table");
+  auto r = testing::run({PATCHPARTY_BIN, "inventory"}, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::string header, first;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  EXPECT_EQ(header.rfind("ORIGIN", 0), 0u);
+  // Column starts line up: VERSION in the header sits where the version column starts.
+  auto col = header.find("VERSION");
+  ASSERT_NE(col, std::string::npos);
+  EXPECT_NE(first[col], ' ');
+  EXPECT_EQ(first[col - 1], ' ');
+}
+
+TEST(Cli, InventoryOfAProjectLockfile) {
+  auto dir = testing::temp_dir("project");
+  std::filesystem::create_directories(dir / "shop");
+  std::filesystem::copy_file(testing::test_data("lockfiles/osv-detector-1-composer.lock"),
+                             dir / "shop" / "composer.lock");
+  write_file(dir / "pp.yml",
+             "inventory:\n  dpkg: {enabled: false}\n  rpm: {enabled: false}\n"
+             "  apk: {enabled: false}\nprojects:\n  - name: shop\n    path: " +
+                 (dir / "shop").string() + "\n");
+  auto r = testing::run(
+      {PATCHPARTY_BIN, "inventory", "--json", "--config", (dir / "pp.yml").string()}, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  rapidjson::Document doc;
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  ASSERT_GT(doc["packages"].Size(), 0u);
+  for (const auto& p : doc["packages"].GetArray()) {
+    EXPECT_STREQ(p["project"].GetString(), "shop");
+    EXPECT_STREQ(p["ecosystem"].GetString(), "Packagist");
+  }
+}
+
+TEST(Cli, InventoryReportsABrokenLockfileAndExitsTwo) {
+  auto dir = testing::temp_dir("broken");
+  std::filesystem::create_directories(dir / "app");
+  write_file(dir / "app" / "package-lock.json", "{\"lockfileVersion\": 2, \"packages\": {");
+  write_file(dir / "pp.yml",
+             "inventory:\n  dpkg: {enabled: false}\nprojects:\n  - name: app\n"
+             "    path: " +
+                 (dir / "app").string() + "\n");
+  auto r = testing::run({PATCHPARTY_BIN, "inventory", "--config", (dir / "pp.yml").string()}, dir);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("package-lock.json"));
+}
+
+TEST(Cli, VersionsCompareAndSatisfies) {
+  auto dir = testing::temp_dir("versions");
+  auto lt = testing::run(
+      {PATCHPARTY_BIN, "versions", "compare", "--ecosystem", "Debian:12", "1.0~rc1", "1.0"}, dir);
+  EXPECT_EQ(lt.code, 0) << lt.err;
+  EXPECT_EQ(lt.out, "<\n");
+  auto yes = testing::run(
+      {PATCHPARTY_BIN, "versions", "satisfies", "--ecosystem", "npm", "1.2.3", "^1.0.0 || ^2.0.0"},
+      dir);
+  EXPECT_EQ(yes.code, 0) << yes.err;
+  auto no = testing::run({PATCHPARTY_BIN, "versions", "satisfies", "--ecosystem", "Packagist",
+                          "4.4.13", ">=4.4.0,<4.4.13"},
+                         dir);
+  EXPECT_EQ(no.code, 1) << no.err;
+  auto dpkg = testing::run({PATCHPARTY_BIN, "versions", "satisfies", "--ecosystem", "Debian:12",
+                            "2.36-9+deb12u3", ">= 2.36-9, < 2.36-9+deb12u4"},
+                           dir);
+  EXPECT_EQ(dpkg.code, 0) << dpkg.err;
+  auto bad = testing::run(
+      {PATCHPARTY_BIN, "versions", "compare", "--ecosystem", "Nowhere", "1", "2"}, dir);
+  EXPECT_EQ(bad.code, 2);
+}
+
+TEST(Cli, VersionsCompareBatchReadsStdin) {
+  auto dir = testing::temp_dir("batch");
+  write_file(dir / "pairs", "1.0 1.0\n1:0.9 2.0\n2.0 1.0~\nx:1.0 1.0\n");
+  auto r = testing::run({PATCHPARTY_BIN, "versions", "compare", "--ecosystem", "Debian"}, dir,
+                        dir / "pairs");
+  EXPECT_EQ(r.code, 2);  // one line could not be compared
+  std::istringstream lines(r.out);
+  std::vector<std::string> got;
+  std::string l;
+  while (std::getline(lines, l)) got.push_back(l);
+  ASSERT_EQ(got.size(), 4u) << r.out;
+  EXPECT_EQ(got[0], "=");
+  EXPECT_EQ(got[1], ">");
+  EXPECT_EQ(got[2], ">");
+  EXPECT_THAT(got[3], HasSubstr("error:"));
+}
+
+}  // namespace
+}  // namespace patchparty
