@@ -24,7 +24,7 @@ bool is_token(std::string_view s) {
 Result<> add_section(const rapidjson::Value& root, const char* key, bool dev,
                      std::string_view project, std::string_view location, std::string_view label,
                      std::vector<Package>& out) {
-  const auto it = root.FindMember(key);
+  auto it = root.FindMember(key);
   if (it == root.MemberEnd() || (dev && it->value.IsNull())) {
     if (dev) return {};
     return fail(Errc::invalid_argument,
@@ -36,14 +36,14 @@ Result<> add_section(const rapidjson::Value& root, const char* key, bool dev,
   for (const auto& entry : it->value.GetArray()) {
     const std::string where = std::string(label) + ": " + key + "[" + std::to_string(i++) + "]";
     if (!entry.IsObject()) return fail(Errc::invalid_argument, where + ": not an object");
-    const auto name = entry.FindMember("name");
+    auto name = entry.FindMember("name");
     if (name == entry.MemberEnd() || !name->value.IsString() || name->value.GetStringLength() == 0)
       return fail(Errc::invalid_argument, where + ": no \"name\" string");
     const std::string package_name(name->value.GetString(), name->value.GetStringLength());
     if (!is_token(package_name))
       return fail(Errc::invalid_argument,
                   where + ": \"name\" is not printable ASCII without spaces");
-    const auto version = entry.FindMember("version");
+    auto version = entry.FindMember("version");
     if (version == entry.MemberEnd() || !version->value.IsString())
       return fail(Errc::invalid_argument, where + " (" + package_name + "): no \"version\" string");
     const std::string_view version_text(version->value.GetString(),

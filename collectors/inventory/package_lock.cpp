@@ -49,7 +49,7 @@ std::string str(const Value& v) {
 }
 
 Result<bool> flag(const Value& entry, const char* key, const std::string& where) {
-  const auto it = entry.FindMember(key);
+  auto it = entry.FindMember(key);
   if (it == entry.MemberEnd()) return false;
   if (!it->value.IsBool())
     return fail(Errc::invalid_argument, where + ": \"" + key + "\" is not a boolean");
@@ -57,7 +57,7 @@ Result<bool> flag(const Value& entry, const char* key, const std::string& where)
 }
 
 Result<std::string> version_of(const Value& entry, const std::string& where) {
-  const auto it = entry.FindMember("version");
+  auto it = entry.FindMember("version");
   if (it == entry.MemberEnd()) return std::string();
   if (!it->value.IsString())
     return fail(Errc::invalid_argument, where + ": \"version\" is not a string");
@@ -95,7 +95,7 @@ Result<std::vector<Package>> from_packages_map(const Value& map, std::string_vie
     const auto segment = path.rfind(kSegment);
     if (segment == std::string::npos || (segment != 0 && path[segment - 1] != '/')) continue;
     std::string name = path.substr(segment + kSegment.size());
-    if (const auto it = entry.FindMember("name"); it != entry.MemberEnd()) {
+    if (auto it = entry.FindMember("name"); it != entry.MemberEnd()) {
       if (!it->value.IsString())
         return fail(Errc::invalid_argument, where + ": \"name\" is not a string");
       if (it->value.GetStringLength() > 0) name = str(it->value);
@@ -163,7 +163,7 @@ Result<std::vector<Package>> from_dependencies_tree(const Value& tree, std::stri
       std::string name = key;
       split_alias(name, version);
       PP_CHECK(check_package(name, version, where));
-      if (const auto it = entry.FindMember("dependencies"); it != entry.MemberEnd())
+      if (auto it = entry.FindMember("dependencies"); it != entry.MemberEnd())
         children.push_back(Level{&it->value, location + "/", level.depth + 1});
       Package p = make_package(std::move(name), std::move(version), std::move(location), project);
       p.dev = dev;
@@ -189,10 +189,13 @@ Result<std::vector<Package>> parse_package_lock(std::string_view json, std::stri
                                      rapidjson::GetParseError_En(doc.GetParseError()));
   if (!doc.IsObject()) return fail(Errc::invalid_argument, label + ": top level is not an object");
 
-  const auto version = doc.FindMember("lockfileVersion");
-  const auto packages = doc.FindMember("packages");
-  const auto dependencies = doc.FindMember("dependencies");
-  if (version == doc.MemberEnd())
+  // Looked up through a const Value: RapidJSON 1.1's MemberIterator == MemberIterator is
+  // ambiguous under C++20's reversed operators (clang rejects it); the const iterator's is not.
+  const Value& root = doc;
+  auto version = root.FindMember("lockfileVersion");
+  auto packages = root.FindMember("packages");
+  auto dependencies = root.FindMember("dependencies");
+  if (version == root.MemberEnd())
     return fail(Errc::invalid_argument,
                 label + ": no \"lockfileVersion\", not a package-lock.json");
   if (!version->value.IsInt())
@@ -204,14 +207,14 @@ Result<std::vector<Package>> parse_package_lock(std::string_view json, std::stri
                                                " is not supported (1, 2 and 3 are)");
 
   if (lockfile_version >= 2) {
-    if (packages == doc.MemberEnd())
+    if (packages == root.MemberEnd())
       return fail(Errc::invalid_argument, label + ": lockfileVersion " +
                                               std::to_string(lockfile_version) +
                                               " without a \"packages\" map");
     return from_packages_map(packages->value, project, label);
   }
   // npm 6 leaves "dependencies" out when the project has none.
-  if (dependencies == doc.MemberEnd()) return std::vector<Package>{};
+  if (dependencies == root.MemberEnd()) return std::vector<Package>{};
   return from_dependencies_tree(dependencies->value, project, label);
 }
 
