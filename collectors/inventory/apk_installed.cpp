@@ -14,7 +14,7 @@ bool is_alnum(char c) {
 
 bool all_of_set(std::string_view s, const char* extra) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [extra](char c) {
-    return is_alnum(c) || std::strchr(extra, c) != nullptr;
+    return is_alnum(c) || std::string_view(extra).find(c) != std::string_view::npos;
   });
 }
 

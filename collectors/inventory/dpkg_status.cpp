@@ -44,15 +44,17 @@ bool is_alnum(char c) {
 // dpkg's own rule (pkg_name_is_illegal); names later reach labels and command lines.
 bool valid_package_name(std::string_view s) {
   if (s.empty() || !is_alnum(s.front())) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return is_alnum(c) || std::strchr("-+._", c) != nullptr; });
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return is_alnum(c) || std::string_view("-+._").find(c) != std::string_view::npos;
+  });
 }
 
 // The character set dpkg accepts in a version; ordering is left to daemon/versions.
 bool valid_version(std::string_view s) {
   if (s.empty()) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return is_alnum(c) || std::strchr(".+-~:", c) != nullptr; });
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return is_alnum(c) || std::string_view(".+-~:").find(c) != std::string_view::npos;
+  });
 }
 
 bool valid_arch(std::string_view s) {
