@@ -135,7 +135,7 @@ TEST(DpkgStatus, MatchesDpkgQueryOnThisHost) {
       EXPECT_TRUE(got.emplace(p.name, p.arch, p.version).second) << "duplicate " << p.name;
       EXPECT_EQ(p.ecosystem, "Debian:12");
       EXPECT_EQ(p.origin, "dpkg");
-      EXPECT_EQ(p.location, "/var/lib/dpkg/status");
+      EXPECT_TRUE(p.location.starts_with("/var/lib/dpkg/")) << p.location;  // status or updates/
     }
     EXPECT_GT(expected.size(), 50u) << "dpkg-query listed almost nothing";
     EXPECT_EQ(got, expected);
