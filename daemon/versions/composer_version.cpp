@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <climits>
+#include <optional>
 #include <regex>
 #include <string>
 
@@ -21,7 +22,6 @@ struct NormalizePatterns {
                        std::regex::icase};
   std::regex date{"^v?(\\d{4}(?:[.:-]?\\d{2}){1,6}(?:[.:-]?\\d{1,3})?)" + kModifier + "$",
                   std::regex::icase};
-  std::regex dev_suffix{"([^\\n]*?)[.-]?dev$", std::regex::icase};
   std::regex branch{"^v?(\\d+)(\\.(?:\\d+|[xX*]))?(\\.(?:\\d+|[xX*]))?(\\.(?:\\d+|[xX*]))?$",
                     std::regex::icase};
   std::regex stability{kModifier + "(?:\\+[^\\n]*)?$", std::regex::icase};
@@ -81,6 +81,19 @@ std::string normalize_branch(std::string_view raw) {
     return out + "-dev";
   }
   return "dev-" + name;
+}
+
+// The branch name in '{(.*?)[.-]?dev$}i', found directly: a regex search with a lazy prefix
+// takes quadratic time in std::regex.
+std::optional<std::string> dev_suffix_name(std::string_view s) {
+  // "$" also matches before a final newline, and "." never matches a newline.
+  if (!s.empty() && s.back() == '\n') s.remove_suffix(1);
+  if (s.size() < 3 || lower(s.substr(s.size() - 3)) != "dev") return std::nullopt;
+  std::size_t end = s.size() - 3;
+  std::size_t newline = s.substr(0, end).rfind('\n');
+  std::size_t start = newline == std::string_view::npos ? 0 : newline + 1;
+  if (end > start && (s[end - 1] == '.' || s[end - 1] == '-')) --end;
+  return std::string(s.substr(start, end - start));
 }
 
 bool is_digit(char c) {
@@ -249,8 +262,8 @@ Result<std::string> composer_normalize(std::string_view input) {
         if (!is_digit(c)) c = '.';
       return with_modifiers(out, m, 2);
     }
-    if (pcre_search(version, m, p.dev_suffix)) {
-      std::string branch = normalize_branch(m[1].str());
+    if (auto name = dev_suffix_name(version)) {
+      std::string branch = normalize_branch(*name);
       if (branch.find("dev-") == std::string::npos) return branch;
     }
     return invalid();

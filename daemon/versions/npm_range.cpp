@@ -11,42 +11,74 @@ constexpr std::size_t kMaxRangeLength = 1024;
 
 // The grammar of node-semver's strict regular expressions, with the repetition bounds it uses
 // once its input is whitespace-normalised (numbers up to 257 digits, identifiers up to 250).
-const std::string kNumeric = "0|[1-9]\\d{0,256}";
-const std::string kNonNumeric = "\\d{0,256}[a-zA-Z-][a-zA-Z0-9-]{0,250}";
-const std::string kPreId = "(?:" + kNonNumeric + "|" + kNumeric + ")";
-const std::string kPrerelease = "(?:-(" + kPreId + "(?:\\." + kPreId + ")*))";
-const std::string kLoosePreId = "(?:" + kNonNumeric + "|\\d{1,256})";
-const std::string kLoosePrerelease = "(?:-?(" + kLoosePreId + "(?:\\." + kLoosePreId + ")*))";
-const std::string kBuildId = "[a-zA-Z0-9-]{1,250}";
-const std::string kBuild = "(?:\\+(" + kBuildId + "(?:\\." + kBuildId + ")*))";
-const std::string kFullPlain = "v?(" + kNumeric + ")\\.(" + kNumeric + ")\\.(" + kNumeric + ")" +
-                               kPrerelease + "?" + kBuild + "?";
-const std::string kLoosePlain =
-    "[v=\\s]*(\\d{1,256})\\.(\\d{1,256})\\.(\\d{1,256})" + kLoosePrerelease + "?" + kBuild + "?";
-const std::string kGtLt = "((?:<|>)?=?)";
-const std::string kXId = kNumeric + "|x|X|\\*";
-const std::string kXPlain = "[v=\\s]*(" + kXId + ")(?:\\.(" + kXId + ")(?:\\.(" + kXId +
-                            ")(?:" + kPrerelease + ")?" + kBuild + "?)?)?";
-
-struct Patterns {
-  std::regex build_strip{"(?:\\+([a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)*))"};
-  std::regex build{kBuild};
-  std::regex hyphen{"^\\s{0,1}(" + kXPlain + ")\\s{1,1}-\\s{1,1}(" + kXPlain + ")\\s{0,1}$"};
-  std::regex comparator_trim{"(\\s{0,1})" + kGtLt + "\\s{0,1}(" + kLoosePlain + "|" + kXPlain +
-                             ")"};
-  std::regex tilde_trim{"(\\s{0,1})(?:~>?)\\s{1,1}"};
-  std::regex caret_trim{"(\\s{0,1})(?:\\^)\\s{1,1}"};
-  std::regex tilde{"^(?:~>?)" + kXPlain + "$"};
-  std::regex caret{"^(?:\\^)" + kXPlain + "$"};
-  std::regex xrange{"^" + kGtLt + "\\s{0,1}" + kXPlain + "$"};
-  std::regex star{"(<|>)?=?\\s{0,1}\\*"};
-  std::regex gte0{"^\\s{0,1}>=\\s{0,1}0\\.0\\.0\\s{0,1}$"};
-  std::regex comparator{"^" + kGtLt + "\\s{0,1}(" + kFullPlain + ")$|^$"};
+// Those bounds only matter where a run of [a-zA-Z0-9-] is longer than 250 characters; for any
+// other input the unbounded grammar matches the same text and is far cheaper for std::regex.
+struct Grammar {
+  std::string numeric, non_numeric, loose_numeric, build_id;
 };
 
-const Patterns& patterns() {
-  static const Patterns p;
+struct Patterns {
+  explicit Patterns(const Grammar& g) {
+    const std::string pre_id = "(?:" + g.non_numeric + "|" + g.numeric + ")";
+    const std::string prerelease = "(?:-(" + pre_id + "(?:\\." + pre_id + ")*))";
+    const std::string loose_pre_id = "(?:" + g.non_numeric + "|" + g.loose_numeric + ")";
+    const std::string loose_prerelease = "(?:-?(" + loose_pre_id + "(?:\\." + loose_pre_id + ")*))";
+    const std::string build_part = "(?:\\+(" + g.build_id + "(?:\\." + g.build_id + ")*))";
+    const std::string full_plain = "v?(" + g.numeric + ")\\.(" + g.numeric + ")\\.(" + g.numeric +
+                                   ")" + prerelease + "?" + build_part + "?";
+    const std::string loose_plain = "[v=\\s]*(" + g.loose_numeric + ")\\.(" + g.loose_numeric +
+                                    ")\\.(" + g.loose_numeric + ")" + loose_prerelease + "?" +
+                                    build_part + "?";
+    const std::string gtlt = "((?:<|>)?=?)";
+    const std::string x_id = g.numeric + "|x|X|\\*";
+    const std::string x_plain = "[v=\\s]*(" + x_id + ")(?:\\.(" + x_id + ")(?:\\.(" + x_id +
+                                ")(?:" + prerelease + ")?" + build_part + "?)?)?";
+    build = std::regex(build_part);
+    hyphen = std::regex("^\\s{0,1}(" + x_plain + ")\\s{1,1}-\\s{1,1}(" + x_plain + ")\\s{0,1}$");
+    comparator_trim =
+        std::regex("(\\s{0,1})" + gtlt + "\\s{0,1}(" + loose_plain + "|" + x_plain + ")");
+    tilde = std::regex("^(?:~>?)" + x_plain + "$");
+    caret = std::regex("^(?:\\^)" + x_plain + "$");
+    xrange = std::regex("^" + gtlt + "\\s{0,1}" + x_plain + "$");
+    comparator = std::regex("^" + gtlt + "\\s{0,1}(" + full_plain + ")$|^$");
+  }
+  // node strips build metadata from whole ranges with the unbounded grammar.
+  std::regex build_strip{"(?:\\+([a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)*))"};
+  std::regex build, hyphen, comparator_trim, tilde, caret, xrange, comparator;
+  std::regex tilde_trim{"(\\s{0,1})(?:~>?)\\s{1,1}"};
+  std::regex caret_trim{"(\\s{0,1})(?:\\^)\\s{1,1}"};
+  std::regex star{"(<|>)?=?\\s{0,1}\\*"};
+  std::regex gte0{"^\\s{0,1}>=\\s{0,1}0\\.0\\.0\\s{0,1}$"};
+};
+
+const Patterns& bounded_patterns() {
+  static const Patterns p(Grammar{"0|[1-9]\\d{0,256}", "\\d{0,256}[a-zA-Z-][a-zA-Z0-9-]{0,250}",
+                                  "\\d{1,256}", "[a-zA-Z0-9-]{1,250}"});
   return p;
+}
+
+const Patterns& unbounded_patterns() {
+  static const Patterns p(
+      Grammar{"0|[1-9]\\d*", "\\d*[a-zA-Z-][a-zA-Z0-9-]*", "\\d+", "[a-zA-Z0-9-]+"});
+  return p;
+}
+
+// Chosen once per range in parse_npm_range.
+thread_local const Patterns* active_patterns = nullptr;
+
+const Patterns& patterns() {
+  return *active_patterns;
+}
+
+bool needs_bounds(std::string_view s) {
+  std::size_t run = 0;
+  for (char c : s) {
+    bool ident =
+        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+    run = ident ? run + 1 : 0;
+    if (run > 250) return true;
+  }
+  return false;
 }
 
 std::string trim(std::string_view s) {
@@ -359,6 +391,7 @@ bool NpmRange::test(const Semver& version) const {
 Result<NpmRange> parse_npm_range(std::string_view range) {
   if (range.size() > kMaxRangeLength)
     return tl::make_unexpected(invalid_range(range.substr(0, 64), "longer than 1024 bytes"));
+  active_patterns = needs_bounds(range) ? &bounded_patterns() : &unbounded_patterns();
   try {
     std::string raw = collapse_whitespace(trim_js_whitespace(range));
     NpmRange out;
