@@ -192,6 +192,11 @@ class RangeGenerator {
     if (pick(30) == 0) return kOddOps[pick(std::size(kOddOps))] + partial();
     if (pick(10) == 0) return partial() + " - " + partial();
     if (pick(40) == 0) return pick(2) ? "*" : "<0.0.0-0";
+    // Identifier and number runs past node's regex bounds (250 and 257 characters).
+    if (pick(150) == 0)
+      return kOps[pick(std::size(kOps))] + partial() + "-" + std::string(245 + pick(12), 'z');
+    if (pick(150) == 0) return "1.x.3-" + std::string(245 + pick(12), 'q') + " - 2";
+    if (pick(150) == 0) return "^1." + std::string(250 + pick(12), '7');
     return kOps[pick(std::size(kOps))] + partial();
   }
 

@@ -267,6 +267,9 @@ class VersionGenerator {
     if (pick(2) == 0) s += (pick(12) == 0 ? "" : "-") + dotted(4);
     if (pick(4) == 0) s += "+" + dotted(3);
     if (pick(20) == 0) s += " ";
+    // Around node's 256-character limit, before and after trimming.
+    if (pick(200) == 0) s += "-" + std::string(240 + pick(20), 'a');
+    if (pick(200) == 0) s = std::string(pick(8), ' ') + "1.2.3-" + std::string(244 + pick(8), 'b');
     return s;
   }
 
