@@ -362,6 +362,9 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler<S
       case State::release_value:
         want = "an object (the release entry)";
         break;
+      case State::string_value:
+        want = "a string";
+        break;
       default:
         break;
     }
