@@ -149,7 +149,7 @@ class DsaListParser {
       return fail(Errc::data_loss, where() + "not an entry header or an indented line");
     if (!entry_)
       return fail(Errc::data_loss, where() + "indented line before the first entry header");
-    entry_bytes_ += text.size();
+    entry_bytes_ += text.size() + 1;
     if (entry_bytes_ > kMaxDsaListEntryBytes)
       return fail(Errc::resource_exhausted, where() + entry_->id + ": entry longer than " +
                                                 std::to_string(kMaxDsaListEntryBytes) + " bytes");
@@ -189,6 +189,8 @@ class DsaListParser {
     entry_->feed = std::string(kDebianDsaListFeed);
     entry_->published = std::move(*date);
     entry_->summary = collapse_blanks(rest);
+    // "DSA-1727-1  - SQL injection": the package was left out, so the dash leads.
+    if (entry_->summary.starts_with("- ")) entry_->summary.erase(0, 2);
     entry_bytes_ = text.size();
     return {};
   }
@@ -230,6 +232,14 @@ class DsaListParser {
     std::size_t close = text.find(']');
     if (close == std::string_view::npos) return skip(entry_->id + ": release without ']'");
     std::string codename(text.substr(1, close - 1));
+    auto ecosystem = debian_ecosystem(codename);
+    if (!ecosystem) return skip(entry_->id + ": unknown release '" + codename + "'");
+    // Filtered before the rest is checked, so a slip in another release's line is not counted
+    // against this one.
+    if (!kept(codename)) {
+      ++stats_.filtered;
+      return;
+    }
     std::string_view rest = text.substr(close + 1);
     if (next_word(rest) != "-") return skip(entry_->id + ": release line without ' - '");
     std::string_view package = next_word(rest);
@@ -237,12 +247,6 @@ class DsaListParser {
     std::string_view note = trim(rest);
     if (!clean_token(package) || state.empty())
       return skip(entry_->id + ": release line without package and version");
-    auto ecosystem = debian_ecosystem(codename);
-    if (!ecosystem) return skip(entry_->id + ": unknown release '" + codename + "'");
-    if (!kept(codename)) {
-      ++stats_.filtered;
-      return;
-    }
     Affected a;
     a.ecosystem = std::move(*ecosystem);
     a.name = package;
