@@ -168,23 +168,14 @@ std::string php_trim(std::string_view s) {
 
 bool pcre_match(const std::string& s, std::smatch& m, const std::regex& re) {
   if (std::regex_match(s, m, re)) return true;
-  // PCRE's "$" also matches just before a final newline.
-  if (!s.empty() && s.back() == '\n') {
-    static thread_local std::string cut;
-    cut.assign(s, 0, s.size() - 1);
-    if (std::regex_match(cut, m, re)) return true;
-  }
-  return false;
+  // PCRE's "$" also matches just before a final newline. The match stays inside `s`, so the
+  // captures live as long as the caller's string.
+  return !s.empty() && s.back() == '\n' && std::regex_match(s.cbegin(), s.cend() - 1, m, re);
 }
 
 bool pcre_search(const std::string& s, std::smatch& m, const std::regex& re) {
   if (std::regex_search(s, m, re)) return true;
-  if (!s.empty() && s.back() == '\n') {
-    static thread_local std::string cut;
-    cut.assign(s, 0, s.size() - 1);
-    if (std::regex_search(cut, m, re)) return true;
-  }
-  return false;
+  return !s.empty() && s.back() == '\n' && std::regex_search(s.cbegin(), s.cend() - 1, m, re);
 }
 
 int php_version_compare(std::string_view a_in, std::string_view b_in) {

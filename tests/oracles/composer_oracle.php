@@ -4,6 +4,7 @@
 //   cmp <a> <b>           -> lt | eq | gt | none (two different branches) | invalid
 //   sat <v> <constraint>  -> true | false | invalid-version | invalid-range
 // cmp orders as Semver::sort does: normalize, dev-master/-trunk/-default as 9999999-dev.
+// U+001E in a field stands for a newline, which cannot travel inside a line.
 require '/usr/share/php/Composer/Semver/autoload.php';
 
 use Composer\Semver\Comparator;
@@ -21,7 +22,7 @@ function answer(VersionParser $parser, string $line): string
     if (count($f) !== 3) {
         return 'bad-request';
     }
-    [$op, $a, $b] = $f;
+    [$op, $a, $b] = str_replace("\x1e", "\n", $f);
     if ($op === 'cmp') {
         try {
             $x = $parser->normalizeDefaultBranch($parser->normalize($a));

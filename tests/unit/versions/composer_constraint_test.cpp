@@ -171,6 +171,13 @@ std::vector<std::string> run_oracle(const std::string& command,
   return out;
 }
 
+// A newline travels to the oracle as U+001E, so each request stays one line.
+std::string encode(std::string request) {
+  for (char& c : request)
+    if (c == '\n') c = '\x1e';
+  return request;
+}
+
 std::string composer_oracle() {
   if (!std::filesystem::exists("/usr/share/php/Composer/Semver/autoload.php"))
     ADD_FAILURE() << "composer/semver is missing: run scripts/setup.sh (Debian package composer)";
@@ -236,6 +243,7 @@ class ConstraintGenerator {
       for (std::size_t a = 0; a < atoms; ++a) s += (a ? kAnd[pick(std::size(kAnd))] : "") + atom();
     }
     if (pick(15) == 0) s = " " + s + " ";
+    if (pick(25) == 0) s.insert(pick(s.size() + 1), "\n");
     return s;
   }
 
@@ -256,7 +264,7 @@ TEST(ComposerConstraint, AgreesWithComposerOnGeneratedPairs) {
     for (int i = 0; i < 3; ++i) pairs.emplace_back(gen.version(false), c);
   }
   std::vector<std::string> requests;
-  for (const auto& [v, c] : pairs) requests.push_back("sat\x1f" + v + "\x1f" + c);
+  for (const auto& [v, c] : pairs) requests.push_back(encode("sat\x1f" + v + "\x1f" + c));
   auto oracle = run_oracle(composer_oracle(), requests);
   ASSERT_EQ(oracle.size(), pairs.size());
   int disagreements = 0, valid = 0, matched = 0;

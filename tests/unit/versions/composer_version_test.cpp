@@ -200,6 +200,13 @@ std::vector<std::string> run_oracle(const std::string& command,
   return out;
 }
 
+// A newline travels to the oracle as U+001E, so each request stays one line.
+std::string encode(std::string request) {
+  for (char& c : request)
+    if (c == '\n') c = '\x1e';
+  return request;
+}
+
 std::string composer_oracle() {
   if (!std::filesystem::exists("/usr/share/php/Composer/Semver/autoload.php"))
     ADD_FAILURE() << "composer/semver is missing: run scripts/setup.sh (Debian package composer)";
@@ -263,6 +270,7 @@ class ComposerGenerator {
     if (pick(15) == 0) s += pick(2) ? "@dev" : "@stable";
     if (pick(30) == 0) s += " as 1.0";
     if (pick(30) == 0) s += " ";
+    if (pick(40) == 0) s.insert(pick(s.size() + 1), "\n");
     return s;
   }
 
@@ -298,7 +306,7 @@ TEST(ComposerVersion, AgreesWithComposerOnGeneratedPairs) {
     pairs.emplace_back(a, gen.pick(3) == 0 ? gen.version() : gen.variant(a));
   }
   std::vector<std::string> requests;
-  for (const auto& [a, b] : pairs) requests.push_back("cmp\x1f" + a + "\x1f" + b);
+  for (const auto& [a, b] : pairs) requests.push_back(encode("cmp\x1f" + a + "\x1f" + b));
   auto oracle = run_oracle(composer_oracle(), requests);
   ASSERT_EQ(oracle.size(), pairs.size());
   int disagreements = 0, valid = 0;
