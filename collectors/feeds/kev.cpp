@@ -109,10 +109,11 @@ Result<KevCatalog> parse_kev(std::string_view json, const KevSink& sink) {
                                      std::to_string(doc.GetErrorOffset()) + ": " +
                                      rapidjson::GetParseError_En(doc.GetParseError()));
   if (!doc.IsObject()) return fail(Errc::invalid_argument, "kev: expected a JSON object");
+  const Value& root = doc;  // const iterators compare unambiguously under C++20 rewriting rules
   KevCatalog catalog;
   auto string_member = [&](const char* key, std::string& out) -> Result<> {
-    auto it = doc.FindMember(key);
-    if (it == doc.MemberEnd()) return {};
+    auto it = root.FindMember(key);
+    if (it == root.MemberEnd()) return {};
     if (!it->value.IsString())
       return fail(Errc::invalid_argument, std::string("kev: ") + key + ": expected a string");
     out.assign(it->value.GetString(), it->value.GetStringLength());
@@ -120,11 +121,11 @@ Result<KevCatalog> parse_kev(std::string_view json, const KevSink& sink) {
   };
   PP_CHECK(string_member("catalogVersion", catalog.catalog_version));
   PP_CHECK(string_member("dateReleased", catalog.date_released));
-  auto count = doc.FindMember("count");
-  if (count == doc.MemberEnd() || !count->value.IsUint64())
+  auto count = root.FindMember("count");
+  if (count == root.MemberEnd() || !count->value.IsUint64())
     return fail(Errc::invalid_argument, "kev: \"count\" must be a non-negative integer");
-  auto list = doc.FindMember("vulnerabilities");
-  if (list == doc.MemberEnd() || !list->value.IsArray())
+  auto list = root.FindMember("vulnerabilities");
+  if (list == root.MemberEnd() || !list->value.IsArray())
     return fail(Errc::invalid_argument, "kev: \"vulnerabilities\" must be a list");
   const std::uint64_t stated = count->value.GetUint64();
   // Checked before any entry reaches the sink: a catalogue cut at an entry boundary and
