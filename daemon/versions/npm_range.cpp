@@ -63,13 +63,6 @@ const Patterns& unbounded_patterns() {
   return p;
 }
 
-// Chosen once per range in parse_npm_range.
-thread_local const Patterns* active_patterns = nullptr;
-
-const Patterns& patterns() {
-  return *active_patterns;
-}
-
 bool needs_bounds(std::string_view s) {
   std::size_t run = 0;
   for (char c : s) {
@@ -190,9 +183,9 @@ std::string hyphen_replace(const std::smatch& m) {
   return trim(from + " " + to);
 }
 
-std::string replace_caret(const std::string& comp) {
+std::string replace_caret(const Patterns& pats, const std::string& comp) {
   std::smatch m;
-  if (!std::regex_match(comp, m, patterns().caret)) return comp;
+  if (!std::regex_match(comp, m, pats.caret)) return comp;
   std::string M = m[1].str(), mi = m[2].str(), p = m[3].str();
   bool pr = m[4].matched && m[4].length() > 0;
   std::string pre = m[4].str();
@@ -210,9 +203,9 @@ std::string replace_caret(const std::string& comp) {
   return low + " <" + increment(M) + ".0.0-0";
 }
 
-std::string replace_tilde(const std::string& comp) {
+std::string replace_tilde(const Patterns& pats, const std::string& comp) {
   std::smatch m;
-  if (!std::regex_match(comp, m, patterns().tilde)) return comp;
+  if (!std::regex_match(comp, m, pats.tilde)) return comp;
   std::string M = m[1].str(), mi = m[2].str(), p = m[3].str();
   bool pr = m[4].matched && m[4].length() > 0;
   if (is_x(m[1])) return "";
@@ -222,10 +215,10 @@ std::string replace_tilde(const std::string& comp) {
          increment(mi) + ".0-0";
 }
 
-std::string replace_xrange(const std::string& raw) {
+std::string replace_xrange(const Patterns& pats, const std::string& raw) {
   std::string comp = trim(raw);
   std::smatch m;
-  if (!std::regex_match(comp, m, patterns().xrange)) return comp;
+  if (!std::regex_match(comp, m, pats.xrange)) return comp;
   std::string gtlt = m[1].str();
   bool xM = is_x(m[2]);
   bool p_truthy = m[4].matched && m[4].length() > 0;
@@ -261,19 +254,20 @@ std::string replace_xrange(const std::string& raw) {
   return comp;
 }
 
-std::string map_join(const std::vector<std::string>& parts, std::string (*f)(const std::string&)) {
+std::string map_join(const Patterns& p, const std::vector<std::string>& parts,
+                     std::string (*f)(const Patterns&, const std::string&)) {
   std::vector<std::string> out;
   out.reserve(parts.size());
-  for (const auto& p : parts) out.push_back(f(p));
+  for (const auto& part : parts) out.push_back(f(p, part));
   return join(out, " ");
 }
 
-std::string parse_comparator_text(const std::string& input) {
-  std::string comp = replace_first(input, patterns().build, "");
-  comp = map_join(split_whitespace(trim(comp)), replace_caret);
-  comp = map_join(split_whitespace(trim(comp)), replace_tilde);
-  comp = map_join(split_whitespace(comp), replace_xrange);
-  return replace_first(trim(comp), patterns().star, "");
+std::string parse_comparator_text(const Patterns& p, const std::string& input) {
+  std::string comp = replace_first(input, p.build, "");
+  comp = map_join(p, split_whitespace(trim(comp)), replace_caret);
+  comp = map_join(p, split_whitespace(trim(comp)), replace_tilde);
+  comp = map_join(p, split_whitespace(comp), replace_xrange);
+  return replace_first(trim(comp), p.star, "");
 }
 
 std::string format_version(const Semver& v) {
@@ -292,10 +286,11 @@ struct ParsedComparator {
   std::string value;  // node-semver's canonical text, used to drop duplicates
 };
 
-Result<ParsedComparator> make_comparator(std::string_view range, const std::string& text) {
+Result<ParsedComparator> make_comparator(const Patterns& p, std::string_view range,
+                                         const std::string& text) {
   std::string comp = join(split_whitespace(trim(text)), " ");
   std::smatch m;
-  if (!std::regex_match(comp, m, patterns().comparator))
+  if (!std::regex_match(comp, m, p.comparator))
     return tl::make_unexpected(invalid_range(range, "bad comparator \"" + comp + "\""));
   ParsedComparator out;
   out.comparator.op = m[1].matched ? m[1].str() : "";
@@ -311,8 +306,8 @@ Result<ParsedComparator> make_comparator(std::string_view range, const std::stri
   return out;
 }
 
-Result<std::vector<NpmComparator>> parse_set(std::string_view whole, const std::string& input) {
-  const Patterns& p = patterns();
+Result<std::vector<NpmComparator>> parse_set(const Patterns& p, std::string_view whole,
+                                             const std::string& input) {
   std::string range = std::regex_replace(input, p.build_strip, "");
   std::smatch hm;
   if (std::regex_match(range, hm, p.hyphen)) range = hyphen_replace(hm);
@@ -321,11 +316,11 @@ Result<std::vector<NpmComparator>> parse_set(std::string_view whole, const std::
   range = std::regex_replace(range, p.caret_trim, "$1^");
 
   std::vector<std::string> parsed;
-  for (const auto& part : split_on(range, " ")) parsed.push_back(parse_comparator_text(part));
+  for (const auto& part : split_on(range, " ")) parsed.push_back(parse_comparator_text(p, part));
   std::vector<ParsedComparator> comparators;
   for (auto& text : split_whitespace(join(parsed, " "))) {
     std::string comp = replace_first(trim(text), p.gte0, "");
-    PP_TRY(c, make_comparator(whole, comp));
+    PP_TRY(c, make_comparator(p, whole, comp));
     comparators.push_back(std::move(c));
   }
   for (auto& c : comparators)
@@ -391,12 +386,12 @@ bool NpmRange::test(const Semver& version) const {
 Result<NpmRange> parse_npm_range(std::string_view range) {
   if (range.size() > kMaxRangeLength)
     return tl::make_unexpected(invalid_range(range.substr(0, 64), "longer than 1024 bytes"));
-  active_patterns = needs_bounds(range) ? &bounded_patterns() : &unbounded_patterns();
+  const Patterns& p = needs_bounds(range) ? bounded_patterns() : unbounded_patterns();
   try {
     std::string raw = collapse_whitespace(trim_js_whitespace(range));
     NpmRange out;
     for (const auto& part : split_on(raw, "||")) {
-      PP_TRY(set, parse_set(range, trim(part)));
+      PP_TRY(set, parse_set(p, range, trim(part)));
       if (!set.empty()) out.sets.push_back(std::move(set));
     }
     if (out.sets.empty()) return tl::make_unexpected(invalid_range(range, "no comparator set"));
