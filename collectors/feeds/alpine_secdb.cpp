@@ -131,7 +131,8 @@ class SecdbReader {
         if (fresh) out.push_back(advisory(ids.front(), package_name));
         Advisory& a = out[it->second];
         for (std::size_t i = 1; i < ids.size(); ++i) {
-          if (std::find(a.aliases.begin(), a.aliases.end(), ids[i]) == a.aliases.end())
+          if (ids[i] != a.id &&
+              std::find(a.aliases.begin(), a.aliases.end(), ids[i]) == a.aliases.end())
             a.aliases.emplace_back(ids[i]);
         }
         auto& ranges = a.affected.front().ranges;

@@ -217,7 +217,8 @@ class DsaListParser {
         continue;
       }
       auto& aliases = entry_->aliases;
-      if (std::find(aliases.begin(), aliases.end(), id) == aliases.end()) aliases.emplace_back(id);
+      if (id != entry_->id && std::find(aliases.begin(), aliases.end(), id) == aliases.end())
+        aliases.emplace_back(id);
     }
   }
 
