@@ -35,6 +35,9 @@ TEST(Pep440Version, NormalisesSpellings) {
   EXPECT_EQ(cmp("1.0rev", "1.0.post0"), 0);
   EXPECT_EQ(cmp("V1.0", "1.0"), 0);
   EXPECT_EQ(cmp(" 1.0\n", "1.0"), 0);
+  // Python's str.strip() whitespace, beyond ASCII.
+  EXPECT_EQ(cmp("1.0\u00a0", "1.0"), 0);
+  EXPECT_EQ(cmp("\u20281.0\x1c", "1.0"), 0);
   EXPECT_EQ(cmp("1.0", "1.0.0.0"), 0);
   EXPECT_EQ(cmp("01.002", "1.2"), 0);
   EXPECT_EQ(cmp("1.0+Ubuntu-1", "1.0+ubuntu.1"), 0);
@@ -52,6 +55,11 @@ TEST(Pep440Version, OrdersPhases) {
   EXPECT_EQ(cmp("1.0+1.2", "1.0+1.2.a"), -1);
   EXPECT_EQ(cmp("1!0.1", "2.0"), 1);
   EXPECT_EQ(cmp("1.0.99999999999999999999999", "1.0.99999999999999999999998"), 1);
+}
+
+TEST(Pep440Version, RefusesLettersThatOnlyMatchThroughUnicodeCaseFolding) {
+  // packaging reads "1.0.po\u017ft1" (long s) as 1.0.post1; we refuse rather than fold.
+  EXPECT_ERRC(pep440_scheme().validate("1.0.po\u017ft1"), Errc::invalid_argument);
 }
 
 TEST(Pep440Version, RejectsLegacyVersions) {
