@@ -46,6 +46,9 @@ TEST(NpmRange, XRangesHyphensAndUnions) {
   EXPECT_FALSE(sat("1.7.16", ">=1.7.0 <1.7.16 || >=1.8.0 <1.8.8"));
   EXPECT_TRUE(sat("2.0.4", "<  2.0.5"));
   EXPECT_FALSE(sat("1.2.9", "> 1.2"));  // node reads "> 1.2" as ">=1.3.0"
+  // JavaScript's \s: no-break, ideographic and line-separator spaces separate comparators too.
+  EXPECT_TRUE(sat("2.0.0", "^1.2.3\u00a0||\u3000>=\u20032"));
+  EXPECT_FALSE(sat("3.0.0", ">=\u00a02 <\u20283"));
 }
 
 TEST(NpmRange, PrereleasesOnlyMatchTheirOwnTuple) {

@@ -40,6 +40,8 @@ TEST(SemverVersion, IgnoresBuildMetadataAndPrefix) {
   EXPECT_EQ(cmp(s, "1.2.3+build", "1.2.3+other"), 0);
   EXPECT_EQ(cmp(s, "v1.2.3", "1.2.3"), 0);
   EXPECT_EQ(cmp(s, "  1.2.3\t", "1.2.3"), 0);
+  // String.prototype.trim() also removes U+00A0 and U+FEFF.
+  EXPECT_EQ(cmp(s, "\u00a01.2.3\ufeff", "1.2.3"), 0);
 }
 
 TEST(SemverVersion, RejectsWhatNodeRejects) {
