@@ -64,6 +64,15 @@ std::optional<std::string> package_from_reference(std::string_view reference) {
   return package_name(parts[0], parts[1]);
 }
 
+// GitHub's advisory ids: "GHSA-" and three groups of four from a 20-character alphabet.
+bool is_ghsa_id(std::string_view s) {
+  constexpr std::string_view kAlphabet = "23456789cfghjmpqrvwx";
+  if (s.size() != 19 || !s.starts_with("GHSA-") || s[9] != '-' || s[14] != '-') return false;
+  for (std::size_t i = 5; i < s.size(); ++i)
+    if (i != 9 && i != 14 && kAlphabet.find(s[i]) == std::string_view::npos) return false;
+  return true;
+}
+
 std::string_view stem(std::string_view file) {
   std::size_t dot = file.rfind('.');
   return dot == std::string_view::npos || dot == 0 ? file : file.substr(0, dot);
@@ -202,6 +211,9 @@ class AdvisoryReader {
     } else {
       a.id = std::move(stable);
     }
+    // Files named for a GitHub advisory let it merge with the same advisory from OSV.
+    if (!parts.empty() && is_ghsa_id(stem(parts.back())))
+      a.aliases.emplace_back(stem(parts.back()));
     a.summary = std::move(*title);
     if (link && !link->empty()) a.references.push_back({"ADVISORY", std::move(*link)});
     // "false" means the package is on no repository; the default Packagist adds nothing.

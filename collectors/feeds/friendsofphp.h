@@ -5,7 +5,10 @@
 // - id: the "cve" field when it holds one; otherwise the stable id
 //   "FRIENDSOFPHP-<vendor>/<package>/<file stem>", the file's path in the database without its
 //   extension, which the database never reuses. When the CVE is the id, the stable id is an alias,
-//   so the same advisory can be found either way.
+//   so the same advisory can be found either way. A file named for a GitHub advisory
+//   ("GHSA-2jx3-65f3-xr8r.yaml") adds that id as an alias. Note that one CVE is often filed once
+//   per affected package (CVE-2015-5723 under four doctrine packages): the id is not unique
+//   within the feed, the stable id is.
 // - feed "friendsofphp"; summary = title; references = [ADVISORY link]; a non-default
 //   "composer-repository" URL is kept as a PACKAGE reference.
 // - one Affected, ecosystem "Packagist", name = the "composer://vendor/package" reference (lower

@@ -152,12 +152,19 @@ TEST(FriendsOfPhp, EveryAdvisoryOfTheSharedSubsetParses) {
     auto found = by_stable_id.find(stable);
     ASSERT_NE(found, by_stable_id.end());
     const Advisory& a = *found->second;
+    const std::string file_stem = file.stem().string();
+    const bool ghsa = file_stem.starts_with("GHSA-");
     if (a.id.starts_with("CVE-")) {
       EXPECT_NE(text.find(a.id), std::string::npos);
-      EXPECT_THAT(a.aliases, ElementsAre(stable));
+      ASSERT_FALSE(a.aliases.empty());
+      EXPECT_EQ(a.aliases[0], stable);
+      EXPECT_EQ(a.aliases.size(), ghsa ? 2u : 1u);
     } else {
       EXPECT_EQ(a.id, stable);
-      EXPECT_TRUE(a.aliases.empty());
+      EXPECT_EQ(a.aliases.size(), ghsa ? 1u : 0u);
+    }
+    if (ghsa) {
+      EXPECT_EQ(a.aliases.back(), file_stem);
     }
     EXPECT_EQ(a.feed, "friendsofphp");
     EXPECT_FALSE(a.summary.empty());
@@ -233,6 +240,19 @@ TEST(FriendsOfPhp, AdvisoryWithoutCveGetsTheStableId) {
       "security-advisories-master/zendframework/zend-diactoros/ZF2018-01.yaml");
   ASSERT_OK(z);
   EXPECT_EQ(z->id, "FRIENDSOFPHP-zendframework/zend-diactoros/ZF2018-01");
+}
+
+TEST(FriendsOfPhp, FileNamedForAGitHubAdvisoryAddsItAsAlias) {
+  auto a = parse_friendsofphp_advisory(
+      slurp(test_data("friendsofphp/spomky-labs/otphp/GHSA-2jx3-65f3-xr8r.yaml")),
+      "spomky-labs/otphp/GHSA-2jx3-65f3-xr8r.yaml");
+  ASSERT_OK(a);
+  EXPECT_EQ(a->affected[0].name, "spomky-labs/otphp");
+  EXPECT_EQ(a->aliases.back(), "GHSA-2jx3-65f3-xr8r");
+  auto b = parse_friendsofphp_advisory(yaml_with("  1.x:\n    versions: ['<1.0']\n"),
+                                       "acme/widget/GHSA-2jx3-65f3-xr8.yaml");
+  ASSERT_OK(b);
+  EXPECT_TRUE(b->aliases.empty());
 }
 
 TEST(FriendsOfPhp, StrictLowerBoundKeepsOnlyTheNativeRange) {
