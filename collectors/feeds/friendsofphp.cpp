@@ -24,6 +24,9 @@ using ArchivePtr = std::unique_ptr<archive, CFree<archive_read_free>>;
 
 // Composer refuses longer constraint strings (see daemon/versions/composer_constraint.h).
 constexpr std::size_t kMaxConstraintBytes = 1024;
+// Real advisories list up to about 30 branches. Aliases let a small file name one long list from
+// many branches, so the cap also bounds the work and memory a hostile file can cause.
+constexpr std::size_t kMaxBranches = 256;
 
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> parts;
@@ -236,6 +239,8 @@ class AdvisoryReader {
     const YAML::Node branches = root["branches"];
     if (!branches.IsDefined() || !branches.IsMap() || branches.size() == 0)
       return bad("branches: expected a non-empty mapping");
+    if (branches.size() > kMaxBranches)
+      return bad("branches: more than " + std::to_string(kMaxBranches));
     bool all_bounded = true;
     for (const auto& kv : branches) {
       std::string branch = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");

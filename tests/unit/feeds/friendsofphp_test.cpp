@@ -343,6 +343,13 @@ TEST(FriendsOfPhp, WrongShapeIsInvalidArgument) {
   EXPECT_ERRC(parse_friendsofphp_advisory(bad_cve, path), Errc::invalid_argument);
 }
 
+TEST(FriendsOfPhp, TooManyBranchesIsRefused) {
+  std::string branches;
+  for (int i = 0; i < 300; ++i) branches += "  b" + std::to_string(i) + ": {versions: ['<1.0']}\n";
+  EXPECT_ERRC(parse_friendsofphp_advisory(yaml_with(branches), "acme/widget/a.yaml"),
+              Errc::invalid_argument);
+}
+
 TEST(FriendsOfPhp, MalformedYamlIsDataLossNamingTheFile) {
   auto r = parse_friendsofphp_advisory("title: [unclosed\nbranches: {", "acme/widget/bad.yaml");
   EXPECT_ERRC(r, Errc::data_loss);
