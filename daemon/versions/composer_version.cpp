@@ -309,9 +309,9 @@ class ComposerScheme final : public VersionScheme {
     x = default_branch(std::move(x));
     y = default_branch(std::move(y));
     if (x == y) return 0;
-    if (x.rfind("dev-", 0) == 0 && y.rfind("dev-", 0) == 0)
-      return fail(Errc::invalid_argument, "composer: branches \"" + std::string(a) + "\" and \"" +
-                                              std::string(b) + "\" have no order");
+    // Composer leaves two named branches unordered; a total order is needed here, so they go
+    // by name, which keeps the order transitive and never mixes branches with releases.
+    if (x.rfind("dev-", 0) == 0 && y.rfind("dev-", 0) == 0) return x < y ? -1 : 1;
     return php_version_compare(x, y);
   }
 };

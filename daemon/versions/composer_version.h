@@ -25,8 +25,9 @@ std::string composer_stability(std::string_view normalized);
 
 // compare(): both versions are normalised; dev-master, dev-trunk and dev-default then stand for
 // 9999999-dev (newest), as Composer's own Semver::sort does. Any other named branch
-// ("dev-feature") sorts below every numbered version (Comparator with branch comparison on);
-// two different named branches have no order: invalid_argument.
+// ("dev-feature") sorts below every numbered version (Comparator with branch comparison on).
+// Composer gives two different named branches no order at all; here they sort by name, so that
+// compare() stays a total order.
 const VersionScheme& composer_scheme();
 
 // Shared with the constraint parser, which reads the same PHP regular expressions.

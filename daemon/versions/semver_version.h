@@ -28,8 +28,10 @@ struct Semver {
 
 [[nodiscard]] Result<Semver> parse_semver(std::string_view text, SemverDialect dialect);
 
-// <0, 0, >0. In the node dialect, two numeric prerelease identifiers at or above 2^53 compare as
-// JavaScript numbers do (rounded to doubles), because that is what npm decides with.
+// <0, 0, >0. In the node dialect, two numeric prerelease identifiers at or above 2^53-1 compare
+// as JavaScript numbers do (rounded to doubles), because that is what npm decides with; node
+// then answers "equal" for 1.0.0-9007199254740993.a and 1.0.0-9007199254740992.b, so for such
+// identifiers (and only for them) the order is not transitive. The go dialect compares exactly.
 int compare_semver(const Semver& a, const Semver& b, SemverDialect dialect);
 
 // The characters String.prototype.trim removes, in UTF-8; node-semver trims with it.
