@@ -56,6 +56,14 @@ TEST(MavenVersion, CaseInsensitiveAndNumbersOfAnyLength) {
   EXPECT_EQ(cmp("1.0000000000000000000000001", "1.1"), 0);
 }
 
+// ComparableVersion (maven-artifact 3.8) is not transitive, and the scheme keeps its order: a
+// sub-list (3.0rc1 reads as 3-rc-1) beats any qualifier, yet sorts below the release.
+TEST(MavenVersion, KeepsComparableVersionsIntransitiveCorner) {
+  EXPECT_LT(cmp("3.0rc1", "3.0"), 0);
+  EXPECT_LT(cmp("3.0", "3.foo"), 0);
+  EXPECT_GT(cmp("3.0rc1", "3.foo"), 0);
+}
+
 TEST(MavenVersion, RejectsEmptyAndNonPrintable) {
   for (std::string bad : {std::string(), std::string("1.0 "), std::string("1.\n0"),
                           std::string("1.0\xc3\xa9"), std::string(600, '1')}) {
