@@ -64,6 +64,13 @@ TEST(ApkVersion, LeadingZerosAfterADotCount) {
   EXPECT_LT(cmp("1.001", "1.01"), 0);
 }
 
+TEST(ApkVersion, KeepsApk2QuirkAfterZeroOnlyWithoutRevision) {
+  EXPECT_LT(cmp("1.0_rc1-r0", "1.0-r0"), 0);
+  EXPECT_LT(cmp("2.0_rc7-r0", "2.0-r0"), 0);
+  EXPECT_LT(cmp("1.1_rc1", "1.1"), 0);
+  EXPECT_GT(cmp("1.0_rc1", "1.0"), 0);  // as apk 2.x orders it
+}
+
 TEST(ApkVersion, AcceptsOsvDevForms) {
   const auto& s = apk_scheme();
   for (const char* ok :
