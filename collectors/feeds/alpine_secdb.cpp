@@ -54,14 +54,17 @@ class SecdbReader {
                                        std::to_string(doc.GetErrorOffset()) + ": " +
                                        rapidjson::GetParseError_En(doc.GetParseError()));
     if (!doc.IsObject()) return bad("the document is not an object");
-    auto version = doc.FindMember("distroversion");
-    if (version == doc.MemberEnd() || !version->value.IsString())
+    // Looked up through a const reference: clang in C++20 finds comparing non-const member
+    // iterators ambiguous.
+    const rapidjson::Value& root = doc;
+    auto version = root.FindMember("distroversion");
+    if (version == root.MemberEnd() || !version->value.IsString())
       return bad("no \"distroversion\" string");
     if (!clean_token(view(version->value)))
       return bad("unusable distroversion '" + std::string(view(version->value)) + "'");
     ecosystem_ = "Alpine:" + std::string(view(version->value));
-    auto packages = doc.FindMember("packages");
-    if (packages == doc.MemberEnd() || !packages->value.IsArray())
+    auto packages = root.FindMember("packages");
+    if (packages == root.MemberEnd() || !packages->value.IsArray())
       return bad("no \"packages\" array");
     std::size_t index = 0;
     for (const auto& entry : packages->value.GetArray()) {
@@ -131,6 +134,12 @@ class SecdbReader {
         if (fresh) out.push_back(advisory(ids.front(), package_name));
         Advisory& a = out[it->second];
         for (std::size_t i = 1; i < ids.size(); ++i) {
+          // Aliases reach labels and the store like ids do: the same rules apply.
+          if (!clean_token(ids[i])) {
+            skip(where + " " + std::string(version) + ": unusable alias in '" +
+                 std::string(view(item)) + "'");
+            continue;
+          }
           if (ids[i] != a.id &&
               std::find(a.aliases.begin(), a.aliases.end(), ids[i]) == a.aliases.end())
             a.aliases.emplace_back(ids[i]);

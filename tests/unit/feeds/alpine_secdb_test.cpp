@@ -274,21 +274,22 @@ TEST(AlpineSecdb, SkipsUnusableValuesAndCountsThem) {
       "0": ["CVE-2024-2"],
       "1 r0": ["CVE-2024-3"],
       "1.1-r0": ["", "   ", "CVE-2024-4 XSA-1 XSA-2", "CVE-2024-4 XSA-2"],
-      "1.2-r0": ["CVE-2024-4", "ZDI-CAN-1"],
+      "1.2-r0": ["CVE-2024-4", "ZDI-CAN-1", "ZDI-CAN-1 ZDI-CAN-1 BAD\u007fALIAS"],
       "1.3-r0": null}}}]})";
   Collected got;
   auto stats = parse_alpine_secdb(json, got.sink());
   ASSERT_OK(stats);
   EXPECT_EQ(stats->packages, 4u);
   EXPECT_EQ(stats->not_affected, 1u);
-  // "bad name", "1 r0", "" and "   ".
-  EXPECT_EQ(stats->skipped, 4u);
+  // "bad name", "1 r0", "", "   " and an alias with a control character.
+  EXPECT_EQ(stats->skipped, 5u);
   ASSERT_EQ(got.advisories.size(), 2u);
   EXPECT_EQ(got.advisories[0].id, "CVE-2024-4");
   EXPECT_THAT(got.advisories[0].aliases, ElementsAre("XSA-1", "XSA-2"));
   EXPECT_EQ(got.advisories[0].affected[0].ecosystem, "Alpine:v3.20");
   EXPECT_THAT(fixed_versions(got.advisories[0].affected[0]), ElementsAre("1.1-r0", "1.2-r0"));
   EXPECT_EQ(got.advisories[1].id, "ZDI-CAN-1");
+  EXPECT_THAT(got.advisories[1].aliases, IsEmpty());  // not itself, not the unusable one
 }
 
 TEST(AlpineSecdb, StopsAtTheSinksError) {
