@@ -356,6 +356,8 @@ Result<bool> composer_satisfies(std::string_view version, std::string_view const
 }
 
 Result<bool> composer_all_of(std::string_view version, std::span<const std::string> constraints) {
+  // An empty list would be read as "every version" or as "none"; neither may happen silently.
+  if (constraints.empty()) return fail(Errc::invalid_argument, "composer: empty constraint list");
   PP_TRY(v, composer_normalize(version));
   bool all = true;
   for (const auto& text : constraints) {

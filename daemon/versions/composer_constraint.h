@@ -37,6 +37,7 @@ struct ComposerConstraint {
                                               std::string_view constraint);
 
 // FriendsOfPHP "branches: {x: {versions: ['>=4.4.0', '<4.4.13']}}": every entry must hold.
+// An empty list is invalid_argument.
 [[nodiscard]] Result<bool> composer_all_of(std::string_view version,
                                            std::span<const std::string> constraints);
 

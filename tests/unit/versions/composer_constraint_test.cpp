@@ -77,6 +77,7 @@ TEST(ComposerConstraint, AllOfIsAnd) {
   EXPECT_FALSE(*out);
   EXPECT_ERRC(composer_all_of("4.4.5", std::vector<std::string>{">=4.4.0", "<<4"}),
               Errc::invalid_argument);
+  EXPECT_ERRC(composer_all_of("4.4.5", std::vector<std::string>{}), Errc::invalid_argument);
 }
 
 // ---- FriendsOfPHP advisories ----
