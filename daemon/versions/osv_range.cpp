@@ -1,7 +1,7 @@
 #include "daemon/versions/osv_range.h"
 
-#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace patchparty::versions {
@@ -58,7 +58,8 @@ Error for_package(Error e, std::string_view name) {
   events.reserve(range.events.size());
   for (const RangeEvent& e : range.events)
     if (e.kind != RangeEvent::Kind::limit) events.push_back(&e);
-  // Insertion sort: stable, and every comparison can report an error; ranges are a few events.
+  // Insertion sort: stable, well defined with an order that is not transitive (Maven's is not,
+  // where std::stable_sort would be undefined behaviour), and ranges hold a few events.
   for (std::size_t i = 1; i < events.size(); ++i) {
     for (std::size_t j = i; j > 0; --j) {
       PP_TRY(c, compare_events(scheme, *events[j - 1], *events[j]));
