@@ -463,6 +463,11 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler<S
       skip("unusable id '" + cve_ + "'");
       return true;
     }
+    // Names reach labels, the store and command lines: the same rules as for ids.
+    if (!clean_token(package_)) {
+      skip("unusable package name '" + package_ + "'");
+      return true;
+    }
     Advisory adv;
     adv.id = cve_;
     adv.feed = std::string(kDebianTrackerFeed);

@@ -23,7 +23,7 @@ void check(const patchparty::Advisory& a) {
   for (const auto& s : a.severity)
     if (s.type != "urgency" || s.score.empty() || s.score == "end-of-life") std::abort();
   for (const auto& af : a.affected) {
-    if (!std::string_view(af.ecosystem).starts_with("Debian:") || af.name.empty()) std::abort();
+    if (!std::string_view(af.ecosystem).starts_with("Debian:") || !clean(af.name)) std::abort();
     if (af.ranges.size() != 1) std::abort();
     const auto& ev = af.ranges[0].events;
     if (ev.empty() || ev[0].kind != RangeEvent::Kind::introduced || ev[0].version != "0")

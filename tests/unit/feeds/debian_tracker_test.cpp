@@ -254,6 +254,20 @@ TEST(DebianTracker, MapsEveryStatusAsTheTrackerMeansIt) {
   EXPECT_EQ(temp.affected[0].fix_status, FixStatus::unfixed);
 }
 
+TEST(DebianTracker, SkipsUnusableNamesAndIds) {
+  std::string json = R"({"": {"CVE-1": {"releases": {"bookworm": {"status": "open"}}}},
+      "two words": {"CVE-2": {"releases": {"bookworm": {"status": "open"}}}},
+      "ok": {"CVE 3": {"releases": {"bookworm": {"status": "open"}}},
+             "CVE-4": {"releases": {"bookworm": {"status": "open"}}}}})";
+  Collected got;
+  auto stats = parse_debian_tracker(json, {}, got.sink());
+  ASSERT_OK(stats);
+  ASSERT_EQ(got.advisories.size(), 1u);
+  EXPECT_EQ(got.advisories[0].id, "CVE-4");
+  EXPECT_EQ(stats->skipped, 3u);
+  EXPECT_EQ(stats->records, 1u);
+}
+
 TEST(DebianTracker, KeepsOnlyTheReleasesAskedFor) {
   std::string json = R"({"p": {
       "CVE-1": {"releases": {"bookworm": {"status": "open"}, "bullseye": {"status": "open"},
