@@ -357,11 +357,12 @@ Result<> read_tree(const std::filesystem::path& root, const FriendsOfPhpReadOpti
   for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
     const auto name = it->path().filename().string();
-    if (it->is_directory(ec) && name.starts_with(".")) {
+    std::error_code entry_ec;  // a dangling symlink is passed over, not a failed walk
+    if (it->is_directory(entry_ec) && name.starts_with(".")) {
       it.disable_recursion_pending();  // .git holds thousands of objects, none an advisory
       continue;
     }
-    if (!it->is_regular_file(ec)) continue;
+    if (!it->is_regular_file(entry_ec)) continue;
     if (auto member = advisory_path(it->path().lexically_relative(root).generic_string()))
       files.emplace_back(std::move(*member), it->path());
   }

@@ -343,6 +343,33 @@ TEST(FriendsOfPhp, WrongShapeIsInvalidArgument) {
   EXPECT_ERRC(parse_friendsofphp_advisory(bad_cve, path), Errc::invalid_argument);
 }
 
+TEST(FriendsOfPhp, NonDefaultComposerRepositoryIsKeptAsReference) {
+  std::string y = yaml_with("  1.x:\n    versions: ['<1.0']\n");
+  auto drupal = parse_friendsofphp_advisory(
+      y + "composer-repository: https://packages.drupal.org/8\n", "acme/widget/a.yaml");
+  ASSERT_OK(drupal);
+  ASSERT_EQ(drupal->references.size(), 2u);
+  EXPECT_EQ(drupal->references[1].type, "PACKAGE");
+  EXPECT_EQ(drupal->references[1].url, "https://packages.drupal.org/8");
+  for (std::string none : {"false", "https://packagist.org"}) {
+    auto a = parse_friendsofphp_advisory(y + "composer-repository: " + none + "\n",
+                                         "acme/widget/a.yaml");
+    ASSERT_OK(a);
+    EXPECT_EQ(a->references.size(), 1u) << none;
+  }
+}
+
+TEST(FriendsOfPhp, DanglingSymlinkInTheTreeIsPassedOver) {
+  auto dir = temp_dir("symlink");
+  std::filesystem::create_directories(dir / "acme/widget");
+  std::ofstream(dir / "acme/widget/a.yaml") << yaml_with("  1.x:\n    versions: ['<1.0']\n");
+  std::filesystem::create_symlink(dir / "nowhere", dir / "acme/widget/b.yaml");
+  std::vector<Advisory> got;
+  auto s = read_all(dir, got);
+  ASSERT_OK(s);
+  EXPECT_EQ(s->advisories, 1u);
+}
+
 TEST(FriendsOfPhp, TooManyBranchesIsRefused) {
   std::string branches;
   for (int i = 0; i < 300; ++i) branches += "  b" + std::to_string(i) + ": {versions: ['<1.0']}\n";
