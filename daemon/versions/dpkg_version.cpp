@@ -111,8 +111,9 @@ int compare_part(std::string_view a, std::string_view b) {
   }
   std::size_t j = i;
   while (i < na || j < nb) {
-    while ((i < na && !is_digit(a[i])) || (j < nb && !is_digit(b[j]))) {
-      int wa = weight(a, i), wb = weight(b, j);
+    // Weight 0 is a digit or the end (a NUL never gets this far), so this walks the non-digit run.
+    for (int wa = weight(a, i), wb = weight(b, j); wa != 0 || wb != 0;
+         wa = weight(a, i), wb = weight(b, j)) {
       if (wa != wb) return wa < wb ? -1 : 1;
       // Equal weights here mean the same character on both sides, so neither index passes its end.
       ++i;
