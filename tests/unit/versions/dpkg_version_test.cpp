@@ -136,6 +136,22 @@ TEST(DpkgVersion, AgreesWithLibaptOnGeneratedPairs) {
   EXPECT_EQ(disagreements, 0);
 }
 
+// Blanks around a version send it down dpkg's full parser instead of the common-shape one; both
+// must split every version the same way.
+TEST(DpkgVersion, BlankPaddingDoesNotChangeTheOrder) {
+  testing::DpkgPairGenerator gen(kSeed + 1);
+  int checked = 0;
+  for (int n = 0; n < 20000; ++n) {
+    auto [a, b] = gen.pair();
+    const int plain = cmp(a, b);
+    ASSERT_EQ(cmp(" " + a, b + "\t"), plain) << a << " vs " << b;
+    ASSERT_EQ(cmp(a + " ", "\t" + b), plain) << a << " vs " << b;
+    ASSERT_EQ(cmp(" " + a, a), 0) << a;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 20000);
+}
+
 // Accept/refuse as `dpkg --compare-versions` does, on strings from a harsher alphabet.
 TEST(DpkgVersion, ValidityAgreesWithDpkg) {
   std::mt19937_64 rng(kSeed);
