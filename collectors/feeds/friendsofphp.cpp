@@ -243,7 +243,8 @@ class AdvisoryReader {
       return bad("branches: more than " + std::to_string(kMaxBranches));
     bool all_bounded = true;
     for (const auto& kv : branches) {
-      std::string branch = kv.first.IsScalar() ? kv.first.Scalar() : std::string("?");
+      // Named in messages only; cut so a hostile key cannot blow up the log.
+      std::string branch = kv.first.IsScalar() ? kv.first.Scalar().substr(0, 64) : "?";
       const YAML::Node& body = kv.second;
       if (!body.IsMap()) return bad("branches." + branch + ": expected a mapping");
       const YAML::Node versions = body["versions"];
