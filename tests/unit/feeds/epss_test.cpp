@@ -178,6 +178,18 @@ TEST(Epss, MissingTrailingNewlineAndCrlfAreFine) {
   EXPECT_DOUBLE_EQ(got[1].percentile, 0.0);
 }
 
+TEST(Epss, CrlfFileReadsAsTheSameRows) {
+  // Rows cross the reader's buffer boundaries at every offset, "\r" and "\n" included.
+  std::string text = slurp(test_data("epss/epss-emba-subset.csv")), crlf;
+  for (char c : text) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  auto dir = temp_dir("crlf");
+  std::ofstream(dir / "crlf.csv", std::ios::binary) << crlf;
+  std::vector<EpssScore> plain, got;
+  ASSERT_OK(read_all(test_data("epss/epss-emba-subset.csv"), plain));
+  ASSERT_OK(read_all(dir / "crlf.csv", got));
+  expect_same(got, plain);
+}
+
 TEST(Epss, MissingHeaderIsDataLoss) {
   std::vector<EpssScore> got;
   EXPECT_ERRC(parse_all("", got), Errc::data_loss);
