@@ -6,6 +6,7 @@
 #include <string>
 
 #include "collectors/feeds/cvss.h"
+#include "collectors/feeds/osv_writer.h"
 
 namespace patchparty::feeds {
 
@@ -126,6 +127,20 @@ Result<Affected> parse_affected(const RecordReader& r, const Value& v, const std
     for (const auto& e : range.events) has_fix = has_fix || e.kind == RangeEvent::Kind::fixed;
   }
   a.fix_status = has_fix ? FixStatus::fixed : FixStatus::unfixed;
+  // Our own extensions, present in records the store wrote (see osv_writer.h).
+  if (auto db = v.FindMember("database_specific"); db != v.MemberEnd() && db->value.IsObject()) {
+    if (auto pp = db->value.FindMember("patchparty");
+        pp != db->value.MemberEnd() && pp->value.IsObject()) {
+      PP_TRY(status, r.str(pp->value, "fix_status", path + ".database_specific.patchparty"));
+      if (!status.empty()) {
+        auto parsed = fix_status_from_name(status);
+        if (!parsed) return r.bad(path + ".database_specific.patchparty", "unknown fix_status");
+        a.fix_status = *parsed;
+      }
+      PP_TRY(native, r.strings(pp->value, "native_ranges", path + ".database_specific.patchparty"));
+      a.native_ranges = std::move(native);
+    }
+  }
   return a;
 }
 
@@ -156,41 +171,49 @@ Result<Advisory> parse_osv_record(std::string_view json) {
     return fail(Errc::data_loss, "osv record: invalid JSON at byte " +
                                      std::to_string(doc.GetErrorOffset()) + ": " +
                                      rapidjson::GetParseError_En(doc.GetParseError()));
-  if (!doc.IsObject()) return fail(Errc::invalid_argument, "osv record: expected a JSON object");
+  // Lookups go through a const reference: rapidjson 1.1's non-const member iterators compare
+  // ambiguously under C++20.
+  const Value& root = doc;
+  if (!root.IsObject()) return fail(Errc::invalid_argument, "osv record: expected a JSON object");
 
   RecordReader pre{""};
-  PP_TRY(id, pre.str(doc, "id", ""));
+  PP_TRY(id, pre.str(root, "id", ""));
   if (id.empty()) return fail(Errc::invalid_argument, "osv record: no id");
   RecordReader r{id};
   Advisory a;
   a.id = id;
-  PP_TRY(modified, r.str(doc, "modified", ""));
+  PP_TRY(modified, r.str(root, "modified", ""));
   if (modified.empty()) return r.bad("modified", "required");
   a.modified = std::move(modified);
-  PP_TRY(published, r.str(doc, "published", ""));
+  PP_TRY(published, r.str(root, "published", ""));
   a.published = std::move(published);
-  PP_TRY(withdrawn, r.str(doc, "withdrawn", ""));
+  PP_TRY(withdrawn, r.str(root, "withdrawn", ""));
   if (!withdrawn.empty()) a.withdrawn = std::move(withdrawn);
-  PP_TRY(summary, r.str(doc, "summary", ""));
+  PP_TRY(summary, r.str(root, "summary", ""));
   a.summary = std::move(summary);
-  PP_TRY(details, r.str(doc, "details", ""));
+  PP_TRY(details, r.str(root, "details", ""));
   a.details = std::move(details);
-  PP_TRY(aliases, r.strings(doc, "aliases", ""));
+  PP_TRY(aliases, r.strings(root, "aliases", ""));
   a.aliases = std::move(aliases);
-  PP_TRY(related, r.strings(doc, "related", ""));
+  PP_TRY(related, r.strings(root, "related", ""));
   a.related = std::move(related);
-  if (auto sev = doc.FindMember("severity"); sev != doc.MemberEnd()) {
+  if (auto sev = root.FindMember("severity"); sev != root.MemberEnd()) {
     PP_TRY(severity, parse_severity(r, sev->value, "severity"));
     a.severity = std::move(severity);
   }
   // GitHub's label ("HIGH") for records without a vector, as Grype and osv-scanner read it.
-  if (auto db = doc.FindMember("database_specific");
-      db != doc.MemberEnd() && db->value.IsObject()) {
+  if (auto db = root.FindMember("database_specific");
+      db != root.MemberEnd() && db->value.IsObject()) {
     auto label = db->value.FindMember("severity");
     if (label != db->value.MemberEnd() && label->value.IsString())
       a.severity.push_back(Severity{"label", label->value.GetString(), std::nullopt});
+    if (auto pp = db->value.FindMember("patchparty");
+        pp != db->value.MemberEnd() && pp->value.IsObject()) {
+      PP_TRY(feed, r.str(pp->value, "feed", "database_specific.patchparty"));
+      a.feed = std::move(feed);
+    }
   }
-  if (auto affected = doc.FindMember("affected"); affected != doc.MemberEnd()) {
+  if (auto affected = root.FindMember("affected"); affected != root.MemberEnd()) {
     if (!affected->value.IsArray()) return r.bad("affected", "expected a list");
     for (rapidjson::SizeType i = 0; i < affected->value.Size(); ++i) {
       const Value& item = affected->value[i];
@@ -206,14 +229,17 @@ Result<Advisory> parse_osv_record(std::string_view json) {
         if (auto es = item.FindMember("ecosystem_specific");
             es != item.MemberEnd() && es->value.IsObject()) {
           auto urgency = es->value.FindMember("urgency");
-          if (urgency != es->value.MemberEnd() && urgency->value.IsString())
+          bool have = false;
+          for (const auto& s : a.severity) have = have || s.type == "urgency";
+          if (!have && urgency != es->value.MemberEnd() && urgency->value.IsString())
             a.severity.push_back(Severity{"urgency", urgency->value.GetString(), std::nullopt});
         }
       }
       a.affected.push_back(std::move(af));
     }
   }
-  if (auto refs = doc.FindMember("references"); refs != doc.MemberEnd() && refs->value.IsArray()) {
+  if (auto refs = root.FindMember("references");
+      refs != root.MemberEnd() && refs->value.IsArray()) {
     for (const auto& ref : refs->value.GetArray()) {
       if (!ref.IsObject()) continue;
       PP_TRY(type, r.str(ref, "type", "references"));
@@ -221,7 +247,7 @@ Result<Advisory> parse_osv_record(std::string_view json) {
       a.references.push_back(Reference{std::move(type), std::move(url)});
     }
   }
-  a.feed = "osv";
+  if (a.feed.empty()) a.feed = "osv";
   return a;
 }
 

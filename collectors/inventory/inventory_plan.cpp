@@ -79,7 +79,10 @@ InventoryPlan plan_inventory(const config::Config& config) {
   };
   auto max_bytes = static_cast<std::size_t>(inv.max_file_bytes);
 
-  if (auto file = under_root(inv.root, inv.dpkg.path); wanted(inv.dpkg.enabled, file)) {
+  // Distroless images have no status file, only one stanza file per package in status.d.
+  if (auto file = under_root(inv.root, inv.dpkg.path);
+      wanted(inv.dpkg.enabled, file) ||
+      wanted(inv.dpkg.enabled, under_root(inv.root, inv.dpkg_status_dir))) {
     DpkgStatusOptions o;
     o.root = inv.root;
     o.status_file = inv.dpkg.path;

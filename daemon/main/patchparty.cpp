@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   add_check_config_command(app, exit_code);
   add_inventory_command(app, exit_code);
   add_versions_command(app, exit_code);
+  add_feeds_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

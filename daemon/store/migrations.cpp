@@ -67,8 +67,62 @@ CREATE TABLE feed_state (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: advisories and enrichment. Each row belongs to the feed that wrote it, so a refresh
+// replaces exactly that feed's rows in one transaction. Records are kept as OSV JSON (with our
+// extensions, see collectors/feeds/osv_writer.h); the side tables index what correlation looks up.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE advisories (
+  id          INTEGER PRIMARY KEY,
+  feed        TEXT NOT NULL CHECK (feed <> ''),
+  advisory_id TEXT NOT NULL CHECK (advisory_id <> ''),
+  modified    TEXT NOT NULL DEFAULT '',
+  withdrawn   INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),
+  record      BLOB NOT NULL
+);
+CREATE INDEX advisories_by_feed ON advisories (feed);
+CREATE INDEX advisories_by_id ON advisories (advisory_id);
+-- Correlation looks packages up by the ecosystem's base name ("Debian" for "Debian:12") and the
+-- package name; the full ecosystem string stays in the record.
+CREATE TABLE advisory_packages (
+  advisory  INTEGER NOT NULL REFERENCES advisories (id) ON DELETE CASCADE,
+  ecosystem TEXT NOT NULL,
+  name      TEXT NOT NULL
+);
+CREATE INDEX advisory_packages_by_name ON advisory_packages (ecosystem, name);
+CREATE INDEX advisory_packages_by_advisory ON advisory_packages (advisory);
+CREATE TABLE advisory_aliases (
+  advisory INTEGER NOT NULL REFERENCES advisories (id) ON DELETE CASCADE,
+  alias    TEXT NOT NULL
+);
+CREATE INDEX advisory_aliases_by_alias ON advisory_aliases (alias);
+CREATE INDEX advisory_aliases_by_advisory ON advisory_aliases (advisory);
+CREATE TABLE kev (
+  cve              TEXT PRIMARY KEY NOT NULL,
+  feed             TEXT NOT NULL,
+  vendor           TEXT NOT NULL DEFAULT '',
+  product          TEXT NOT NULL DEFAULT '',
+  name             TEXT NOT NULL DEFAULT '',
+  date_added       TEXT NOT NULL DEFAULT '',
+  due_date         TEXT NOT NULL DEFAULT '',
+  known_ransomware INTEGER NOT NULL DEFAULT 0 CHECK (known_ransomware IN (0, 1)),
+  required_action  TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE TABLE epss (
+  cve         TEXT PRIMARY KEY NOT NULL,
+  feed        TEXT NOT NULL,
+  probability REAL NOT NULL CHECK (probability BETWEEN 0 AND 1),
+  percentile  REAL NOT NULL CHECK (percentile BETWEEN 0 AND 1),
+  date        TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+ALTER TABLE feed_state ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE feed_state ADD COLUMN records_skipped INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE feed_state ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE feed_state ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1},
+    Migration{2, kSchemaV2},
 };
 
 constexpr std::size_t kHeaderSize = 100;

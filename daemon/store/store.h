@@ -86,6 +86,8 @@ class Store {
 
   [[nodiscard]] Result<int> schema_version();
   bool read_only() const { return read_only_; }
+  // For the table modules beside this one (advisory_tables.h); same single-thread rule.
+  Database& database() { return db_; }
   const std::filesystem::path& file() const { return file_; }
 
  private:

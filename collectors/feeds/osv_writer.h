@@ -1,0 +1,17 @@
+// An Advisory as OSV JSON: the form the store keeps every feed's records in, so one parser
+// (parse_osv_record) reads them all back. What OSV cannot say (the tracker's fix status, native
+// npm/Composer ranges, the feed) goes under "database_specific": {"patchparty": {...}}.
+#pragma once
+
+#include <string>
+
+#include "daemon/model.h"
+
+namespace patchparty::feeds {
+
+std::string to_osv_json(const Advisory& advisory);
+
+std::string_view fix_status_name(FixStatus s);  // "fixed", "no-dsa", "end-of-life", ...
+std::optional<FixStatus> fix_status_from_name(std::string_view name);
+
+}  // namespace patchparty::feeds

@@ -1,0 +1,174 @@
+#include <rapidjson/ostreamwrapper.h>
+#include <rapidjson/prettywriter.h>
+
+#include <chrono>
+#include <iostream>
+
+#include "collectors/feeds/builtin_feeds.h"
+#include "collectors/inventory/inventory_plan.h"
+#include "config/config.h"
+#include "daemon/cli/commands.h"
+#include "daemon/cli/exit_codes.h"
+#include "daemon/cli/progress_bar.h"
+#include "daemon/cli/text_table.h"
+#include "daemon/lifecycle/feed_job.h"
+#include "daemon/store/advisory_tables.h"
+#include "daemon/store/store.h"
+
+namespace patchparty::cli {
+
+namespace {
+
+struct FeedArgs {
+  std::string config_file, state_dir, feed;
+  bool json = false;
+};
+
+Result<config::Config> load(const FeedArgs& a) {
+  auto c = a.config_file.empty() ? Result<config::Config>(config::default_config())
+                                 : config::load_config_file(a.config_file);
+  if (c && !a.state_dir.empty()) c->state_dir = a.state_dir;
+  return c;
+}
+
+std::string age(std::int64_t then) {
+  if (then <= 0) return "never";
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  return config::format_duration(std::chrono::seconds(std::max<std::int64_t>(0, now - then))) +
+         " ago";
+}
+
+int update(const FeedArgs& args) {
+  auto c = load(args);
+  if (!c) {
+    std::cerr << c.error().message << "\n";
+    return kExitError;
+  }
+  auto plan = inventory::plan_inventory(*c);
+  auto configs = lifecycle::effective_feeds(*c, plan);
+  if (!args.feed.empty()) {
+    std::erase_if(configs, [&](const config::FeedConfig& f) { return f.name != args.feed; });
+    if (configs.empty()) {
+      std::cerr << "no feed named '" << args.feed << "'\n";
+      return kExitError;
+    }
+  }
+  auto feeds = feeds::make_feeds(configs);
+  if (!feeds) {
+    std::cerr << feeds.error().message << "\n";
+    return kExitError;
+  }
+  auto store = store::Store::open(c->state_dir);
+  if (!store) {
+    std::cerr << "cannot open the store in " << c->state_dir << ": " << store.error().message
+              << "\n";
+    return kExitError;
+  }
+  feeds::Fetcher fetcher(c->state_dir / "downloads", lifecycle::user_agent());
+  int rc = kExitOk;
+  for (auto& feed : *feeds) {
+    ProgressBar bar(std::string(feed->name()));
+    auto r = lifecycle::run_feed(*feed, fetcher, *store, {},
+                                 [&](std::uint64_t d, std::uint64_t t) { bar.update(d, t); });
+    if (!r) {
+      std::cout << feed->name() << ": failed: " << r.error().message << "\n";
+      rc = kExitError;
+      continue;
+    }
+    if (r->status == feeds::Refresh::not_modified) {
+      std::cout << feed->name() << ": not modified (" << r->records << " records)\n";
+    } else {
+      std::cout << feed->name() << ": " << r->records << " records, " << r->skipped << " skipped\n";
+    }
+  }
+  return rc;
+}
+
+int status(const FeedArgs& args) {
+  auto c = load(args);
+  if (!c) {
+    std::cerr << c.error().message << "\n";
+    return kExitError;
+  }
+  auto store = store::Store::open_read_only(c->state_dir);
+  if (!store) {
+    std::cerr << "cannot read the store in " << c->state_dir << ": " << store.error().message
+              << "\n";
+    return kExitError;
+  }
+  auto statuses = store::feed_statuses(store->database());
+  if (!statuses) {
+    std::cerr << statuses.error().message << "\n";
+    return kExitError;
+  }
+  if (args.json) {
+    rapidjson::OStreamWrapper os(std::cout);
+    rapidjson::PrettyWriter<rapidjson::OStreamWrapper> w(os);
+    w.StartObject();
+    w.Key("schema");
+    w.String("patchparty.feeds/v1");
+    w.Key("feeds");
+    w.StartArray();
+    for (const auto& s : *statuses) {
+      w.StartObject();
+      w.Key("feed");
+      w.String(s.feed.c_str());
+      w.Key("kind");
+      w.String(s.kind.c_str());
+      w.Key("records");
+      w.Int64(s.record_count);
+      w.Key("records_skipped");
+      w.Int64(s.records_skipped);
+      w.Key("last_success_at");
+      w.Int64(s.last_success_at);
+      w.Key("last_attempt_at");
+      w.Int64(s.last_attempt_at);
+      w.Key("failures");
+      w.Int64(s.failures);
+      w.Key("last_error");
+      w.String(s.last_error.c_str());
+      w.Key("bytes");
+      w.Int64(s.bytes);
+      w.Key("duration_seconds");
+      w.Double(s.duration_seconds);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    std::cout << "\n";
+  } else {
+    TextTable t({"FEED", "KIND", "RECORDS", "LAST SUCCESS", "FAILURES", "LAST ERROR"});
+    for (const auto& s : *statuses)
+      t.add({s.feed, s.kind, std::to_string(s.record_count), age(s.last_success_at),
+             std::to_string(s.failures), s.last_error.substr(0, 80)});
+    t.print(std::cout);
+  }
+  // A feed whose last attempt failed is worth a non-zero exit for scripts and checks.
+  for (const auto& s : *statuses) {
+    if (s.failures > 0) return kExitNegative;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_feeds_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("feeds", "advisory and enrichment feeds");
+  cmd->require_subcommand(1);
+  auto args = std::make_shared<FeedArgs>();
+  auto* up = cmd->add_subcommand("update", "fetch and ingest feeds now");
+  up->add_option("--feed", args->feed, "only this feed (by name)");
+  auto* st =
+      cmd->add_subcommand("status", "freshness and errors of each feed; exit 1 if any failed");
+  st->add_flag("--json", args->json, "JSON for tools");
+  for (auto* sub : {up, st}) {
+    sub->add_option("-c,--config", args->config_file, "configuration file (default: built-in)");
+    sub->add_option("--state-dir", args->state_dir, "state directory (default: config state_dir)");
+  }
+  up->callback([args, &exit_code] { exit_code = update(*args); });
+  st->callback([args, &exit_code] { exit_code = status(*args); });
+}
+
+}  // namespace patchparty::cli

@@ -1,0 +1,122 @@
+#include "daemon/lifecycle/feed_job.h"
+
+#include <chrono>
+#include <optional>
+#include <set>
+
+#include "collectors/feeds/builtin_feeds.h"
+#include "collectors/feeds/osv_writer.h"
+#include "daemon/log.h"
+#include "daemon/store/advisory_tables.h"
+
+namespace patchparty::lifecycle {
+
+namespace {
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::string user_agent() {
+  return "patchparty/" PP_VERSION;
+}
+
+Result<FeedRunOutcome> run_feed(feeds::Feed& feed, feeds::Fetcher& fetcher, store::Store& store,
+                                std::stop_token stop, const feeds::ProgressFn& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  auto& db = store.database();
+  const std::string name(feed.name()), kind(feed.kind());
+  PP_TRY(previous_status, store::feed_status(db, name));
+  feeds::FetchState previous;
+  // Validators only count while we hold the data they describe.
+  if (previous_status && previous_status->last_success_at > 0 && previous_status->record_count > 0)
+    previous = feeds::FetchState{previous_status->etag, previous_status->last_modified};
+
+  // The write transaction opens at the first record, not before the download: a long fetch must
+  // not hold the database lock.
+  std::optional<store::FeedRefresh> tx;
+  auto open_tx = [&]() -> Result<> {
+    if (tx) return {};
+    PP_TRY(t, store::FeedRefresh::begin(db, name, kind));
+    tx.emplace(std::move(t));
+    return {};
+  };
+  feeds::FeedSinks sinks;
+  sinks.advisory = [&](Advisory&& a) -> Result<> {
+    PP_CHECK(open_tx());
+    if (a.feed.empty() || a.feed == "osv") a.feed = name;
+    return tx->add_advisory(a, feeds::to_osv_json(a));
+  };
+  sinks.kev = [&](KevEntry&& e) -> Result<> {
+    PP_CHECK(open_tx());
+    return tx->add_kev(e);
+  };
+  sinks.epss = [&](EpssScore&& s) -> Result<> {
+    PP_CHECK(open_tx());
+    return tx->add_epss(s);
+  };
+  sinks.progress = progress;
+
+  auto result = feed.refresh(fetcher, previous, sinks, stop);
+  if (!result) {
+    tx.reset();  // rolls back whatever was written
+    log::error("feed " + name + ": " + result.error().to_string() + "; keeping the previous data");
+    PP_CHECK(
+        store::record_feed_failure(db, name, kind, result.error().message, unix_now(), seconds()));
+    return tl::make_unexpected(result.error());
+  }
+  FeedRunOutcome outcome;
+  if (result->status == feeds::Refresh::not_modified) {
+    PP_CHECK(store::record_feed_not_modified(db, name, kind, unix_now(), seconds()));
+    outcome.status = feeds::Refresh::not_modified;
+    outcome.records = previous_status ? previous_status->record_count : 0;
+    outcome.seconds = seconds();
+    log::info("feed " + name + ": not modified");
+    return outcome;
+  }
+  PP_CHECK(open_tx());  // an empty source still replaces the old rows
+  store::RefreshOutcome o;
+  o.etag = result->validators.etag;
+  o.last_modified = result->validators.last_modified;
+  o.records_skipped = static_cast<std::int64_t>(result->stats.skipped);
+  o.bytes = static_cast<std::int64_t>(result->bytes);
+  o.finished_at = unix_now();
+  o.duration_seconds = seconds();
+  outcome.records = tx->added();
+  auto committed = tx->commit(o);
+  tx.reset();
+  if (!committed) {
+    PP_CHECK(store::record_feed_failure(db, name, kind, committed.error().message, unix_now(),
+                                        seconds()));
+    return tl::make_unexpected(committed.error());
+  }
+  outcome.skipped = o.records_skipped;
+  outcome.seconds = seconds();
+  std::string note;
+  if (!result->stats.skipped_examples.empty())
+    note = " (first skipped: " + result->stats.skipped_examples.front() + ")";
+  log::info("feed " + name + ": " + std::to_string(outcome.records) + " records, " +
+            std::to_string(outcome.skipped) + " skipped, in " +
+            std::to_string(static_cast<int>(outcome.seconds * 1000)) + " ms" + note);
+  return outcome;
+}
+
+std::vector<config::FeedConfig> effective_feeds(const config::Config& config,
+                                                const inventory::InventoryPlan& plan) {
+  if (config.feeds_configured) return config.feeds;
+  std::set<std::string> apps;
+  for (const auto& s : plan.sources) {
+    if (s.kind == "composer") apps.insert("Packagist");
+    if (s.kind == "npm") apps.insert("npm");
+  }
+  return feeds::default_feeds(plan.host_ecosystem, apps);
+}
+
+}  // namespace patchparty::lifecycle

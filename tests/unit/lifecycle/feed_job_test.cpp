@@ -1,0 +1,212 @@
+// A feed refresh end to end against a real SQLite store and a real HTTP server on loopback:
+// every failure leaves the last good rows and is recorded.
+#include "daemon/lifecycle/feed_job.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "collectors/feeds/builtin_feeds.h"
+#include "daemon/store/advisory_tables.h"
+#include "tests/support/http_test_server.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_data.h"
+
+namespace patchparty::lifecycle {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::Route;
+
+std::string zip_of(const std::filesystem::path& dir) {
+  auto tmp =
+      std::filesystem::temp_directory_path() / ("pp-zip-" + std::to_string(::getpid()) + ".zip");
+  archive* a = archive_write_new();
+  archive_write_set_format_zip(a);
+  archive_write_open_filename(a, tmp.c_str());
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() != ".json") continue;
+    std::string body = testing::Subprocess::slurp(e.path());
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, e.path().filename().c_str());
+    archive_entry_set_size(entry, static_cast<la_int64_t>(body.size()));
+    archive_entry_set_filetype(entry, AE_IFREG);
+    archive_entry_set_perm(entry, 0644);
+    archive_write_header(a, entry);
+    archive_write_data(a, body.data(), body.size());
+    archive_entry_free(entry);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  std::string bytes = testing::Subprocess::slurp(tmp);
+  std::filesystem::remove(tmp);
+  return bytes;
+}
+
+class FeedJobTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new testing::HttpTestServer();
+    packagist_zip_ = new std::string(zip_of(testing::test_data("osv/Packagist")));
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete packagist_zip_;
+  }
+  void SetUp() override {
+    dir_ = testing::temp_dir("feedjob");
+    auto s = store::Store::open(dir_ / "state");
+    ASSERT_OK(s);
+    store_.emplace(std::move(*s));
+    fetcher_.emplace(dir_ / "state" / "downloads", user_agent());
+  }
+  std::unique_ptr<feeds::Feed> feed(const std::string& path, std::string name = "osv-test") {
+    config::FeedConfig c;
+    c.name = std::move(name);
+    c.kind = "osv";
+    c.url = server_->url(path);
+    c.timeout = std::chrono::seconds(20);
+    auto f = feeds::make_feed(c);
+    EXPECT_TRUE(f.has_value());
+    return std::move(*f);
+  }
+  std::int64_t count() {
+    return store::advisory_count(store_->database(), "osv-test").value_or(-1);
+  }
+  store::FeedStatus status() {
+    auto s = store::feed_status(store_->database(), "osv-test");
+    EXPECT_TRUE(s && s->has_value());
+    return s && *s ? **s : store::FeedStatus{};
+  }
+  // Loads the good data first, as every failure case starts from it.
+  void load_good(const std::string& path) {
+    server_->set(path, Route{.body = *packagist_zip_, .etag = "\"good\""});
+    auto f = feed(path);
+    auto r = run_feed(*f, *fetcher_, *store_, {});
+    ASSERT_OK(r);
+    ASSERT_EQ(count(), 413);
+  }
+
+  static inline testing::HttpTestServer* server_ = nullptr;
+  static inline std::string* packagist_zip_ = nullptr;
+  std::filesystem::path dir_;
+  std::optional<store::Store> store_;
+  std::optional<feeds::Fetcher> fetcher_;
+};
+
+TEST_F(FeedJobTest, IngestsThenAnswers304WithoutParsing) {
+  load_good("/a/all.zip");
+  auto s = status();
+  EXPECT_EQ(s.record_count, 413);
+  EXPECT_EQ(s.etag, "\"good\"");
+  EXPECT_GT(s.last_success_at, 0);
+  EXPECT_EQ(s.failures, 0);
+  auto f = feed("/a/all.zip");
+  auto again = run_feed(*f, *fetcher_, *store_, {});
+  ASSERT_OK(again);
+  EXPECT_EQ(again->status, feeds::Refresh::not_modified);
+  EXPECT_EQ(server_->requests().back().if_none_match, "\"good\"");
+  EXPECT_EQ(count(), 413);
+  // The records are kept as OSV JSON and found by package.
+  auto records = store::advisory_records(store_->database(), "Packagist", "drupal/core");
+  ASSERT_OK(records);
+  EXPECT_FALSE(records->empty());
+}
+
+TEST_F(FeedJobTest, CorruptZipKeepsTheLastGoodData) {
+  load_good("/b/all.zip");
+  std::string bad = *packagist_zip_;
+  for (std::size_t i = bad.size() / 2; i < bad.size() / 2 + 64; ++i) bad[i] ^= 0x5a;
+  server_->set("/b/all.zip", Route{.body = bad, .etag = "\"bad\""});
+  auto f = feed("/b/all.zip");
+  auto r = run_feed(*f, *fetcher_, *store_, {});
+  EXPECT_ERRC(r, Errc::data_loss);
+  EXPECT_EQ(count(), 413);
+  auto s = status();
+  EXPECT_EQ(s.failures, 1);
+  EXPECT_THAT(s.last_error, ::testing::ContainsRegex("ZIP|zip|CRC"));
+  EXPECT_EQ(s.etag, "\"good\"");  // the validators still describe the data we hold
+}
+
+TEST_F(FeedJobTest, TruncatedDownloadKeepsTheLastGoodData) {
+  load_good("/c/all.zip");
+  server_->set("/c/all.zip",
+               Route{.body = *packagist_zip_ + "x", .etag = "\"v2\"", .truncate = true});
+  auto f = feed("/c/all.zip");
+  EXPECT_ERRC(run_feed(*f, *fetcher_, *store_, {}), Errc::data_loss);
+  EXPECT_EQ(count(), 413);
+  EXPECT_EQ(status().failures, 1);
+}
+
+TEST_F(FeedJobTest, ServerErrorsKeepTheLastGoodData) {
+  load_good("/d/all.zip");
+  server_->set("/d/all.zip", Route{.body = "", .fail_first = 1000});
+  auto f = feed("/d/all.zip");
+  auto r = run_feed(*f, *fetcher_, *store_, {});
+  EXPECT_ERRC(r, Errc::unavailable);
+  EXPECT_EQ(count(), 413);
+  auto again = run_feed(*f, *fetcher_, *store_, {});
+  EXPECT_FALSE(again);
+  EXPECT_EQ(status().failures, 2);
+}
+
+TEST_F(FeedJobTest, MalformedJsonKeepsTheLastGoodData) {
+  load_good("/e/all.zip");
+  server_->set("/e/all.zip",
+               Route{.body = "{\"id\": \"GHSA-1\", \"modified\": ", .etag = "\"v3\""});
+  auto f = feed("/e/all.zip");
+  EXPECT_ERRC(run_feed(*f, *fetcher_, *store_, {}), Errc::data_loss);
+  EXPECT_EQ(count(), 413);
+}
+
+TEST_F(FeedJobTest, OversizeBodyKeepsTheLastGoodData) {
+  load_good("/f/all.zip");
+  server_->set("/f/all.zip", Route{.body = std::string(4096, 'x'), .etag = "\"v4\""});
+  config::FeedConfig c;
+  c.name = "osv-test";
+  c.kind = "osv";
+  c.url = server_->url("/f/all.zip");
+  c.max_size = 1024;
+  auto f = feeds::make_feed(c);
+  ASSERT_OK(f);
+  EXPECT_ERRC(run_feed(**f, *fetcher_, *store_, {}), Errc::resource_exhausted);
+  EXPECT_EQ(count(), 413);
+}
+
+TEST_F(FeedJobTest, RedirectLoopKeepsTheLastGoodData) {
+  load_good("/g/all.zip");
+  server_->set("/g/all.zip", Route{.status = 302, .location = "/g/all.zip"});
+  auto f = feed("/g/all.zip");
+  EXPECT_ERRC(run_feed(*f, *fetcher_, *store_, {}), Errc::failed_precondition);
+  EXPECT_EQ(count(), 413);
+}
+
+TEST_F(FeedJobTest, ASuccessfulRefreshReplacesTheRows) {
+  load_good("/h/all.zip");
+  server_->set("/h/all.zip",
+               Route{.body = zip_of(testing::test_data("osv/npm")), .etag = "\"npm\""});
+  auto f = feed("/h/all.zip");
+  auto r = run_feed(*f, *fetcher_, *store_, {});
+  ASSERT_OK(r);
+  EXPECT_EQ(count(), 2);  // the two npm records, nothing of the Packagist ones
+  EXPECT_EQ(status().etag, "\"npm\"");
+}
+
+TEST_F(FeedJobTest, DefaultFeedsFollowTheInventory) {
+  auto debian = feeds::default_feeds("Debian:12", {"npm", "Packagist"});
+  std::vector<std::string> names;
+  for (const auto& f : debian) names.push_back(f.name);
+  EXPECT_THAT(names, ::testing::ElementsAre("debian-tracker", "osv-packagist", "friendsofphp",
+                                            "osv-npm", "kev", "epss"));
+  auto alpine = feeds::default_feeds("Alpine:v3.19", {});
+  ASSERT_GE(alpine.size(), 2u);
+  EXPECT_EQ(alpine[0].url, "https://secdb.alpinelinux.org/v3.19/main.json");
+  auto ubuntu = feeds::default_feeds("Ubuntu:22.04:LTS", {});
+  EXPECT_EQ(ubuntu[0].kind, "osv");
+  EXPECT_THAT(ubuntu[0].url, HasSubstr("/Ubuntu/all.zip"));
+  EXPECT_EQ(ubuntu[0].only, std::vector<std::string>{"Ubuntu:22.04:LTS"});
+}
+
+}  // namespace
+}  // namespace patchparty::lifecycle
