@@ -9,7 +9,9 @@
 #include <mutex>
 #include <thread>
 
+#include "collectors/feeds/builtin_feeds.h"
 #include "config/config.h"
+#include "daemon/lifecycle/feed_job.h"
 #include "daemon/lifecycle/inventory_job.h"
 #include "daemon/lifecycle/scheduler.h"
 #include "daemon/lifecycle/sd_notifier.h"
@@ -50,7 +52,10 @@ std::filesystem::path choose_state_dir(const DaemonOptions& options, const confi
 class Worker {
  public:
   Worker(config::Config config, store::Store store)
-      : config_(std::move(config)), store_(std::move(store)), scheduler_(config_.jitter, seed()) {}
+      : config_(std::move(config)),
+        store_(std::move(store)),
+        fetcher_(config_.state_dir / "downloads", user_agent()),
+        scheduler_(config_.jitter, seed()) {}
 
   void start() {
     thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
@@ -103,6 +108,24 @@ class Worker {
                                     " sources, " + std::to_string(r->sources_failed) + " failed");
                          return Result<void>{};
                        }});
+    // Feeds: the configured ones, or those this host's inventory calls for.
+    auto configs = effective_feeds(c, inventory::plan_inventory(c));
+    feeds_.clear();
+    for (const auto& fc : configs) {
+      if (!fc.enabled) continue;
+      auto feed = feeds::make_feed(fc);
+      if (!feed) {
+        log::error("feed " + fc.name + ": " + feed.error().message);
+        continue;
+      }
+      feeds::Feed* f = feed->get();
+      feeds_.push_back(std::move(*feed));
+      jobs.push_back(Job{"feed:" + fc.name, fc.interval, [this, f](std::stop_token stop) {
+                           auto r = run_feed(*f, fetcher_, store_, stop);
+                           if (!r) return Result<void>(tl::make_unexpected(r.error()));
+                           return Result<void>{};
+                         }});
+    }
     return jobs;
   }
 
@@ -151,6 +174,8 @@ class Worker {
 
   config::Config config_;
   store::Store store_;
+  feeds::Fetcher fetcher_;
+  std::vector<std::unique_ptr<feeds::Feed>> feeds_;
   Scheduler scheduler_;
   mutable std::mutex mu_;
   std::condition_variable_any cv_;

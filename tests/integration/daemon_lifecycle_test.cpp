@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "tests/support/http_test_server.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -76,7 +77,7 @@ TEST(DaemonLifecycle, NotifiesReloadsAndStopsCleanly) {
   auto dir = testing::temp_dir("lifecycle");
   NotifySocket notify(dir / "notify.sock");
   ASSERT_TRUE(notify.bound());
-  write_file(dir / "pp.yml", "log_level: debug\ninventory:\n  interval: 1h\n");
+  write_file(dir / "pp.yml", "log_level: debug\nfeeds: []\ninventory:\n  interval: 1h\n");
   testing::Subprocess d({PATCHPARTYD_BIN, "--config", (dir / "pp.yml").string(), "--state-dir",
                          (dir / "state").string()},
                         {{"NOTIFY_SOCKET", notify.path().string()}, {"WATCHDOG_USEC", "200000"}},
@@ -98,7 +99,7 @@ TEST(DaemonLifecycle, NotifiesReloadsAndStopsCleanly) {
   EXPECT_TRUE(d.running());
 
   // A valid one is taken.
-  write_file(dir / "pp.yml", "inventory:\n  interval: 2h\n");
+  write_file(dir / "pp.yml", "feeds: []\ninventory:\n  interval: 2h\n");
   d.signal(SIGHUP);
   EXPECT_TRUE(wait_for_log(d, "configuration reloaded", 5s)) << d.err();
   EXPECT_TRUE(d.running());
@@ -121,6 +122,29 @@ TEST(DaemonLifecycle, NotifiesReloadsAndStopsCleanly) {
     ++count;
   }
   EXPECT_GT(count, 3);
+}
+
+// SIGTERM in the middle of a slow download: the job is cancelled and the daemon exits 0 in time.
+TEST(DaemonLifecycle, StopsWithin5sDuringASlowFeedDownload) {
+  testing::HttpTestServer server;
+  server.set("/slow.json", testing::Route{.body = "{}", .delay = std::chrono::seconds(8)});
+  auto dir = testing::temp_dir("slowfeed");
+  write_file(dir / "pp.yml",
+             "log_level: debug\ninventory: {dpkg: {enabled: false}}\nfeeds:\n"
+             "  - kind: kev\n    url: " +
+                 server.url("/slow.json") + "\n");
+  testing::Subprocess d({PATCHPARTYD_BIN, "--config", (dir / "pp.yml").string(), "--state-dir",
+                         (dir / "state").string()},
+                        {}, dir / "out", dir / "err");
+  ASSERT_TRUE(wait_for_log(d, "job feed:kev: started", 10s)) << d.err();
+  std::this_thread::sleep_for(300ms);
+  auto stop_started = std::chrono::steady_clock::now();
+  d.signal(SIGTERM);
+  auto code = d.wait(5s);
+  ASSERT_TRUE(code.has_value()) << "no exit within 5 s: " << d.err();
+  EXPECT_EQ(*code, 0) << d.err();
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, 5s);
+  EXPECT_THAT(d.err(), HasSubstr("stopped"));
 }
 
 TEST(DaemonLifecycle, InvalidConfigAtStartExitsTwoNamingThePlace) {

@@ -19,17 +19,28 @@ namespace {
 using ::testing::HasSubstr;
 using testing::Route;
 
-std::string zip_of(const std::filesystem::path& dir) {
+std::string zip_of(const std::filesystem::path& dir, bool recursive = false) {
   auto tmp =
       std::filesystem::temp_directory_path() / ("pp-zip-" + std::to_string(::getpid()) + ".zip");
   archive* a = archive_write_new();
   archive_write_set_format_zip(a);
   archive_write_open_filename(a, tmp.c_str());
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() != ".json") continue;
-    std::string body = testing::Subprocess::slurp(e.path());
+  std::vector<std::filesystem::path> files;
+  if (recursive) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+      if (e.is_regular_file() && e.path().extension() == ".yaml") files.push_back(e.path());
+  } else {
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+      if (e.path().extension() == ".json") files.push_back(e.path());
+  }
+  for (const auto& path : files) {
+    std::string body = testing::Subprocess::slurp(path);
     archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, e.path().filename().c_str());
+    // GitHub's archive layout: one top-level folder, then vendor/package/advisory.yaml.
+    std::string name = recursive
+                           ? "security-advisories-master/" + path.lexically_relative(dir).string()
+                           : path.filename().string();
+    archive_entry_set_pathname(entry, name.c_str());
     archive_entry_set_size(entry, static_cast<la_int64_t>(body.size()));
     archive_entry_set_filetype(entry, AE_IFREG);
     archive_entry_set_perm(entry, 0644);
@@ -193,8 +204,70 @@ TEST_F(FeedJobTest, ASuccessfulRefreshReplacesTheRows) {
   EXPECT_EQ(status().etag, "\"npm\"");
 }
 
+// Every kind, served over HTTP from the shared data, lands in the store; a broken copy of each
+// leaves the good rows in place.
+struct KindCase {
+  std::string kind, file;
+  bool zip_tree = false;
+  std::string broken;  // a malformed body of this kind
+};
+
+TEST_F(FeedJobTest, EveryKindIngestsAndSurvivesABrokenUpdate) {
+  const KindCase cases[] = {
+      {"debian-tracker", "debian/security-tracker-json-sample.json", false,
+       "{\"apparmor\": {\"CVE-1\": "},
+      {"debian-dsa-list", "debian/DSA-list.txt", false, "[not a date] DSA-1 x\n"},
+      {"alpine-secdb", "alpine/v3.19-main.json", false, "{\"packages\": [{\"pkg\": "},
+      {"friendsofphp", "friendsofphp", true, "PK\x03\x04garbage"},
+      {"kev", "kev/known_exploited_vulnerabilities.json", false,
+       "{\"count\": 5, \"vulnerabilities\": []}"},
+      {"epss", "epss/epss_scores-current.head.csv", false,
+       "cve,epss,percentile\nCVE-2024-1,2.5,0.1\n"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.kind);
+    std::string body = c.zip_tree ? zip_of(testing::test_data(c.file), true)
+                                  : testing::Subprocess::slurp(testing::test_data(c.file));
+    std::string path = "/kinds/" + c.kind;
+    server_->set(path, Route{.body = body, .etag = "\"1\""});
+    config::FeedConfig fc;
+    fc.name = c.kind;
+    fc.kind = c.kind;
+    fc.url = server_->url(path);
+    auto f = feeds::make_feed(fc);
+    ASSERT_OK(f);
+    auto r = run_feed(**f, *fetcher_, *store_, {});
+    ASSERT_OK(r);
+    EXPECT_GT(r->records, 0);
+    auto before = store::feed_status(store_->database(), c.kind);
+    ASSERT_TRUE(before && before->has_value());
+    EXPECT_EQ((*before)->record_count, r->records);
+
+    server_->set(path, Route{.body = c.broken, .etag = "\"2\""});
+    auto broken = run_feed(**f, *fetcher_, *store_, {});
+    EXPECT_FALSE(broken) << "a broken " << c.kind << " update was accepted";
+    auto after = store::feed_status(store_->database(), c.kind);
+    ASSERT_TRUE(after && after->has_value());
+    EXPECT_EQ((*after)->record_count, r->records);
+    EXPECT_EQ((*after)->failures, 1);
+    EXPECT_FALSE((*after)->last_error.empty());
+  }
+  // The rows themselves are still there and readable.
+  auto kev = store::kev_entry(store_->database(), "CVE-2025-48384");
+  ASSERT_OK(kev);
+  ASSERT_TRUE(kev->has_value());
+  EXPECT_EQ((*kev)->vendor, "Git");
+  auto apparmor = store::advisory_records(store_->database(), "Debian", "apparmor");
+  ASSERT_OK(apparmor);
+  EXPECT_FALSE(apparmor->empty());
+  auto symfony = store::advisory_records(store_->database(), "Packagist", "symfony/http-kernel");
+  ASSERT_OK(symfony);
+  EXPECT_FALSE(symfony->empty());
+}
+
 TEST_F(FeedJobTest, DefaultFeedsFollowTheInventory) {
   auto debian = feeds::default_feeds("Debian:12", {"npm", "Packagist"});
+  EXPECT_EQ(debian[0].only, std::vector<std::string>{"Debian:12"});
   std::vector<std::string> names;
   for (const auto& f : debian) names.push_back(f.name);
   EXPECT_THAT(names, ::testing::ElementsAre("debian-tracker", "osv-packagist", "friendsofphp",
