@@ -83,6 +83,9 @@ struct Advisory {
   std::vector<Severity> severity;
   std::vector<Affected> affected;
   std::vector<Reference> references;
+  // The record exactly as an OSV source published it; the store keeps these bytes rather than
+  // writing the record out again. Empty for feeds in other formats.
+  std::string osv_json;
 };
 
 // What enrichment feeds say about one CVE: CISA KEV membership and FIRST EPSS scores.

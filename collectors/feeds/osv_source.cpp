@@ -46,6 +46,7 @@ Result<> take(std::string_view json, std::string_view where, const OsvReadOption
     ++stats.skipped;
     return {};
   }
+  a->osv_json.assign(json);
   ++stats.records;
   return sink(std::move(*a));
 }

@@ -52,6 +52,7 @@ Result<FeedRunOutcome> run_feed(feeds::Feed& feed, feeds::Fetcher& fetcher, stor
   sinks.advisory = [&](Advisory&& a) -> Result<> {
     PP_CHECK(open_tx());
     if (a.feed.empty() || a.feed == "osv") a.feed = name;
+    if (!a.osv_json.empty()) return tx->add_advisory(a, a.osv_json);
     return tx->add_advisory(a, feeds::to_osv_json(a));
   };
   sinks.kev = [&](KevEntry&& e) -> Result<> {

@@ -1,0 +1,193 @@
+// Feed ingest throughput: a synthetic OSV all.zip made of renamed copies of the real records in
+// the shared data, ingested three ways, each in a child process so peak RSS is its own:
+//   ingest  the whole feed job: zip → parse → normalise → store (one transaction)
+//   parse   the same zip members parsed by RapidJSON alone
+//   insert  the same rows inserted with raw prepared SQLite statements alone
+// Usage: ingest_bench [RECORDS=500000]. Prints MB/s, records/s, peak RSS and ratios.
+#include <archive.h>
+#include <archive_entry.h>
+#include <rapidjson/document.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "collectors/feeds/builtin_feeds.h"
+#include "daemon/lifecycle/feed_job.h"
+#include "daemon/store/store.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace patchparty;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> real_records() {
+  std::vector<std::string> out;
+  for (const char* dir :
+       {"osv/Packagist", "osv/npm", "osv/npm-malicious", "osv/other", "debian/osv"}) {
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(PP_TEST_DATA_DIR) / dir)) {
+      if (e.path().extension() == ".json") out.push_back(slurp(e.path()));
+    }
+  }
+  return out;
+}
+
+// A renamed copy: the record's id gets a numeric suffix so every record is distinct.
+std::string renamed(const std::string& record, std::size_t n) {
+  auto key = record.find("\"id\"");
+  auto open = record.find('"', record.find(':', key) + 1);
+  auto close = record.find('"', open + 1);
+  return record.substr(0, close) + "-" + std::to_string(n) + record.substr(close);
+}
+
+std::uint64_t write_corpus(const fs::path& zip, std::size_t count) {
+  auto records = real_records();
+  archive* a = archive_write_new();
+  archive_write_set_format_zip(a);
+  archive_write_open_filename(a, zip.c_str());
+  std::uint64_t bytes = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    std::string body = renamed(records[i % records.size()], i);
+    archive_entry* entry = archive_entry_new();
+    std::string name = "r" + std::to_string(i) + ".json";
+    archive_entry_set_pathname(entry, name.c_str());
+    archive_entry_set_size(entry, static_cast<la_int64_t>(body.size()));
+    archive_entry_set_filetype(entry, AE_IFREG);
+    archive_entry_set_perm(entry, 0644);
+    archive_write_header(a, entry);
+    archive_write_data(a, body.data(), body.size());
+    archive_entry_free(entry);
+    bytes += body.size();
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  return bytes;
+}
+
+// Each member's bytes, in order, to `fn`.
+void for_each_member(const fs::path& zip, const std::function<void(const std::string&)>& fn) {
+  archive* a = archive_read_new();
+  archive_read_support_format_zip(a);
+  archive_read_open_filename(a, zip.c_str(), 1 << 16);
+  archive_entry* entry = nullptr;
+  std::string buf;
+  while (archive_read_next_header(a, &entry) == ARCHIVE_OK) {
+    buf.clear();
+    char chunk[1 << 16];
+    la_ssize_t n;
+    while ((n = archive_read_data(a, chunk, sizeof chunk)) > 0)
+      buf.append(chunk, static_cast<std::size_t>(n));
+    fn(buf);
+  }
+  archive_read_free(a);
+}
+
+struct Run {
+  double seconds = 0;
+  long peak_rss_kb = 0;
+  int status = 0;
+};
+
+// Runs `work` in a child process; its wall time and peak RSS come back through wait4.
+Run in_child(const std::function<int()>& work) {
+  auto started = std::chrono::steady_clock::now();
+  pid_t pid = fork();
+  if (pid == 0) _exit(work());
+  int status = 0;
+  rusage ru{};
+  wait4(pid, &status, 0, &ru);
+  Run r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  r.peak_rss_kb = ru.ru_maxrss;
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+void report(const char* what, const Run& r, std::uint64_t bytes, std::size_t count) {
+  std::printf("%-7s %8.2f s  %8.1f MB/s  %9.0f records/s  peak RSS %6.1f MB  %s\n", what, r.seconds,
+              static_cast<double>(bytes) / 1e6 / r.seconds, static_cast<double>(count) / r.seconds,
+              static_cast<double>(r.peak_rss_kb) / 1024.0, r.status == 0 ? "ok" : "FAILED");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::size_t count = argc > 1 ? std::stoul(argv[1]) : 500000;
+  fs::path dir = fs::temp_directory_path() / ("pp-ingest-bench-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  auto zip = dir / "all.zip";
+  auto t0 = std::chrono::steady_clock::now();
+  std::uint64_t bytes = write_corpus(zip, count);
+  std::printf("corpus: %zu records, %.1f MB of JSON, %.1f MB zipped (made in %.1f s)\n", count,
+              static_cast<double>(bytes) / 1e6, static_cast<double>(fs::file_size(zip)) / 1e6,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+
+  Run ingest = in_child([&] {
+    auto store = store::Store::open(dir / "state");
+    if (!store) return 1;
+    config::FeedConfig c;
+    c.name = "osv-bench";
+    c.kind = "osv";
+    c.url = "file://" + zip.string();
+    auto feed = feeds::make_feed(c);
+    if (!feed) return 1;
+    feeds::Fetcher fetcher(dir / "state" / "downloads", "bench");
+    auto r = lifecycle::run_feed(**feed, fetcher, *store, {});
+    return r && r->records == static_cast<std::int64_t>(count) ? 0 : 1;
+  });
+  Run parse = in_child([&] {
+    std::size_t n = 0;
+    for_each_member(zip, [&](const std::string& json) {
+      rapidjson::Document doc;
+      doc.Parse(json.data(), json.size());
+      if (!doc.HasParseError()) ++n;
+    });
+    return n == count ? 0 : 1;
+  });
+  Run insert = in_child([&] {
+    sqlite3* db = nullptr;
+    sqlite3_open((dir / "raw.db").c_str(), &db);
+    sqlite3_exec(db,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE a (id INTEGER "
+                 "PRIMARY KEY, feed TEXT, advisory_id TEXT, record BLOB); BEGIN",
+                 nullptr, nullptr, nullptr);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO a (feed, advisory_id, record) VALUES ('osv', ?1, ?2)", -1,
+                       &st, nullptr);
+    std::size_t n = 0;
+    for_each_member(zip, [&](const std::string& json) {
+      std::string id = "R" + std::to_string(n);
+      sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_blob(st, 2, json.data(), static_cast<int>(json.size()), SQLITE_TRANSIENT);
+      if (sqlite3_step(st) == SQLITE_DONE) ++n;
+      sqlite3_reset(st);
+    });
+    sqlite3_finalize(st);
+    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    return n == count ? 0 : 1;
+  });
+  report("ingest", ingest, bytes, count);
+  report("parse", parse, bytes, count);
+  report("insert", insert, bytes, count);
+  std::printf("ingest speed / RapidJSON-only parse speed: %.2f\n", parse.seconds / ingest.seconds);
+  std::printf("ingest speed / raw-insert-only speed:      %.2f\n", insert.seconds / ingest.seconds);
+  fs::remove_all(dir);
+  return ingest.status == 0 && parse.status == 0 && insert.status == 0 ? 0 : 1;
+}
