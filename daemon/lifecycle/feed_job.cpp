@@ -6,6 +6,7 @@
 
 #include "collectors/feeds/builtin_feeds.h"
 #include "collectors/feeds/osv_writer.h"
+#include "daemon/lifecycle/ingest_pipeline.h"
 #include "daemon/log.h"
 #include "daemon/store/advisory_tables.h"
 
@@ -40,7 +41,8 @@ Result<FeedRunOutcome> run_feed(feeds::Feed& feed, feeds::Fetcher& fetcher, stor
     previous = feeds::FetchState{previous_status->etag, previous_status->last_modified};
 
   // The write transaction opens at the first record, not before the download: a long fetch must
-  // not hold the database lock.
+  // not hold the database lock. Records are written on the pipeline's thread while the feed
+  // parses on this one; `tx` is touched by one thread at a time (the pipeline's until finish()).
   std::optional<store::FeedRefresh> tx;
   auto open_tx = [&]() -> Result<> {
     if (tx) return {};
@@ -48,24 +50,26 @@ Result<FeedRunOutcome> run_feed(feeds::Feed& feed, feeds::Fetcher& fetcher, stor
     tx.emplace(std::move(t));
     return {};
   };
+  auto pipeline = std::make_unique<IngestPipeline>([&](IngestPipeline::Item&& item) -> Result<> {
+    PP_CHECK(open_tx());
+    if (auto* a = std::get_if<Advisory>(&item)) {
+      if (a->feed.empty() || a->feed == "osv") a->feed = name;
+      if (!a->osv_json.empty()) return tx->add_advisory(*a, a->osv_json);
+      return tx->add_advisory(*a, feeds::to_osv_json(*a));
+    }
+    if (auto* k = std::get_if<KevEntry>(&item)) return tx->add_kev(*k);
+    return tx->add_epss(std::get<EpssScore>(item));
+  });
   feeds::FeedSinks sinks;
-  sinks.advisory = [&](Advisory&& a) -> Result<> {
-    PP_CHECK(open_tx());
-    if (a.feed.empty() || a.feed == "osv") a.feed = name;
-    if (!a.osv_json.empty()) return tx->add_advisory(a, a.osv_json);
-    return tx->add_advisory(a, feeds::to_osv_json(a));
-  };
-  sinks.kev = [&](KevEntry&& e) -> Result<> {
-    PP_CHECK(open_tx());
-    return tx->add_kev(e);
-  };
-  sinks.epss = [&](EpssScore&& s) -> Result<> {
-    PP_CHECK(open_tx());
-    return tx->add_epss(s);
-  };
+  sinks.advisory = [&](Advisory&& a) { return pipeline->push(std::move(a)); };
+  sinks.kev = [&](KevEntry&& e) { return pipeline->push(std::move(e)); };
+  sinks.epss = [&](EpssScore&& s) { return pipeline->push(std::move(s)); };
   sinks.progress = progress;
 
   auto result = feed.refresh(fetcher, previous, sinks, stop);
+  auto written = pipeline->finish();
+  pipeline.reset();
+  if (result && !written) result = tl::make_unexpected(written.error());
   if (!result) {
     tx.reset();  // rolls back whatever was written
     log::error("feed " + name + ": " + result.error().to_string() + "; keeping the previous data");
