@@ -31,7 +31,8 @@ bool YamlReader::expect_map(const YAML::Node& node, std::string_view path,
     return false;
   }
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    // By value: the iterator hands out a temporary pair, so a reference would dangle.
+    const YAML::Node key = it->first;
     if (!key.IsScalar()) {
       error(key, path, "keys must be plain strings");
       continue;
