@@ -13,9 +13,9 @@
 namespace patchparty::inventory {
 
 struct PlannedSource {
-  std::string kind;     // "dpkg", "rpm", "apk", "composer", "npm"
-  std::string project;  // empty for the host's package databases
-  std::string path;     // what it reads, for messages
+  std::string kind;                         // "dpkg", "rpm", "apk", "composer", "npm"
+  std::string project;                      // empty for the host's package databases
+  std::string path;                         // what it reads, for messages
   std::unique_ptr<InventorySource> source;  // null when `error` is set
   std::optional<Error> error;  // the source is required but cannot be read as configured
 };
