@@ -12,6 +12,7 @@
 
 #include "daemon/versions/composer_version.h"
 #include "tests/support/test_data.h"
+#include "tests/unit/versions/oracle_process.h"
 
 namespace patchparty::versions {
 namespace {
@@ -139,39 +140,6 @@ TEST(ComposerConstraint, ParsesEveryFriendsOfPhpConstraint) {
 
 // ---- differential test against composer/semver ----
 
-std::vector<std::string> run_oracle(const std::string& command,
-                                    const std::vector<std::string>& requests) {
-  auto dir = testing::temp_dir("oracle");
-  {
-    std::ofstream in(dir / "requests");
-    for (const auto& r : requests) in << r << '\n';
-  }
-  std::string full =
-      command + " < '" + (dir / "requests").string() + "' 2>'" + (dir / "stderr").string() + "'";
-  std::vector<std::string> out;
-  FILE* p = ::popen(full.c_str(), "r");
-  if (!p) return out;
-  std::string line;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, p)) {
-    line += buf;
-    if (!line.empty() && line.back() == '\n') {
-      line.pop_back();
-      out.push_back(line);
-      line.clear();
-    }
-  }
-  int status = ::pclose(p);
-  if (status != 0) {
-    std::ifstream err(dir / "stderr");
-    std::stringstream ss;
-    ss << err.rdbuf();
-    ADD_FAILURE() << command << " exited with " << status << ": " << ss.str();
-  }
-  std::filesystem::remove_all(dir);
-  return out;
-}
-
 // A newline travels to the oracle as U+001E, so each request stays one line.
 std::string encode(std::string request) {
   for (char& c : request)
@@ -266,7 +234,7 @@ TEST(ComposerConstraint, AgreesWithComposerOnGeneratedPairs) {
   }
   std::vector<std::string> requests;
   for (const auto& [v, c] : pairs) requests.push_back(encode("sat\x1f" + v + "\x1f" + c));
-  auto oracle = run_oracle(composer_oracle(), requests);
+  auto oracle = testing::run_oracle_command(composer_oracle(), requests);
   ASSERT_EQ(oracle.size(), pairs.size());
   int disagreements = 0, valid = 0, matched = 0;
   for (std::size_t i = 0; i < pairs.size(); ++i) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -44,6 +45,41 @@ inline std::vector<std::string> run_oracle(const std::string& script, const std:
   }
   std::filesystem::remove_all(dir);
   return result;
+}
+
+// Runs `command` (a shell command line made by the test from fixed parts) once with `requests`
+// on its standard input, one a line, and returns its standard output lines.
+inline std::vector<std::string> run_oracle_command(const std::string& command,
+                                                   const std::vector<std::string>& requests) {
+  const auto dir = temp_dir("oracle");
+  {
+    std::ofstream in(dir / "requests", std::ios::binary);
+    for (const auto& r : requests) in << r << '\n';
+  }
+  const std::string full =
+      command + " < '" + (dir / "requests").string() + "' 2>'" + (dir / "stderr").string() + "'";
+  std::vector<std::string> out;
+  FILE* p = ::popen(full.c_str(), "r");
+  if (!p) return out;
+  std::string line;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, p)) {
+    line += buf;
+    if (!line.empty() && line.back() == '\n') {
+      line.pop_back();
+      out.push_back(line);
+      line.clear();
+    }
+  }
+  const int status = ::pclose(p);
+  if (status != 0) {
+    std::ifstream err(dir / "stderr");
+    std::stringstream ss;
+    ss << err.rdbuf();
+    ADD_FAILURE() << command << " exited with " << status << ": " << ss.str();
+  }
+  std::filesystem::remove_all(dir);
+  return out;
 }
 
 inline std::string hex(std::string_view s) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tests/support/test_data.h"
+#include "tests/unit/versions/oracle_process.h"
 
 namespace patchparty::versions {
 namespace {
@@ -133,40 +134,6 @@ TEST(Pep440Version, PassesPypiVectors) {
 
 // ---- differential test against packaging.version ----
 
-std::vector<std::string> run_oracle(const std::string& command,
-                                    const std::vector<std::string>& requests) {
-  auto dir = testing::temp_dir("oracle");
-  {
-    std::ofstream in(dir / "requests");
-    for (const auto& r : requests) in << r << '\n';
-  }
-  std::string full =
-      command + " < '" + (dir / "requests").string() + "' 2>'" + (dir / "stderr").string() + "'";
-  std::vector<std::string> out;
-  FILE* p = ::popen(full.c_str(), "r");
-  if (!p) return out;
-  std::string line;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, p)) {
-    line += buf;
-    if (!line.empty() && line.back() == '\n') {
-      line.pop_back();
-      out.push_back(line);
-      line.clear();
-    }
-  }
-  int status = ::pclose(p);
-  if (status != 0) {
-    std::ifstream err(dir / "stderr");
-    std::stringstream ss;
-    ss << err.rdbuf();
-    ADD_FAILURE() << command << " exited with " << status << ": " << ss.str()
-                  << " (python3-packaging missing? run scripts/setup.sh)";
-  }
-  std::filesystem::remove_all(dir);
-  return out;
-}
-
 class Pep440Generator {
  public:
   explicit Pep440Generator(std::uint64_t seed) : rng_(seed) {}
@@ -258,7 +225,7 @@ TEST(Pep440Version, AgreesWithPackagingOnGeneratedPairs) {
     for (auto* s : {&pairs[i].first, &pairs[i].second})
       for (char& c : *s)
         if (c == '\n') c = ' ';
-  auto oracle = run_oracle(
+  auto oracle = testing::run_oracle_command(
       "/usr/bin/python3 '" +
           (std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles/pep440_oracle.py").string() + "'",
       requests);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tests/support/test_data.h"
+#include "tests/unit/versions/oracle_process.h"
 
 namespace patchparty::versions {
 namespace {
@@ -154,40 +155,6 @@ std::filesystem::path oracle_dir() {
   return std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles";
 }
 
-// Runs the oracle once over all requests (one a line) and returns its answer lines.
-std::vector<std::string> run_oracle(const std::string& command,
-                                    const std::vector<std::string>& requests) {
-  auto dir = testing::temp_dir("oracle");
-  {
-    std::ofstream in(dir / "requests");
-    for (const auto& r : requests) in << r << '\n';
-  }
-  std::string full =
-      command + " < '" + (dir / "requests").string() + "' 2>'" + (dir / "stderr").string() + "'";
-  std::vector<std::string> out;
-  FILE* p = ::popen(full.c_str(), "r");
-  if (!p) return out;
-  std::string line;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, p)) {
-    line += buf;
-    if (!line.empty() && line.back() == '\n') {
-      line.pop_back();
-      out.push_back(line);
-      line.clear();
-    }
-  }
-  int status = ::pclose(p);
-  if (status != 0) {
-    std::ifstream err(dir / "stderr");
-    std::stringstream ss;
-    ss << err.rdbuf();
-    ADD_FAILURE() << command << " exited with " << status << ": " << ss.str();
-  }
-  std::filesystem::remove_all(dir);
-  return out;
-}
-
 bool node_oracle_ready() {
   if (std::filesystem::exists(oracle_dir() / "node_modules/semver/package.json")) return true;
   ADD_FAILURE() << "node's semver package is missing from " << oracle_dir() / "node_modules"
@@ -325,7 +292,8 @@ TEST(SemverVersion, AgreesWithNodeSemverOnGeneratedPairs) {
   }
   std::vector<std::string> requests;
   for (const auto& [a, b] : pairs) requests.push_back("cmp\x1f" + a + "\x1f" + b);
-  auto oracle = run_oracle("node '" + (oracle_dir() / "semver_oracle.js").string() + "'", requests);
+  auto oracle = testing::run_oracle_command(
+      "node '" + (oracle_dir() / "semver_oracle.js").string() + "'", requests);
   ASSERT_EQ(oracle.size(), pairs.size());
   int disagreements = 0, valid = 0;
   for (std::size_t i = 0; i < pairs.size(); ++i) {
