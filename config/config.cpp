@@ -48,6 +48,52 @@ void read_inventory(YamlReader& r, const YAML::Node& node, InventoryConfig& inv)
   r.read(node, p, "snapshots_kept", inv.snapshots_kept, 1, 100000);
 }
 
+void read_context(YamlReader& r, const YAML::Node& map, std::string_view path, Context& out) {
+  r.read_enum(map, path, "exposure", out.exposure, {"internet", "internal", "isolated"});
+  r.read_enum(map, path, "criticality", out.criticality, {"high", "medium", "low"});
+}
+
+void read_host(YamlReader& r, const YAML::Node& node, Config& c) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!r.expect_map(node, "host", {"name", "exposure", "criticality"})) return;
+  r.read(node, "host", "name", c.host_name);
+  read_context(r, node, "host", c.host);
+}
+
+void read_party(YamlReader& r, const YAML::Node& node, PartyConfig& party) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!r.expect_map(node, "party", {"schedule", "time_zone", "export_before", "export_dir"}))
+    return;
+  r.read(node, "party", "schedule", party.schedule);
+  r.read(node, "party", "time_zone", party.time_zone);
+  r.read(node, "party", "export_before", party.export_before, std::chrono::seconds(0));
+  r.read_path(node, "party", "export_dir", party.export_dir);
+}
+
+void read_sla(YamlReader& r, const YAML::Node& node, SlaConfig& sla) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!r.expect_map(node, "sla", {"critical", "high", "medium", "low", "unknown"})) return;
+  const Duration hour = std::chrono::hours(1);
+  r.read(node, "sla", "critical", sla.critical, hour);
+  r.read(node, "sla", "high", sla.high, hour);
+  r.read(node, "sla", "medium", sla.medium, hour);
+  r.read(node, "sla", "low", sla.low, hour);
+  r.read(node, "sla", "unknown", sla.unknown, hour);
+}
+
+void read_suppressions(YamlReader& r, const YAML::Node& node, Config& c) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!r.expect_list(node, "suppressions")) return;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string p = "suppressions[" + std::to_string(i) + "]";
+    if (!node[i].IsScalar() || node[i].Scalar().empty() || node[i].Scalar().front() != '/') {
+      r.error(node[i], p, "expected an absolute path to a YAML or OpenVEX JSON file");
+      continue;
+    }
+    c.suppressions.emplace_back(node[i].Scalar());
+  }
+}
+
 bool valid_project_name(std::string_view name) {
   if (name.empty() || name.size() > 128) return false;
   for (char c : name) {
@@ -64,11 +110,12 @@ void read_projects(YamlReader& r, const YAML::Node& node, std::vector<ProjectCon
   for (std::size_t i = 0; i < node.size(); ++i) {
     const std::string p = "projects[" + std::to_string(i) + "]";
     const YAML::Node item = node[i];
-    if (!r.expect_map(item, p, {"name", "path", "lockfiles"})) continue;
+    if (!r.expect_map(item, p, {"name", "path", "lockfiles", "exposure", "criticality"})) continue;
     ProjectConfig project;
     r.read(item, p, "name", project.name);
     r.read_path(item, p, "path", project.path);
     r.read_strings(item, p, "lockfiles", project.lockfiles);
+    read_context(r, item, p, project.context);
     // The name becomes a metric label and part of file names: keep it to a safe alphabet.
     if (!valid_project_name(project.name))
       r.error(item["name"].IsDefined() ? item["name"] : item, YamlReader::join(p, "name"),
@@ -223,9 +270,10 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
   c.source_file = std::string(file);
   if (root.IsNull() || !root.IsDefined()) return c;  // an empty file means all defaults
   try {
-    if (r.expect_map(root, "",
-                     {"state_dir", "log_level", "listen", "host_name", "jitter", "shutdown_timeout",
-                      "inventory", "projects", "feeds"})) {
+    if (r.expect_map(
+            root, "",
+            {"state_dir", "log_level", "listen", "host_name", "host", "jitter", "shutdown_timeout",
+             "inventory", "projects", "feeds", "party", "sla", "suppressions"})) {
       r.read_path(root, "", "state_dir", c.state_dir);
       r.read_enum(root, "", "log_level", c.log_level,
                   {"debug", "info", "notice", "warning", "error"});
@@ -238,6 +286,10 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
       read_inventory(r, root["inventory"], c.inventory);
       read_projects(r, root["projects"], c.projects);
       read_feeds(r, root["feeds"], c);
+      read_host(r, root["host"], c);
+      read_party(r, root["party"], c.party);
+      read_sla(r, root["sla"], c.sla);
+      read_suppressions(r, root["suppressions"], c);
     }
   } catch (const YAML::Exception& e) {
     r.error_at(e.mark.line, e.mark.column, e.msg);

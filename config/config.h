@@ -22,10 +22,37 @@ struct DatabaseSource {
   std::filesystem::path path;
 };
 
+// Host context for risk: how reachable the software is and how much its failure costs.
+// Values: exposure internet|internal|isolated, criticality high|medium|low.
+struct Context {
+  std::string exposure;     // empty in a project: the host's
+  std::string criticality;  // empty in a project: the host's
+};
+
 struct ProjectConfig {
   std::string name;                    // label on every package and finding of the project
   std::filesystem::path path;          // the project's directory
   std::vector<std::string> lockfiles;  // file names inside path; empty = every known one present
+  Context context;                     // overrides the host's for the project's findings
+};
+
+// The monthly patch party: when it is, and when and where its backlog is written.
+struct PartyConfig {
+  // Five-field cron expression ("minute hour day-of-month month day-of-week"); day-of-week may be
+  // "DOW#N" for the Nth such weekday of the month. Default: first Tuesday, 09:00.
+  std::string schedule = "0 9 * * 2#1";
+  std::string time_zone = "localtime";  // an IANA name ("Europe/Paris"), "UTC" or "localtime"
+  Duration export_before = std::chrono::hours(24);
+  std::filesystem::path export_dir;  // empty: <state_dir>/backlog
+};
+
+// Remediation deadlines from a finding's first sighting, per severity.
+struct SlaConfig {
+  Duration critical = std::chrono::hours(24 * 7);
+  Duration high = std::chrono::hours(24 * 30);
+  Duration medium = std::chrono::hours(24 * 90);
+  Duration low = std::chrono::hours(24 * 180);
+  Duration unknown = std::chrono::hours(24 * 90);  // no severity published: treated as medium
 };
 
 struct InventoryConfig {
@@ -64,8 +91,13 @@ struct Config {
   std::string host_name;  // empty: the machine's hostname
   double jitter = 0.1;    // each job's interval varies by up to this fraction, so hosts spread out
   Duration shutdown_timeout = std::chrono::seconds(4);
+  Context host{"internal", "medium"};
   InventoryConfig inventory;
   std::vector<ProjectConfig> projects;
+  PartyConfig party;
+  SlaConfig sla;
+  // Suppression files: YAML (see config/suppressions.example.yml) or OpenVEX JSON (*.json).
+  std::vector<std::filesystem::path> suppressions;
   // Absent in the file: chosen from what the inventory finds (see default_feeds).
   bool feeds_configured = false;
   std::vector<FeedConfig> feeds;
