@@ -120,9 +120,47 @@ ALTER TABLE feed_state ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE feed_state ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 3: findings with their history, scans, and the party exports already written.
+// A finding is one (host, project, ecosystem, package, vulnerability): an upgrade that still leaves
+// the package affected keeps the finding (and its first_seen, which the SLA counts from).
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE TABLE findings (
+  id            INTEGER PRIMARY KEY,
+  host          TEXT NOT NULL,
+  project       TEXT NOT NULL DEFAULT '',
+  ecosystem     TEXT NOT NULL,
+  package       TEXT NOT NULL,
+  vulnerability TEXT NOT NULL CHECK (vulnerability <> ''),
+  version       TEXT NOT NULL,
+  severity      TEXT NOT NULL DEFAULT 'unknown',
+  risk          REAL NOT NULL DEFAULT 0,
+  first_seen    INTEGER NOT NULL,
+  last_seen     INTEGER NOT NULL,
+  resolved_at   INTEGER,
+  detail        TEXT NOT NULL,
+  UNIQUE (host, project, ecosystem, package, vulnerability)
+);
+CREATE INDEX findings_open ON findings (resolved_at);
+CREATE TABLE scans (
+  id               INTEGER PRIMARY KEY,
+  finished_at      INTEGER NOT NULL,
+  packages         INTEGER NOT NULL,
+  findings         INTEGER NOT NULL,
+  opened           INTEGER NOT NULL,
+  resolved         INTEGER NOT NULL,
+  duration_seconds REAL NOT NULL
+);
+CREATE TABLE party_exports (
+  party_at   INTEGER PRIMARY KEY,
+  written_at INTEGER NOT NULL,
+  directory  TEXT NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1},
     Migration{2, kSchemaV2},
+    Migration{3, kSchemaV3},
 };
 
 constexpr std::size_t kHeaderSize = 100;
