@@ -121,8 +121,9 @@ ALTER TABLE feed_state ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 // Version 3: findings with their history, scans, and the party exports already written.
-// A finding is one (host, project, ecosystem, package, vulnerability): an upgrade that still leaves
-// the package affected keeps the finding (and its first_seen, which the SLA counts from).
+// A finding is one (host, project, ecosystem, package, location, vulnerability): an upgrade that
+// still leaves the package affected keeps the finding (and its first_seen, which the SLA counts
+// from); location tells apart two copies of a package in one project (npm nests them).
 constexpr std::string_view kSchemaV3 = R"sql(
 CREATE TABLE findings (
   id            INTEGER PRIMARY KEY,
@@ -130,6 +131,7 @@ CREATE TABLE findings (
   project       TEXT NOT NULL DEFAULT '',
   ecosystem     TEXT NOT NULL,
   package       TEXT NOT NULL,
+  location      TEXT NOT NULL DEFAULT '',
   vulnerability TEXT NOT NULL CHECK (vulnerability <> ''),
   version       TEXT NOT NULL,
   severity      TEXT NOT NULL DEFAULT 'unknown',
@@ -138,7 +140,7 @@ CREATE TABLE findings (
   last_seen     INTEGER NOT NULL,
   resolved_at   INTEGER,
   detail        TEXT NOT NULL,
-  UNIQUE (host, project, ecosystem, package, vulnerability)
+  UNIQUE (host, project, ecosystem, package, location, vulnerability)
 );
 CREATE INDEX findings_open ON findings (resolved_at);
 CREATE TABLE scans (
