@@ -133,6 +133,7 @@ Result<void> parse_item(const FieldSpec& f, std::string_view item, ParsedField& 
   }
   if (dow) {
     if (auto hash = item.find('#'); hash != std::string_view::npos) {
+      if (hash == 0) return field_error(f, item, "needs a weekday before '#'");
       PP_TRY(day, parse_value(f, item.substr(0, hash), f.low, f.high));
       std::string_view n = item.substr(hash + 1);
       if (!all_digits(n) || n.size() > 1 || n[0] < '1' || n[0] > '5')
@@ -166,6 +167,8 @@ Result<void> parse_item(const FieldSpec& f, std::string_view item, ParsedField& 
   int last = f.high;
   if (range != "*") {
     auto dash = range.find('-');
+    if (dash == 0 || (dash != std::string_view::npos && dash + 1 == range.size()))
+      return field_error(f, item, "is not a valid range a-b");
     PP_TRY(a, parse_value(f, range.substr(0, dash), f.low, f.high));
     first = last = a;
     if (dash != std::string_view::npos) {
