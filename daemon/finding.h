@@ -23,6 +23,9 @@ SeverityLevel severity_from_cvss(double base_score);
 // "high"/"medium"/"low"/"unimportant", Ubuntu priorities. Unknown labels are unknown.
 SeverityLevel severity_from_label(std::string_view label);
 
+std::string_view fix_status_name(FixStatus s);  // "fixed", "no-dsa", "end-of-life", ...
+std::optional<FixStatus> fix_status_from_name(std::string_view name);
+
 // The suppression that covers a finding, if any (see daemon/suppress/).
 struct SuppressionMatch {
   std::string rule;    // where it comes from: "suppressions.yml:12" or an OpenVEX statement id

@@ -56,37 +56,6 @@ std::string_view event_name(RangeEvent::Kind k) {
 
 }  // namespace
 
-std::string_view fix_status_name(FixStatus s) {
-  switch (s) {
-    case FixStatus::fixed:
-      return "fixed";
-    case FixStatus::unfixed:
-      return "unfixed";
-    case FixStatus::undetermined:
-      return "undetermined";
-    case FixStatus::no_dsa:
-      return "no-dsa";
-    case FixStatus::postponed:
-      return "postponed";
-    case FixStatus::ignored:
-      return "ignored";
-    case FixStatus::end_of_life:
-      return "end-of-life";
-    case FixStatus::wont_fix:
-      return "wont-fix";
-  }
-  return "unfixed";
-}
-
-std::optional<FixStatus> fix_status_from_name(std::string_view name) {
-  for (auto s :
-       {FixStatus::fixed, FixStatus::unfixed, FixStatus::undetermined, FixStatus::no_dsa,
-        FixStatus::postponed, FixStatus::ignored, FixStatus::end_of_life, FixStatus::wont_fix}) {
-    if (fix_status_name(s) == name) return s;
-  }
-  return std::nullopt;
-}
-
 std::string to_osv_json(const Advisory& a) {
   rapidjson::StringBuffer buf;
   Writer w(buf);

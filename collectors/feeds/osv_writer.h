@@ -5,13 +5,13 @@
 
 #include <string>
 
+#include "daemon/finding.h"
 #include "daemon/model.h"
 
 namespace patchparty::feeds {
 
 std::string to_osv_json(const Advisory& advisory);
 
-std::string_view fix_status_name(FixStatus s);  // "fixed", "no-dsa", "end-of-life", ...
-std::optional<FixStatus> fix_status_from_name(std::string_view name);
+// fix_status_name and fix_status_from_name live in daemon/finding.h: the store names statuses too.
 
 }  // namespace patchparty::feeds
