@@ -1,0 +1,118 @@
+// The patch-party backlog: findings grouped into upgrade tasks ("upgrade P to >= V"), a watch
+// list for what has no fix yet, and the suppressed findings, ranked for a top-down party.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "daemon/finding.h"
+#include "daemon/model.h"
+
+namespace patchparty::exporters {
+
+struct BacklogOptions {
+  std::string host;      // the host the backlog is written for; also fills a finding's empty host
+  std::int64_t now = 0;  // unix seconds: overdue is judged against it
+  std::optional<std::int64_t> last_party;  // unix seconds; none: everything counts as new
+  std::optional<std::int64_t> next_party;  // unix seconds; shown in the header only
+  // Keep only tasks and items with a finding first seen after the last party.
+  bool since_last_party = false;
+};
+
+// Bucket for the party and the {priority} label of patchparty_backlog_tasks.
+enum class Priority { now, next, later };
+std::string_view priority_name(Priority p);  // "now", "next", "later"
+
+// One vulnerability (alias set) as a task or watch item carries it.
+struct BacklogVulnerability {
+  std::string id;                       // primary id
+  std::vector<std::string> aliases;     // sorted
+  std::vector<std::string> advisories;  // advisory record ids, sorted
+  std::string summary;
+  std::string url;  // reference to link the id to; empty when none is http(s)
+  SeverityLevel severity = SeverityLevel::unknown;
+  std::optional<double> cvss;
+  bool kev = false, kev_ransomware = false;
+  double risk = 0;
+  std::string fixed_version;  // empty in the watch list
+  FixStatus fix_status = FixStatus::fixed;
+};
+
+// The figures both tasks and watch items are ranked and flagged by.
+struct BacklogFacts {
+  std::string host, project, ecosystem;
+  std::string package;                 // source package for distro ecosystems, else the name
+  std::vector<std::string> binaries;   // installed package names it covers, sorted
+  std::vector<std::string> installed;  // installed versions, sorted
+  std::vector<std::string> locations;  // lockfiles or package databases, sorted
+  std::vector<BacklogVulnerability> vulnerabilities;  // risk desc, then id
+  double max_risk = 0;
+  SeverityLevel max_severity = SeverityLevel::unknown;
+  bool kev = false, kev_ransomware = false;
+  std::int64_t first_seen = 0;  // earliest over the findings
+  std::int64_t due = 0;         // min over findings of first_seen + SLA, capped by CISA's due date
+  bool overdue = false;         // due < now
+  bool new_since_last_party = false;
+  std::vector<std::string> notes;  // "suppression expired on 2026-10-31 (suppressions.yml:4)"
+  Priority priority = Priority::later;
+};
+
+// "upgrade P (project X / host H) to >= V".
+struct BacklogTask : BacklogFacts {
+  std::string target_version;  // the highest fixed version over the grouped findings
+  // The ecosystem's scheme could not order the fixed versions, so they were compared as text.
+  bool versions_compared_as_text = false;
+  FixStatus fix_status = FixStatus::fixed;  // always fixed: unfixed findings go to the watch list
+};
+
+// Findings with no fix to install, one item per package: mitigate or wait.
+struct WatchItem : BacklogFacts {
+  std::vector<FixStatus> fix_statuses;  // distinct, in enum order
+};
+
+struct SuppressedEntry {
+  std::string host, project, ecosystem, package, installed, vulnerability;
+  SeverityLevel severity = SeverityLevel::unknown;
+  double risk = 0;
+  bool kev = false;
+  std::string rule, reason, vex_status, vex_justification;
+  std::optional<std::int64_t> expires;
+  std::int64_t first_seen = 0;
+};
+
+struct BacklogSummary {
+  std::size_t findings = 0;  // open findings considered (suppressed included)
+  std::size_t tasks = 0, tasks_now = 0, tasks_next = 0, tasks_later = 0;
+  std::size_t overdue = 0, kev = 0, new_since_last_party = 0;  // tasks
+  std::size_t watch = 0, suppressed = 0;
+};
+
+struct Backlog {
+  std::string host;
+  std::int64_t generated_at = 0;
+  std::optional<std::int64_t> last_party, next_party;
+  bool since_last_party = false;
+  std::vector<BacklogTask> tasks;           // priority order
+  std::vector<WatchItem> watch;             // same order as tasks
+  std::vector<SuppressedEntry> suppressed;  // host, project, package, vulnerability
+  BacklogSummary summary;
+};
+
+// Resolved findings are left out. Deterministic for the same input, whatever its order.
+Backlog build_backlog(std::span<const Finding> findings, const config::SlaConfig& sla,
+                      const BacklogOptions& options);
+
+// "upgrade openssl (host web-1) to >= 3.0.15-1~deb12u1"
+std::string task_title(const BacklogTask& task);
+// "host web-1" or "project shop / host web-1"
+std::string task_scope(const BacklogFacts& facts);
+
+// Debian/Ubuntu, the rpm and apk distributions: matched and upgraded by source package.
+bool is_distro_ecosystem(std::string_view ecosystem);
+
+}  // namespace patchparty::exporters

@@ -1,0 +1,86 @@
+#include <string_view>
+
+#include "exporters/backlog/backlog_writers.h"
+#include "exporters/backlog/report_format.h"
+
+namespace patchparty::exporters {
+
+namespace {
+
+// RFC 4180: a field holding a comma, quote or line break is quoted, quotes doubled. A field that
+// a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe, because
+// package names and notes come from untrusted lockfiles and feeds (OWASP "CSV injection").
+std::string csv_field(std::string_view s) {
+  std::string v;
+  if (!s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos)
+    v += '\'';
+  v += s;
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string joined(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty()) out += sep;
+    out += i;
+  }
+  return out;
+}
+
+std::string_view yes_no(bool b) {
+  return b ? "true" : "false";
+}
+
+}  // namespace
+
+std::string backlog_csv(const Backlog& b) {
+  std::string out;
+  auto row = [&](const std::vector<std::string>& fields) {
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (i) out += ',';
+      out += csv_field(fields[i]);
+    }
+    out += "\r\n";
+  };
+  row(std::vector<std::string>(std::begin(kBacklogCsvColumns), std::end(kBacklogCsvColumns)));
+  for (std::size_t i = 0; i < b.tasks.size(); ++i) {
+    const BacklogTask& t = b.tasks[i];
+    std::vector<std::string> ids, aliases;
+    for (const auto& v : t.vulnerabilities) {
+      ids.push_back(v.id);
+      aliases.insert(aliases.end(), v.aliases.begin(), v.aliases.end());
+    }
+    std::vector<std::string> notes = t.notes;
+    if (t.versions_compared_as_text) notes.insert(notes.begin(), "fixed versions compared as text");
+    row({std::to_string(i + 1),
+         std::string(priority_name(t.priority)),
+         t.host,
+         t.project,
+         t.ecosystem,
+         t.package,
+         joined(t.binaries, " "),
+         joined(t.installed, " "),
+         t.target_version,
+         joined(ids, " "),
+         joined(aliases, " "),
+         std::string(severity_name(t.max_severity)),
+         format_fixed(t.max_risk, 1),
+         std::string(yes_no(t.kev)),
+         std::string(yes_no(t.kev_ransomware)),
+         format_date(t.first_seen),
+         format_date(t.due),
+         std::string(yes_no(t.overdue)),
+         std::string(yes_no(t.new_since_last_party)),
+         std::string(fix_status_label(t.fix_status)),
+         joined(notes, "; ")});
+  }
+  return out;
+}
+
+}  // namespace patchparty::exporters

@@ -1,0 +1,200 @@
+#include <string_view>
+
+#include "exporters/backlog/backlog_writers.h"
+#include "exporters/backlog/report_format.h"
+
+namespace patchparty::exporters {
+
+namespace {
+
+constexpr std::size_t kMaxSummaryBytes = 160;
+
+// Names, summaries and reasons come from feeds and lockfiles: escape everything Markdown would
+// read as markup, and fold line breaks, so untrusted text cannot restructure the document.
+std::string md_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '\n' || c == '\r' || c == '\t') {
+      out += ' ';
+      continue;
+    }
+    if (std::string_view("\\`*_[]<>|~#").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// Package names and versions read best verbatim; a code span needs no escaping except for
+// backticks, which a longer fence absorbs.
+std::string md_code(std::string_view s) {
+  std::string clean;
+  for (char c : s) clean += (c == '\n' || c == '\r') ? ' ' : c;
+  if (clean.find('`') == std::string::npos) return "`" + clean + "`";
+  return "`` " + clean + " ``";
+}
+
+std::string md_url(std::string_view url) {
+  std::string out;
+  for (unsigned char c : url) {
+    if (c <= 0x20 || c == '(' || c == ')' || c == '<' || c == '>' || c >= 0x7f) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string md_link(std::string_view id, std::string_view url) {
+  if (url.empty()) return md_text(id);
+  return "[" + md_text(id) + "](" + md_url(url) + ")";
+}
+
+// Cut on a UTF-8 character boundary so a long summary never ends in half a character.
+std::string shorten(std::string_view s) {
+  if (s.size() <= kMaxSummaryBytes) return std::string(s);
+  std::size_t cut = kMaxSummaryBytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + "...";
+}
+
+std::string join_code(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + md_code(i);
+  return out;
+}
+
+std::string where(const BacklogFacts& f) {
+  return md_text(task_scope(f)) + " (" + md_text(f.ecosystem) + ")";
+}
+
+std::string vulnerability_line(const BacklogVulnerability& v, bool with_fix_status) {
+  std::string line = md_link(v.id, v.url) + ": " + std::string(severity_name(v.severity));
+  if (v.cvss) line += ", CVSS " + format_fixed(*v.cvss, 1);
+  if (v.kev) line += v.kev_ransomware ? ", **KEV** (ransomware)" : ", **KEV**";
+  line += ", risk " + format_fixed(v.risk, 1);
+  if (with_fix_status) line += ", " + std::string(fix_status_label(v.fix_status));
+  if (!v.fixed_version.empty()) line += ", fixed in " + md_code(v.fixed_version);
+  if (!v.summary.empty()) line += " - " + md_text(shorten(v.summary));
+  if (!v.aliases.empty()) {
+    line += " (aliases:";
+    for (const auto& a : v.aliases) line += " " + md_text(a);
+    line += ")";
+  }
+  return line;
+}
+
+std::string flags_line(const BacklogFacts& f) {
+  std::string line = "priority " + std::string(priority_name(f.priority));
+  if (f.kev) line += f.kev_ransomware ? "; **KEV** (ransomware)" : "; **KEV**";
+  if (f.overdue) line += "; **OVERDUE**";
+  line += "; due " + format_date(f.due);
+  line += "; risk " + format_fixed(f.max_risk, 1);
+  line += "; " + std::string(severity_name(f.max_severity));
+  line += "; first seen " + format_date(f.first_seen);
+  if (f.new_since_last_party) line += "; new since last party";
+  return line;
+}
+
+void installed_line(std::string& out, const BacklogFacts& f) {
+  out += "  - Installed: " + join_code(f.binaries) + " at " + join_code(f.installed) + "\n";
+  if (!f.locations.empty()) out += "  - From: " + join_code(f.locations) + "\n";
+}
+
+std::string md_cell(std::string_view s) {
+  return s.empty() ? "-" : md_text(s);
+}
+
+}  // namespace
+
+std::string backlog_markdown(const Backlog& b) {
+  std::string out;
+  out += "# Patch party backlog: " + md_text(b.host) + "\n\n";
+  out += "Generated " + format_rfc3339(b.generated_at) + ".";
+  out +=
+      " Last party: " + (b.last_party ? format_rfc3339(*b.last_party) : std::string("none")) + ".";
+  out += " Next party: " +
+         (b.next_party ? format_rfc3339(*b.next_party) : std::string("not scheduled")) + ".\n";
+  if (b.since_last_party) out += "\nOnly what is new since the last party is listed.\n";
+
+  const BacklogSummary& s = b.summary;
+  out += "\n## Summary\n\n";
+  out += "| | Count |\n|---|---:|\n";
+  auto row = [&](std::string_view label, std::size_t n) {
+    out += "| " + std::string(label) + " | " + std::to_string(n) + " |\n";
+  };
+  row("Upgrade tasks", s.tasks);
+  row("Now (known exploited, overdue or critical)", s.tasks_now);
+  row("Next (high)", s.tasks_next);
+  row("Later", s.tasks_later);
+  row("Overdue", s.overdue);
+  row("Known exploited (KEV)", s.kev);
+  row("New since last party", s.new_since_last_party);
+  row("Watch / mitigate (no fix yet)", s.watch);
+  row("Suppressed", s.suppressed);
+
+  out += "\n## Tasks\n\n";
+  if (b.tasks.empty()) out += "Nothing to upgrade.\n";
+  for (std::size_t i = 0; i < b.tasks.size(); ++i) {
+    const BacklogTask& t = b.tasks[i];
+    out += "- [ ] **" + std::to_string(i + 1) + ". Upgrade " + md_code(t.package) +
+           " to >= " + md_code(t.target_version) + "** on " + where(t) + "\n";
+    out += "  - " + flags_line(t) + "\n";
+    installed_line(out, t);
+    if (t.versions_compared_as_text)
+      out += "  - Note: the fixed versions could not be ordered by the " + md_text(t.ecosystem) +
+             " rules; the target was chosen by text order, check it\n";
+    for (const auto& n : t.notes) out += "  - Note: " + md_text(n) + "\n";
+    out += "  - Fixes:\n";
+    for (const auto& v : t.vulnerabilities) out += "    - " + vulnerability_line(v, false) + "\n";
+  }
+
+  out += "\n## Watch / mitigate\n\n";
+  if (b.watch.empty()) {
+    out += "Nothing without a fix.\n";
+  } else {
+    out += "No fixed version to install yet: mitigate, accept or wait.\n\n";
+  }
+  for (std::size_t i = 0; i < b.watch.size(); ++i) {
+    const WatchItem& w = b.watch[i];
+    std::string statuses;
+    for (FixStatus st : w.fix_statuses)
+      statuses += (statuses.empty() ? "" : ", ") + std::string(fix_status_label(st));
+    out += "- **" + std::to_string(i + 1) + ". " + md_code(w.package) + "** on " + where(w) + " (" +
+           statuses + ")\n";
+    out += "  - " + flags_line(w) + "\n";
+    installed_line(out, w);
+    for (const auto& n : w.notes) out += "  - Note: " + md_text(n) + "\n";
+    for (const auto& v : w.vulnerabilities) out += "  - " + vulnerability_line(v, true) + "\n";
+  }
+
+  out += "\n## Suppressed\n\n";
+  if (b.suppressed.empty()) {
+    out += "Nothing suppressed.\n";
+  } else {
+    out += "| Vulnerability | Package | Where | Severity | Reason | Rule | Expires |\n";
+    out += "|---|---|---|---|---|---|---|\n";
+    for (const SuppressedEntry& e : b.suppressed) {
+      std::string reason = e.reason;
+      if (!e.vex_status.empty()) {
+        reason += (reason.empty() ? "" : " ") + std::string("(VEX ") + e.vex_status;
+        if (!e.vex_justification.empty()) reason += ": " + e.vex_justification;
+        reason += ")";
+      }
+      BacklogFacts place;
+      place.host = e.host;
+      place.project = e.project;
+      out += "| " + md_cell(e.vulnerability) + " | " + md_cell(e.package + " " + e.installed) +
+             " | " + md_text(task_scope(place)) + " | " + std::string(severity_name(e.severity)) +
+             " | " + md_cell(reason) + " | " + md_cell(e.rule) + " | " +
+             (e.expires ? format_date(*e.expires) : "never") + " |\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace patchparty::exporters
