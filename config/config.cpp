@@ -4,6 +4,7 @@
 
 #include "config/yaml_reader.h"
 #include "daemon/bounded_file.h"
+#include "daemon/party/cron_schedule.h"
 
 namespace patchparty::config {
 
@@ -68,6 +69,13 @@ void read_party(YamlReader& r, const YAML::Node& node, PartyConfig& party) {
   r.read(node, "party", "time_zone", party.time_zone);
   r.read(node, "party", "export_before", party.export_before, std::chrono::seconds(0));
   r.read_path(node, "party", "export_dir", party.export_dir);
+  // Checked apart so each mistake points at its own key; UTC stands in for a zone that is
+  // itself reported.
+  auto at = [&](const char* key) { return node[key].IsDefined() ? node[key] : node; };
+  if (auto s = party::CronSchedule::parse(party.schedule, "UTC"); !s)
+    r.error(at("schedule"), "party.schedule", s.error().message);
+  if (auto tz = party::load_time_zone(party.time_zone); !tz)
+    r.error(at("time_zone"), "party.time_zone", tz.error().message);
 }
 
 void read_sla(YamlReader& r, const YAML::Node& node, SlaConfig& sla) {

@@ -252,13 +252,13 @@ Result<absl::TimeZone> load_time_zone(std::string_view name) {
   });
   if (name.empty() || name.size() > 64 || !ok_chars || name.front() == '/' || name.back() == '/' ||
       name.find("//") != std::string_view::npos)
-    return fail(Errc::invalid_argument, "time zone: '" + std::string(name) +
+    return fail(Errc::invalid_argument, "'" + std::string(name) +
                                             "' is not an IANA name such as Europe/Paris, "
                                             "UTC or localtime");
   absl::TimeZone tz;
   if (!absl::LoadTimeZone(std::string(name), &tz))
     return fail(Errc::invalid_argument,
-                "time zone: '" + std::string(name) + "' is not a known time zone (tzdata)");
+                "'" + std::string(name) + "' is not a known time zone (tzdata)");
   return tz;
 }
 
@@ -269,14 +269,14 @@ Result<CronSchedule> CronSchedule::parse(std::string_view expression, std::strin
                           [&](const Macro& x) { return iequals(x.name, fields[0]); });
     if (m == kMacros.end())
       return fail(Errc::invalid_argument,
-                  "schedule: '" + std::string(fields[0]) +
+                  "'" + std::string(fields[0]) +
                       "' is not a supported macro (@yearly, @annually, @monthly, @weekly, "
                       "@daily, @midnight, @hourly)");
     fields = split_fields(m->fields);
   }
   if (fields.size() != 5)
     return fail(Errc::invalid_argument,
-                "schedule: expected 5 fields (minute hour day-of-month month day-of-week), got " +
+                "expected 5 fields (minute hour day-of-month month day-of-week), got " +
                     std::to_string(fields.size()) + " in '" + std::string(expression) + "'");
 
   PP_TRY(minute, parse_field(kMinute, fields[0]));
@@ -284,7 +284,8 @@ Result<CronSchedule> CronSchedule::parse(std::string_view expression, std::strin
   PP_TRY(dom, parse_field(kDayOfMonth, fields[2]));
   PP_TRY(month, parse_field(kMonth, fields[3]));
   PP_TRY(dow, parse_field(kDayOfWeek, fields[4]));
-  PP_TRY(zone, load_time_zone(time_zone));
+  auto zone = load_time_zone(time_zone);
+  if (!zone) return tl::make_unexpected(with_context(std::move(zone).error(), "time zone"));
 
   CronSchedule s;
   s.minutes_ = low_bits<60>(minute.values);
@@ -303,7 +304,7 @@ Result<CronSchedule> CronSchedule::parse(std::string_view expression, std::strin
     s.expression_ += f;
   }
   s.time_zone_name_ = std::string(time_zone);
-  s.zone_ = zone;
+  s.zone_ = *zone;
   return s;
 }
 

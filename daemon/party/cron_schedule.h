@@ -37,13 +37,15 @@
 namespace patchparty::party {
 
 // "localtime" (the TZ variable, else /etc/localtime; UTC when neither can be read, as libc
-// does), "UTC", or an IANA name from the system's zoneinfo ("Europe/Paris").
+// does), "UTC", or an IANA name from the system's zoneinfo ("Europe/Paris"). Errors are
+// invalid_argument: "'Mars/Olympus' is not a known time zone (tzdata)".
 [[nodiscard]] Result<absl::TimeZone> load_time_zone(std::string_view name);
 
 class CronSchedule {
  public:
   // Every error is invalid_argument and names the field and the bad token:
-  // "day-of-week: '9' is out of range 0-7".
+  // "day-of-week: '9' is out of range 0-7", "time zone: 'Mars/Olympus' is not a known time
+  // zone (tzdata)". The expression is checked before the zone.
   [[nodiscard]] static Result<CronSchedule> parse(std::string_view expression,
                                                   std::string_view time_zone);
 

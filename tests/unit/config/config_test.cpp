@@ -228,5 +228,55 @@ TEST(ConfigFeeds, ParsesSizes) {
   EXPECT_ERRC(parse_size("5 PB"), Errc::invalid_argument);
 }
 
+TEST(ConfigParty, ReadsScheduleAndTimeZone) {
+  auto c = parse_config(R"(
+party:
+  schedule: "30 18 * * thu#3"
+  time_zone: Europe/Paris
+)",
+                        "t.yml");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->party.schedule, "30 18 * * thu#3");
+  EXPECT_EQ(c->party.time_zone, "Europe/Paris");
+  auto m = parse_config("party: {schedule: '@monthly', time_zone: UTC}", "t.yml");
+  ASSERT_OK(m);
+  EXPECT_EQ(m->party.schedule, "@monthly");
+}
+
+TEST(ConfigParty, ReportsBadScheduleAndTimeZoneAtTheirKeys) {
+  auto c = parse_config(R"(
+party:
+  schedule: "0 9 * * 9"
+  time_zone: Mars/Olympus
+)",
+                        "t.yml");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, Errc::invalid_argument);
+  EXPECT_THAT(c.error().message,
+              HasSubstr("t.yml:3:13: party.schedule: day-of-week: '9' is out of range 0-7"));
+  EXPECT_THAT(c.error().message,
+              HasSubstr("t.yml:4:14: party.time_zone: 'Mars/Olympus' is not a known time zone"));
+}
+
+TEST(ConfigParty, ReportsEachPartyMistakeAlone) {
+  auto s = parse_config("party:\n  schedule: 0 9 * *\n", "t.yml");
+  ASSERT_FALSE(s);
+  EXPECT_THAT(s.error().message,
+              HasSubstr("t.yml:2:13: party.schedule: expected 5 fields (minute hour "
+                        "day-of-month month day-of-week), got 4 in '0 9 * *'"));
+  EXPECT_THAT(s.error().message, ::testing::Not(HasSubstr("time_zone")));
+
+  auto z = parse_config("party:\n  time_zone: /etc/localtime\n", "t.yml");
+  ASSERT_FALSE(z);
+  EXPECT_THAT(z.error().message,
+              HasSubstr("t.yml:2:14: party.time_zone: '/etc/localtime' is not an IANA name"));
+  EXPECT_THAT(z.error().message, ::testing::Not(HasSubstr("party.schedule")));
+
+  // A value of the wrong type is reported once, by its type, not again as a bad schedule.
+  auto t = parse_config("party:\n  schedule: [0, 9]\n", "t.yml");
+  ASSERT_FALSE(t);
+  EXPECT_EQ(t.error().message.find('\n'), std::string::npos) << t.error().message;
+}
+
 }  // namespace
 }  // namespace patchparty::config

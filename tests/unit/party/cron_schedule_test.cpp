@@ -176,14 +176,13 @@ TEST(CronSchedule, RestrictedDayFieldsAreOrNotAnd) {
 
 TEST(CronSchedule, RejectsBadExpressionsNamingFieldAndToken) {
   EXPECT_EQ(parse_error(""),
-            "schedule: expected 5 fields (minute hour day-of-month month day-of-week), got 0 in "
+            "expected 5 fields (minute hour day-of-month month day-of-week), got 0 in "
             "''");
   EXPECT_EQ(parse_error("0 9 * *"),
-            "schedule: expected 5 fields (minute hour day-of-month month day-of-week), got 4 in "
+            "expected 5 fields (minute hour day-of-month month day-of-week), got 4 in "
             "'0 9 * *'");
   EXPECT_THAT(parse_error("0 9 * * * *"), ::testing::HasSubstr("got 6"));
-  EXPECT_THAT(parse_error("@reboot"),
-              ::testing::StartsWith("schedule: '@reboot' is not a supported macro"));
+  EXPECT_THAT(parse_error("@reboot"), ::testing::StartsWith("'@reboot' is not a supported macro"));
   EXPECT_THAT(parse_error("@daily 0"), ::testing::HasSubstr("got 2"));
   EXPECT_EQ(parse_error("60 * * * *"), "minute: '60' is out of range 0-59");
   EXPECT_EQ(parse_error("* 24 * * *"), "hour: '24' is out of range 0-23");
