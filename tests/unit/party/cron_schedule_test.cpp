@@ -259,6 +259,22 @@ TEST(CronSchedule, RejectsBadTimeZones) {
   EXPECT_EQ(parse_error("61 9 * * *", "Mars/Olympus"), "minute: '61' is out of range 0-59");
 }
 
+TEST(LoadTimeZone, ReturnsTheZoneOrANamedError) {
+  auto paris = load_time_zone("Europe/Paris");
+  ASSERT_OK(paris);
+  EXPECT_EQ(paris->name(), "Europe/Paris");
+  auto utc_zone = load_time_zone("UTC");
+  ASSERT_OK(utc_zone);
+  EXPECT_EQ(*utc_zone, absl::UTCTimeZone());
+  EXPECT_OK(load_time_zone("localtime"));
+  auto bad = load_time_zone("Europe/Atlantis");
+  EXPECT_ERRC(bad, Errc::invalid_argument);
+  EXPECT_EQ(bad.error().message, "'Europe/Atlantis' is not a known time zone (tzdata)");
+  EXPECT_ERRC(load_time_zone("Europe//Paris"), Errc::invalid_argument);
+  EXPECT_ERRC(load_time_zone("Europe/Paris/"), Errc::invalid_argument);
+  EXPECT_ERRC(load_time_zone(std::string(65, 'A')), Errc::invalid_argument);
+}
+
 // --- next and last ---
 
 TEST(CronSchedule, CrossesMonthEnds) {
