@@ -1,0 +1,94 @@
+// Every writer's output for one realistic host, compared byte for byte with the files under
+// tests/unit/backlog/golden/. After an intended change, rewrite them and review the diff:
+//   PP_UPDATE_GOLDEN=1 ./backlog_golden_test
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "exporters/backlog/backlog_writers.h"
+#include "exporters/backlog/scan_report.h"
+#include "tests/unit/backlog/sample_findings.h"
+
+namespace patchparty::exporters {
+namespace {
+
+std::filesystem::path golden_dir() {
+  return std::filesystem::path(PP_SOURCE_DIR) / "tests/unit/backlog/golden";
+}
+
+bool updating() {
+  const char* v = std::getenv("PP_UPDATE_GOLDEN");
+  return v != nullptr && std::string(v) == "1";
+}
+
+void expect_golden(const std::string& name, const std::string& actual) {
+  const std::filesystem::path file = golden_dir() / name;
+  if (updating()) {
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << actual;
+    return;
+  }
+  std::ifstream in(file, std::ios::binary);
+  ASSERT_TRUE(in) << "missing golden file " << file << "; run with PP_UPDATE_GOLDEN=1";
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(actual, expected.str())
+      << "differs from " << file << "; if intended, run with PP_UPDATE_GOLDEN=1 and review";
+}
+
+Backlog sample_backlog() {
+  BacklogOptions o;
+  o.host = "web-1";
+  o.now = testing::kNow;
+  o.last_party = testing::kLastParty;
+  o.next_party = testing::kNextParty;
+  return build_backlog(testing::sample_findings(), config::SlaConfig{}, o);
+}
+
+ScanInfo sample_scan() {
+  ScanInfo info;
+  info.host = "web-1";
+  info.scanned_at = testing::kNow;
+  info.tool_version = "0.1.0";  // pinned, so a release does not rewrite the goldens
+  info.project_roots = {{"shop", "/srv/shop"}, {"storefront", "/srv/storefront"}};
+  return info;
+}
+
+TEST(BacklogGolden, Markdown) {
+  expect_golden("backlog.md", backlog_markdown(sample_backlog()));
+}
+TEST(BacklogGolden, Csv) {
+  expect_golden("backlog.csv", backlog_csv(sample_backlog()));
+}
+TEST(BacklogGolden, Json) {
+  expect_golden("backlog.json", backlog_json(sample_backlog()));
+}
+TEST(BacklogGolden, Table) {
+  expect_golden("backlog.txt", backlog_table(sample_backlog()));
+}
+
+TEST(BacklogGolden, FindingsJson) {
+  expect_golden("findings.json", findings_json(testing::sample_findings(), sample_scan()));
+}
+
+TEST(BacklogGolden, FindingsSarif) {
+  expect_golden("findings.sarif", findings_sarif(testing::sample_findings(), sample_scan()));
+}
+
+TEST(BacklogGolden, SinceLastPartyMarkdown) {
+  BacklogOptions o;
+  o.host = "web-1";
+  o.now = testing::kNow;
+  o.last_party = testing::kLastParty;
+  o.next_party = testing::kNextParty;
+  o.since_last_party = true;
+  expect_golden("backlog-since-last-party.md",
+                backlog_markdown(build_backlog(testing::sample_findings(), {}, o)));
+}
+
+}  // namespace
+}  // namespace patchparty::exporters
