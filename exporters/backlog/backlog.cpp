@@ -232,18 +232,14 @@ Backlog build_backlog(std::span<const Finding> findings, const config::SlaConfig
   out.next_party = options.next_party;
   out.since_last_party = options.since_last_party;
 
-  // Host-less findings are re-hosted on a copy, so the input stays untouched.
-  std::vector<Finding> rehosted;
   std::vector<const Finding*> open;
   for (const Finding& f : findings) {
-    if (!f.resolved_at && f.host.empty()) rehosted.push_back(f);
+    if (!f.resolved_at) open.push_back(&f);
   }
-  for (Finding& f : rehosted) f.host = options.host;
-  std::size_t next_rehosted = 0;
-  for (const Finding& f : findings) {
-    if (f.resolved_at) continue;
-    open.push_back(f.host.empty() ? &rehosted[next_rehosted++] : &f);
-  }
+  // A finding without a host (a single-host store) belongs to the host the backlog is for.
+  auto host_of = [&](const Finding& f) -> const std::string& {
+    return f.host.empty() ? options.host : f.host;
+  };
   // Grouped findings are visited in package order, so first-seen summaries and links do not
   // depend on the order the store returned them in.
   std::sort(open.begin(), open.end(), [](const Finding* a, const Finding* b) {
@@ -258,7 +254,7 @@ Backlog build_backlog(std::span<const Finding> findings, const config::SlaConfig
   for (const Finding* f : open) {
     if (f->suppressed()) {
       SuppressedEntry e;
-      e.host = f->host;
+      e.host = host_of(*f);
       e.project = f->project;
       e.ecosystem = f->package.ecosystem;
       e.package = f->package.name;
@@ -281,7 +277,7 @@ Backlog build_backlog(std::span<const Finding> findings, const config::SlaConfig
     std::string package = f->package.name;
     if (is_distro_ecosystem(f->package.ecosystem) && !f->package.source_name.empty())
       package = f->package.source_name;
-    GroupKey key{f->host, f->project, f->package.ecosystem, std::move(package)};
+    GroupKey key{host_of(*f), f->project, f->package.ecosystem, std::move(package)};
     (has_fix(*f) ? task_groups : watch_groups)[std::move(key)].push_back(f);
   }
 
