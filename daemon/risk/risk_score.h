@@ -24,9 +24,9 @@ std::optional<Criticality> parse_criticality(std::string_view name);
 
 // Used for a finding whose CVE has no EPSS score (not yet scored, or not a CVE at all, such as a
 // MAL-* malicious-package advisory). Grype uses 0, which would rank every unscored finding below
-// every scored one whatever its severity; 0.01 is about the median of the EPSS distribution
-// (FIRST's 2026 model puts the 50th percentile near 0.007), so an unscored finding ranks with a
-// typical CVE and its severity still orders it.
+// every scored one whatever its severity; 0.01 is of the order of the median EPSS probability
+// (under 0.01 in FIRST's recent scores), so an unscored finding ranks with a typical CVE and its
+// severity still orders it.
 inline constexpr double kUnknownEpss = 0.01;
 
 struct Inputs {
