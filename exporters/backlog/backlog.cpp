@@ -150,7 +150,13 @@ void fill_facts(BacklogFacts& out, const GroupKey& key, const Group& group,
     const std::int64_t due = finding_due(*f, sla);
     out.first_seen = first ? f->first_seen : std::min(out.first_seen, f->first_seen);
     out.due = first ? due : std::min(out.due, due);
-    if (!options.last_party || f->first_seen > *options.last_party) out.new_since_last_party = true;
+    // A suppression that lapsed after the last party puts the finding in front of the team for
+    // the first time since it was suppressed, so it counts as new as well.
+    const bool lapsed_since = f->suppression && f->suppression->expired &&
+                              f->suppression->expires && options.last_party &&
+                              *f->suppression->expires > *options.last_party;
+    if (!options.last_party || f->first_seen > *options.last_party || lapsed_since)
+      out.new_since_last_party = true;
     first = false;
   }
   out.binaries.assign(binaries.begin(), binaries.end());

@@ -271,6 +271,16 @@ TEST(BuildBacklog, AnExpiredSuppressionMakesTheFindingActiveAgainWithANote) {
   EXPECT_NE(backlog_markdown(b).find("suppression expired on 2026-11-01"), std::string::npos);
 }
 
+TEST(BuildBacklog, ASuppressionThatLapsedSinceTheLastPartyCountsAsNew) {
+  Finding f = npm("lodash", "CVE-1", "4.17.21", SeverityLevel::high, 10, kLastParty - 90 * kDay);
+  f.suppression = SuppressionMatch{"s.yml:1", "", "", "", kLastParty + kDay, true};
+  BacklogOptions o = options();
+  o.last_party = kLastParty;
+  EXPECT_TRUE(build({f}, o).tasks[0].new_since_last_party);
+  f.suppression->expires = kLastParty - kDay;  // already back in the backlog at the last party
+  EXPECT_FALSE(build({f}, o).tasks[0].new_since_last_party);
+}
+
 TEST(BuildBacklog, ResolvedFindingsAreLeftOut) {
   Finding f = deb("foo", "foo", "CVE-1", "2");
   f.resolved_at = kNow - 60;
