@@ -9,7 +9,7 @@
 #include "collectors/feeds/osv_record.h"
 #include "daemon/correlate/affected_match.h"
 #include "daemon/correlate/alias_sets.h"
-#include "daemon/store/advisory_tables.h"
+#include "daemon/store/advisory_lookup.h"
 #include "daemon/versions/version_scheme.h"
 
 namespace patchparty::correlate {
@@ -99,7 +99,8 @@ int status_rank(FixStatus s) {
 
 class Run {
  public:
-  Run(store::Database& db, const std::string& host) : db_(db), host_(host) {}
+  Run(store::AdvisoryLookup lookup, const std::string& host)
+      : lookup_(std::move(lookup)), host_(host) {}
 
   Result<> package(const Package& p, Correlation& out) {
     ++out.packages;
@@ -138,7 +139,7 @@ class Run {
                                                       const std::string& name) {
     std::string key = std::string(base) + '\0' + name;
     if (auto it = cache_.find(key); it != cache_.end()) return &it->second;
-    PP_TRY(records, store::advisory_records(db_, base, name));
+    PP_TRY(records, lookup_.records(base, name));
     std::vector<Advisory> parsed;
     parsed.reserve(records.size());
     for (const auto& json : records) {
@@ -204,17 +205,31 @@ class Run {
     return {};
   }
 
+  struct Enrichment {
+    std::optional<KevEntry> kev;
+    std::optional<EpssScore> epss;
+  };
+
+  // Per CVE, once per run: one CVE is usually found in many packages.
+  Result<const Enrichment*> enrichment(const std::string& cve) {
+    if (auto it = enrichment_.find(cve); it != enrichment_.end()) return &it->second;
+    PP_TRY(kev, lookup_.kev(cve));
+    PP_TRY(epss, lookup_.epss(cve));
+    return &enrichment_.emplace(cve, Enrichment{std::move(kev), std::move(epss)}).first->second;
+  }
+
   Result<> enrich(Finding& f) {
     auto consider = [&](const std::string& id) -> Result<> {
       if (!id.starts_with("CVE-")) return {};
-      PP_TRY(kev, store::kev_entry(db_, id));
+      PP_TRY(e, enrichment(id));
+      const auto& kev = e->kev;
+      const auto& epss = e->epss;
       if (kev) {
         f.kev = true;
         f.kev_ransomware = f.kev_ransomware || kev->known_ransomware;
         if (f.kev_due_date.empty() || kev->due_date < f.kev_due_date)
           f.kev_due_date = kev->due_date;
       }
-      PP_TRY(epss, store::epss_score(db_, id));
       if (epss && (!f.epss || epss->probability > *f.epss)) {
         f.epss = epss->probability;
         f.epss_percentile = epss->percentile;
@@ -231,9 +246,10 @@ class Run {
     v.erase(std::unique(v.begin(), v.end()), v.end());
   }
 
-  store::Database& db_;
+  store::AdvisoryLookup lookup_;
   const std::string& host_;
   std::unordered_map<std::string, std::vector<Advisory>> cache_;
+  std::unordered_map<std::string, Enrichment> enrichment_;
 };
 
 }  // namespace
@@ -259,7 +275,8 @@ Result<Correlation> correlate(store::Database& db, std::span<const Package> pack
                               const std::string& host) {
   PP_TRY(snapshot, ReadSnapshot::begin(db));
   Correlation out;
-  Run run(db, host);
+  PP_TRY(lookup, store::AdvisoryLookup::prepare(db));
+  Run run(std::move(lookup), host);
   for (const Package& p : packages) PP_CHECK(run.package(p, out));
   std::sort(out.findings.begin(), out.findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.project, a.package.ecosystem, a.package.name, a.package.location,
