@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <set>
 #include <tuple>
@@ -44,6 +45,11 @@ std::int64_t finding_due(const Finding& f, const config::SlaConfig& sla) {
     if (auto day = parse_date(f.kev_due_date)) due = std::min(due, *day + 86399);
   }
   return due;
+}
+
+// Ranking compares risks; a NaN from a broken score would make the order undefined.
+double risk_of(const Finding& f) {
+  return std::isfinite(f.risk) ? f.risk : 0.0;
 }
 
 bool is_http_url(std::string_view url) {
@@ -134,7 +140,7 @@ void fill_facts(BacklogFacts& out, const GroupKey& key, const Group& group,
     if (f->cvss && (!v.cvss || *f->cvss > *v.cvss)) v.cvss = f->cvss;
     v.kev = v.kev || f->kev;
     v.kev_ransomware = v.kev_ransomware || f->kev_ransomware;
-    v.risk = std::max(v.risk, f->risk);
+    v.risk = std::max(v.risk, risk_of(*f));
     if (!f->fixed_version.empty()) {
       bool as_text = false;
       v.fixed_version =
@@ -143,7 +149,7 @@ void fill_facts(BacklogFacts& out, const GroupKey& key, const Group& group,
               : highest_version(out.ecosystem, {v.fixed_version, f->fixed_version}, as_text);
     }
 
-    out.max_risk = first ? f->risk : std::max(out.max_risk, f->risk);
+    out.max_risk = first ? risk_of(*f) : std::max(out.max_risk, risk_of(*f));
     out.max_severity = std::max(out.max_severity, f->severity);
     out.kev = out.kev || f->kev;
     out.kev_ransomware = out.kev_ransomware || f->kev_ransomware;

@@ -5,6 +5,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,7 +36,8 @@ class JsonOut {
   void null() { writer_.Null(); }
   void boolean(bool b) { writer_.Bool(b); }
   void integer(std::int64_t n) { writer_.Int64(n); }
-  void number(double v) { writer_.Double(v); }
+  // JSON has no NaN or infinity; RapidJSON would stop writing mid-document on one.
+  void number(double v) { std::isfinite(v) ? writer_.Double(v) : writer_.Null(); }
 
   void field(std::string_view k, std::string_view v) {
     key(k);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "exporters/backlog/backlog_writers.h"
@@ -279,6 +280,19 @@ TEST(BuildBacklog, ASuppressionThatLapsedSinceTheLastPartyCountsAsNew) {
   EXPECT_TRUE(build({f}, o).tasks[0].new_since_last_party);
   f.suppression->expires = kLastParty - kDay;  // already back in the backlog at the last party
   EXPECT_FALSE(build({f}, o).tasks[0].new_since_last_party);
+}
+
+TEST(BuildBacklog, ANonFiniteRiskRanksAsZeroAndKeepsTheJsonValid) {
+  Finding bad = deb("bad", "bad", "CVE-1", "2", SeverityLevel::low, std::nan(""));
+  Finding ok = deb("ok", "ok", "CVE-2", "2", SeverityLevel::low, 1);
+  Finding supp = deb("supp", "supp", "CVE-3", "2", SeverityLevel::low, INFINITY);
+  supp.suppression = SuppressionMatch{"s.yml:1", "x", "", "", std::nullopt, false};
+  const Backlog b = build({bad, ok, supp});
+  ASSERT_EQ(b.tasks.size(), 2u);
+  EXPECT_EQ(b.tasks[0].package, "ok");
+  EXPECT_EQ(b.tasks[1].max_risk, 0.0);
+  const std::string json = backlog_json(b);
+  EXPECT_NE(json.find("\"risk\": null"), std::string::npos) << json;
 }
 
 TEST(BuildBacklog, ResolvedFindingsAreLeftOut) {
