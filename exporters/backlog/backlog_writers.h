@@ -2,7 +2,9 @@
 // the same bytes (stable order, fixed decimals, UTC dates), so exports diff cleanly month to month.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "exporters/backlog/backlog.h"
 
@@ -41,5 +43,12 @@ std::string backlog_json(const Backlog& backlog);
 
 // Aligned columns for a terminal.
 std::string backlog_table(const Backlog& backlog);
+
+// The four writers by name, for a --format option and the files written before a party.
+enum class BacklogFormat { markdown, csv, json, table };
+// "md"/"markdown", "csv", "json", "table"; nullopt for anything else.
+std::optional<BacklogFormat> parse_backlog_format(std::string_view name);
+std::string_view backlog_file_name(BacklogFormat f);  // "backlog.md", ..., "backlog.txt"
+std::string render_backlog(const Backlog& backlog, BacklogFormat f);
 
 }  // namespace patchparty::exporters

@@ -229,5 +229,22 @@ TEST(BacklogTable, AlignedColumnsAndSections) {
   EXPECT_NE(table.find("Suppressed: 1"), std::string::npos);
 }
 
+TEST(BacklogFormat, NamesFilesAndDispatch) {
+  EXPECT_EQ(parse_backlog_format("md"), BacklogFormat::markdown);
+  EXPECT_EQ(parse_backlog_format("markdown"), BacklogFormat::markdown);
+  EXPECT_EQ(parse_backlog_format("csv"), BacklogFormat::csv);
+  EXPECT_EQ(parse_backlog_format("json"), BacklogFormat::json);
+  EXPECT_EQ(parse_backlog_format("table"), BacklogFormat::table);
+  EXPECT_FALSE(parse_backlog_format("sarif"));
+  EXPECT_FALSE(parse_backlog_format(""));
+  EXPECT_EQ(backlog_file_name(BacklogFormat::markdown), "backlog.md");
+  EXPECT_EQ(backlog_file_name(BacklogFormat::table), "backlog.txt");
+  const Backlog b = sample_backlog();
+  EXPECT_EQ(render_backlog(b, BacklogFormat::csv), backlog_csv(b));
+  EXPECT_EQ(render_backlog(b, BacklogFormat::json), backlog_json(b));
+  EXPECT_EQ(render_backlog(b, BacklogFormat::markdown), backlog_markdown(b));
+  EXPECT_EQ(render_backlog(b, BacklogFormat::table), backlog_table(b));
+}
+
 }  // namespace
 }  // namespace patchparty::exporters
