@@ -20,7 +20,8 @@ struct BacklogOptions {
   std::int64_t now = 0;  // unix seconds: overdue is judged against it
   std::optional<std::int64_t> last_party;  // unix seconds; none: everything counts as new
   std::optional<std::int64_t> next_party;  // unix seconds; shown in the header only
-  // Keep only tasks and items with a finding first seen after the last party.
+  // Keep only what is new since the last party: tasks and watch items with a finding first seen
+  // (or un-suppressed) after it, suppressed findings first seen after it.
   bool since_last_party = false;
 };
 
@@ -97,8 +98,9 @@ struct Backlog {
   std::int64_t generated_at = 0;
   std::optional<std::int64_t> last_party, next_party;
   bool since_last_party = false;
-  std::vector<BacklogTask> tasks;           // priority order
-  std::vector<WatchItem> watch;             // same order as tasks
+  // Overdue or KEV first, then max risk (desc), due (asc), package, host, project, ecosystem.
+  std::vector<BacklogTask> tasks;
+  std::vector<WatchItem> watch;             // max risk (desc), due, package, host, project
   std::vector<SuppressedEntry> suppressed;  // host, project, package, vulnerability
   BacklogSummary summary;
 };
