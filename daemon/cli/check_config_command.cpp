@@ -3,6 +3,7 @@
 #include "config/config.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
+#include "daemon/suppress/suppressions.h"
 
 namespace patchparty::cli {
 
@@ -18,8 +19,15 @@ void add_check_config_command(CLI::App& app, int& exit_code) {
       exit_code = kExitError;
       return;
     }
+    auto suppressions = suppress::load_suppressions(c->suppressions);
+    if (!suppressions) {
+      std::cerr << suppressions.error().message << "\n";
+      exit_code = kExitError;
+      return;
+    }
     std::cout << *file << ": ok (" << c->projects.size() << " projects, inventory every "
-              << config::format_duration(c->inventory.interval) << ")\n";
+              << config::format_duration(c->inventory.interval) << ", "
+              << suppressions->rule_count() + suppressions->statement_count() << " suppressions)\n";
     exit_code = kExitOk;
   });
 }

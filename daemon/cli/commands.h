@@ -10,5 +10,7 @@ void add_check_config_command(CLI::App& app, int& exit_code);
 void add_inventory_command(CLI::App& app, int& exit_code);
 void add_versions_command(CLI::App& app, int& exit_code);
 void add_feeds_command(CLI::App& app, int& exit_code);
+void add_scan_command(CLI::App& app, int& exit_code);
+void add_backlog_command(CLI::App& app, int& exit_code);
 
 }  // namespace patchparty::cli

@@ -13,11 +13,14 @@
 #include "config/config.h"
 #include "daemon/lifecycle/feed_job.h"
 #include "daemon/lifecycle/inventory_job.h"
+#include "daemon/lifecycle/party_job.h"
 #include "daemon/lifecycle/scheduler.h"
 #include "daemon/lifecycle/sd_notifier.h"
 #include "daemon/lifecycle/signal_fd.h"
 #include "daemon/log.h"
+#include "daemon/scan/scan_run.h"
 #include "daemon/store/store.h"
+#include "daemon/suppress/suppressions.h"
 
 namespace patchparty::lifecycle {
 
@@ -38,6 +41,12 @@ Result<config::Config> load(const DaemonOptions& options) {
   return config::load_config_file(*options.config_file);
 }
 
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::filesystem::path choose_state_dir(const DaemonOptions& options, const config::Config& c) {
   if (options.state_dir) return *options.state_dir;
   // systemd's StateDirectory= passes the directory it made for us.
@@ -51,8 +60,9 @@ std::filesystem::path choose_state_dir(const DaemonOptions& options, const confi
 // Owns the worker thread that runs the jobs, and everything that thread touches.
 class Worker {
  public:
-  Worker(config::Config config, store::Store store)
+  Worker(config::Config config, suppress::Suppressions suppressions, store::Store store)
       : config_(std::move(config)),
+        suppressions_(std::move(suppressions)),
         store_(std::move(store)),
         fetcher_(config_.state_dir / "downloads", user_agent()),
         scheduler_(config_.jitter, seed()) {}
@@ -61,9 +71,10 @@ class Worker {
     thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
   }
 
-  void reload(config::Config config) {
+  void reload(config::Config config, suppress::Suppressions suppressions) {
     std::lock_guard lock(mu_);
     pending_ = std::move(config);
+    pending_suppressions_ = std::move(suppressions);
     cv_.notify_all();
   }
 
@@ -106,6 +117,15 @@ class Worker {
                          set_status("inventory: " + std::to_string(r->packages) +
                                     " packages from " + std::to_string(r->sources_ok) +
                                     " sources, " + std::to_string(r->sources_failed) + " failed");
+                         return rescan();
+                       }});
+    // Checked every minute: cheap, and exact enough for an export a day ahead of the party.
+    jobs.push_back(Job{"party", std::chrono::minutes(1), [this](std::stop_token) {
+                         auto r = export_if_due(store_, config_, suppressions_, unix_now());
+                         if (!r) return Result<void>(tl::make_unexpected(r.error()));
+                         if (*r)
+                           log::notice("party backlog for " + std::to_string((*r)->party_at) +
+                                       " written to " + (*r)->directory.string());
                          return Result<void>{};
                        }});
     // Feeds: the configured ones, or those this host's inventory calls for.
@@ -123,10 +143,24 @@ class Worker {
       jobs.push_back(Job{"feed:" + fc.name, fc.interval, [this, f](std::stop_token stop) {
                            auto r = run_feed(*f, fetcher_, store_, stop);
                            if (!r) return Result<void>(tl::make_unexpected(r.error()));
-                           return Result<void>{};
+                           if (r->status == feeds::Refresh::not_modified) return Result<void>{};
+                           return rescan();
                          }});
     }
     return jobs;
+  }
+
+  // New packages or new advisories: correlate again and record what changed.
+  Result<void> rescan() {
+    auto r = scan::run_scan(store_, config_, suppressions_, unix_now());
+    if (!r) return tl::make_unexpected(r.error());
+    for (const auto& p : r->problems)
+      log::warning("scan: " + p.ecosystem + " " + p.package + " " + p.version + " against " +
+                   p.advisory + ": " + p.message);
+    log::info("scan: " + std::to_string(r->findings.size()) + " open findings (" +
+              std::to_string(r->summary.opened) + " new, " + std::to_string(r->summary.resolved) +
+              " resolved) in " + std::to_string(r->packages) + " packages");
+    return {};
   }
 
   void set_status(std::string s) {
@@ -141,6 +175,8 @@ class Worker {
       if (pending_) {
         config_ = std::move(*pending_);
         pending_.reset();
+        if (pending_suppressions_) suppressions_ = std::move(*pending_suppressions_);
+        pending_suppressions_.reset();
         scheduler_ = Scheduler(config_.jitter, seed());
         scheduler_.set_jobs(jobs_for(config_), Clock::now());
       }
@@ -173,6 +209,7 @@ class Worker {
   }
 
   config::Config config_;
+  suppress::Suppressions suppressions_;
   store::Store store_;
   feeds::Fetcher fetcher_;
   std::vector<std::unique_ptr<feeds::Feed>> feeds_;
@@ -180,6 +217,7 @@ class Worker {
   mutable std::mutex mu_;
   std::condition_variable_any cv_;
   std::optional<config::Config> pending_;
+  std::optional<suppress::Suppressions> pending_suppressions_;
   std::string status_ = "starting";
   bool finished_ = false;
   std::atomic<Clock::time_point> busy_since_{Clock::time_point{}};
@@ -202,6 +240,16 @@ int run_daemon(const DaemonOptions& options) {
     return 2;
   }
   log::set_min_level(level_from(config->log_level));
+  // A bad suppression file would silently un-suppress findings: refuse it like bad config.
+  auto suppressions = suppress::load_suppressions(config->suppressions);
+  if (!suppressions) {
+    log::error("invalid suppressions:\n" + suppressions.error().message);
+    return 2;
+  }
+  if (auto times = party_times(config->party, unix_now()); !times) {
+    log::error("invalid party schedule: " + times.error().message);
+    return 2;
+  }
   auto state_dir = choose_state_dir(options, *config);
   config->state_dir = state_dir;
   auto store = store::Store::open(state_dir);
@@ -213,7 +261,7 @@ int run_daemon(const DaemonOptions& options) {
               (options.config_file ? options.config_file->string() : std::string("built-in")));
 
   SdNotifier notifier;
-  Worker worker(*config, std::move(*store));
+  Worker worker(*config, std::move(*suppressions), std::move(*store));
   worker.start();
   notifier.ready("running");
 
@@ -242,13 +290,16 @@ int run_daemon(const DaemonOptions& options) {
       } else if (auto next = config::load_config_file(*options.config_file); !next) {
         log::error("SIGHUP: new configuration is invalid; keeping the previous one:\n" +
                    next.error().message);
+      } else if (auto sup = suppress::load_suppressions(next->suppressions); !sup) {
+        log::error("SIGHUP: suppressions are invalid; keeping the previous configuration:\n" +
+                   sup.error().message);
       } else {
         if (next->state_dir != config->state_dir && !options.state_dir)
           log::warning("SIGHUP: state_dir changes only take effect after a restart");
         next->state_dir = state_dir;
         log::set_min_level(level_from(next->log_level));
         *config = *next;
-        worker.reload(std::move(*next));
+        worker.reload(std::move(*next), std::move(*sup));
         log::notice("SIGHUP: configuration reloaded from " + options.config_file->string());
       }
       notifier.ready("running");

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   add_inventory_command(app, exit_code);
   add_versions_command(app, exit_code);
   add_feeds_command(app, exit_code);
+  add_scan_command(app, exit_code);
+  add_backlog_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,151 @@
+#include "daemon/cli/scan_sources.h"
+
+#include <algorithm>
+
+#include "collectors/inventory/apk_installed.h"
+#include "collectors/inventory/composer_lock.h"
+#include "collectors/inventory/dpkg_status.h"
+#include "collectors/inventory/os_release.h"
+#include "collectors/inventory/package_lock.h"
+#include "collectors/inventory/rpm_db.h"
+
+namespace patchparty::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Result<std::pair<std::string, std::string>> split_kind(std::string_view arg,
+                                                       std::string_view what) {
+  auto eq = arg.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 == arg.size())
+    return fail(Errc::invalid_argument,
+                std::string(what) + " '" + std::string(arg) + "': expected KIND=PATH");
+  return std::pair{std::string(arg.substr(0, eq)), std::string(arg.substr(eq + 1))};
+}
+
+// Project labels end up in metrics and file names: keep the directory name's safe characters.
+std::string project_label(const fs::path& dir) {
+  std::string name = dir.filename().string();
+  std::string out;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    out.push_back(ok ? c : '_');
+  }
+  if (out.empty() || out == "." || out == "..") out = "scan";
+  return out.substr(0, 128);
+}
+
+Result<std::string> host_ecosystem(const fs::path& root, std::string_view given) {
+  if (!given.empty()) return std::string(given);
+  for (const fs::path& r : {root, fs::path("/")}) {
+    auto os = inventory::read_os_release(r);
+    if (!os) continue;
+    auto eco = inventory::osv_ecosystem(*os);
+    if (eco) return *eco;
+  }
+  return fail(Errc::invalid_argument,
+              "cannot tell the distribution release of " + root.string() +
+                  " (no usable os-release); name it with --ecosystem, e.g. Debian:12");
+}
+
+}  // namespace
+
+Result<InventoryArg> parse_inventory_arg(std::string_view arg, std::string_view ecosystem,
+                                         std::size_t max_file_bytes) {
+  PP_TRY(kv, split_kind(arg, "--inventory"));
+  auto [kind, path_text] = std::move(kv);
+  InventoryArg out;
+  out.kind = kind;
+  out.path = fs::absolute(path_text).lexically_normal();
+  std::error_code ec;
+  const bool is_dir = fs::is_directory(out.path, ec);
+  if (!fs::exists(out.path, ec))
+    return fail(Errc::not_found,
+                "--inventory " + kind + ": " + out.path.string() + " does not exist");
+
+  if (kind == "composer" || kind == "npm") {
+    fs::path file = out.path;
+    if (is_dir) {
+      file = out.path / (kind == "composer" ? "composer.lock" : "package-lock.json");
+      if (kind == "npm" && !fs::exists(file, ec) &&
+          fs::exists(out.path / "npm-shrinkwrap.json", ec))
+        file = out.path / "npm-shrinkwrap.json";
+    }
+    out.project = project_label(file.parent_path());
+    if (kind == "composer") {
+      out.source = std::make_unique<inventory::ComposerLock>(file, out.project, max_file_bytes);
+    } else {
+      out.source = std::make_unique<inventory::PackageLock>(file, out.project, max_file_bytes);
+    }
+    return out;
+  }
+  if (kind == "dpkg") {
+    inventory::DpkgStatusOptions o;
+    o.max_bytes = max_file_bytes;
+    if (is_dir) {
+      o.root = out.path;
+    } else {
+      // A lone status file: no journal or status.d beside it to apply.
+      o.root = "/";
+      o.status_file = out.path;
+      o.status_dir = out.path.parent_path() / ".patchparty-none";
+      o.updates_dir = o.status_dir;
+    }
+    PP_TRY(eco, host_ecosystem(is_dir ? out.path : fs::path("/"), ecosystem));
+    out.source = std::make_unique<inventory::DpkgStatus>(eco, o);
+    return out;
+  }
+  if (kind == "apk") {
+    inventory::ApkInstalledOptions o;
+    if (is_dir) {
+      o.root = out.path;
+    } else {
+      o.root = "/";
+      o.installed_file = out.path;
+    }
+    PP_TRY(eco, host_ecosystem(is_dir ? out.path : fs::path("/"), ecosystem));
+    out.source = std::make_unique<inventory::ApkInstalled>(eco, o);
+    return out;
+  }
+  if (kind == "rpm") {
+    PP_TRY(eco, host_ecosystem(is_dir ? out.path : fs::path("/"), ecosystem));
+    if (is_dir) {
+      out.source = std::make_unique<inventory::RpmDb>(eco, fs::path(inventory::RpmDb::kDefaultPath),
+                                                      out.path);
+    } else {
+      out.source = std::make_unique<inventory::RpmDb>(eco, out.path, "/");
+    }
+    return out;
+  }
+  return fail(Errc::invalid_argument,
+              "--inventory '" + kind + "': unknown kind (dpkg, rpm, apk, composer, npm)");
+}
+
+Result<config::FeedConfig> parse_feed_arg(std::string_view arg, std::size_t index) {
+  PP_TRY(kv, split_kind(arg, "--feed"));
+  auto [kind, where] = std::move(kv);
+  auto kinds = config::feed_kinds();
+  if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+    std::string list;
+    for (auto k : kinds) list += (list.empty() ? "" : ", ") + std::string(k);
+    return fail(Errc::invalid_argument, "--feed '" + kind + "': unknown kind (" + list + ")");
+  }
+  config::FeedConfig f;
+  f.kind = kind;
+  f.name = kind + "-" + std::to_string(index + 1);
+  if (where.starts_with("http://") || where.starts_with("https://") ||
+      where.starts_with("file://")) {
+    f.url = where;
+  } else {
+    fs::path p = fs::absolute(where).lexically_normal();
+    std::error_code ec;
+    if (!fs::exists(p, ec))
+      return fail(Errc::not_found, "--feed " + kind + ": " + p.string() + " does not exist");
+    f.url = "file://" + p.string();
+  }
+  return f;
+}
+
+}  // namespace patchparty::cli

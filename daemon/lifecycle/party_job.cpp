@@ -1,0 +1,120 @@
+#include "daemon/lifecycle/party_job.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "daemon/party/cron_schedule.h"
+#include "daemon/scan/scan_run.h"
+#include "daemon/store/finding_tables.h"
+#include "exporters/backlog/backlog_writers.h"
+
+namespace patchparty::lifecycle {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+Result<> write_atomically(const fs::path& file, std::string_view bytes) {
+  const fs::path tmp = file.string() + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  if (fd < 0) return fail(Errc::failed_precondition, "cannot write " + tmp.string());
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return fail(Errc::resource_exhausted, "cannot write " + tmp.string() + " (disk full?)");
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    return fail(Errc::resource_exhausted, "cannot flush " + tmp.string());
+  }
+  if (::rename(tmp.c_str(), file.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return fail(Errc::failed_precondition, "cannot rename " + tmp.string());
+  }
+  return {};
+}
+
+std::string utc_date(std::int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  ::gmtime_r(&tt, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+}  // namespace
+
+fs::path export_directory(const config::Config& config) {
+  return config.party.export_dir.empty() ? config.state_dir / "backlog" : config.party.export_dir;
+}
+
+Result<PartyTimes> party_times(const config::PartyConfig& party, std::int64_t now) {
+  PP_TRY(schedule, party::CronSchedule::parse(party.schedule, party.time_zone));
+  return PartyTimes{schedule.last_at_or_before(now), schedule.next_after(now)};
+}
+
+Result<exporters::Backlog> current_backlog(store::Store& store, const config::Config& config,
+                                           const suppress::Suppressions& suppressions,
+                                           std::int64_t now, bool since_last_party) {
+  PP_TRY(times, party_times(config.party, now));
+  PP_TRY(findings, store::load_findings(store.database()));
+  scan::rank_and_suppress(findings, config, suppressions, now);
+  exporters::BacklogOptions o;
+  o.host = scan::host_name(config);
+  o.now = now;
+  o.last_party = times.last;
+  o.next_party = times.next;
+  o.since_last_party = since_last_party;
+  return exporters::build_backlog(findings, config.sla, o);
+}
+
+Result<std::vector<fs::path>> write_backlog_files(const exporters::Backlog& backlog,
+                                                  const fs::path& dir, std::string_view stem) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec)
+    return fail(Errc::failed_precondition, "cannot create " + dir.string() + ": " + ec.message());
+  std::vector<fs::path> written;
+  for (auto [format, ext] : {std::pair{exporters::BacklogFormat::markdown, "md"},
+                             std::pair{exporters::BacklogFormat::csv, "csv"},
+                             std::pair{exporters::BacklogFormat::json, "json"}}) {
+    const std::string bytes = exporters::render_backlog(backlog, format);
+    const fs::path dated = dir / ("backlog-" + std::string(stem) + "." + ext);
+    PP_CHECK(write_atomically(dated, bytes));
+    // The undated name always holds the latest export, for bookmarks and scripts.
+    PP_CHECK(write_atomically(dir / (std::string("backlog.") + ext), bytes));
+    written.push_back(dated);
+  }
+  return written;
+}
+
+Result<std::optional<PartyExport>> export_if_due(store::Store& store, const config::Config& config,
+                                                 const suppress::Suppressions& suppressions,
+                                                 std::int64_t now) {
+  PP_TRY(times, party_times(config.party, now));
+  if (!times.next) return std::optional<PartyExport>{};
+  const auto before =
+      std::chrono::duration_cast<std::chrono::seconds>(config.party.export_before).count();
+  if (now < *times.next - before) return std::optional<PartyExport>{};
+  PP_TRY(done, store::party_exported(store.database(), *times.next));
+  if (done) return std::optional<PartyExport>{};
+  PP_TRY(backlog, current_backlog(store, config, suppressions, now, false));
+  PartyExport out;
+  out.party_at = *times.next;
+  out.directory = export_directory(config);
+  PP_TRY(files, write_backlog_files(backlog, out.directory, utc_date(*times.next)));
+  out.files = std::move(files);
+  PP_CHECK(store::record_party_export(store.database(), out.party_at, now, out.directory.string()));
+  return std::optional<PartyExport>{std::move(out)};
+}
+
+}  // namespace patchparty::lifecycle
