@@ -4,9 +4,9 @@
 #include <vector>
 
 #include "daemon/versions/comparator_range.h"
-#include "daemon/versions/composer_constraint.h"
-#include "daemon/versions/npm_range.h"
+#include "daemon/versions/composer_version.h"
 #include "daemon/versions/osv_range.h"
+#include "daemon/versions/semver_version.h"
 #include "daemon/versions/version_scheme.h"
 
 namespace patchparty::correlate {
@@ -45,11 +45,12 @@ std::vector<std::string> exclusive_upper_bounds(std::string_view expr) {
   return out;
 }
 
-Result<bool> native_satisfied(std::string_view base, const versions::VersionScheme& scheme,
-                              std::string_view version, std::string_view range) {
-  if (base == "npm") return versions::npm_satisfies(version, range);
-  if (base == "Packagist") return versions::composer_satisfies(version, range);
-  return versions::comparator_range_satisfied(scheme, version, range);
+template <typename T, typename Parse>
+const Result<T>& memo(std::unordered_map<std::string, Result<T>>& cache, std::string_view key,
+                      Parse parse) {
+  auto it = cache.find(std::string(key));
+  if (it == cache.end()) it = cache.emplace(std::string(key), parse(key)).first;
+  return it->second;
 }
 
 // Keeps the lowest candidate that is newer than the installed version.
@@ -68,15 +69,41 @@ Result<> consider_fix(const versions::VersionScheme& scheme, std::string_view in
 
 }  // namespace
 
+Result<bool> AffectedEvaluator::native_satisfied(std::string_view base, std::string_view version,
+                                                 std::string_view range) {
+  if (base == "npm") {
+    const auto& r = memo(npm_ranges_, range, versions::parse_npm_range);
+    if (!r) return tl::make_unexpected(r.error());
+    PP_TRY(v, versions::parse_semver(version, versions::SemverDialect::node));
+    return r->test(v);
+  }
+  if (base == "Packagist") {
+    const auto& c = memo(composer_constraints_, range, versions::parse_composer_constraint);
+    if (!c) return tl::make_unexpected(c.error());
+    const auto& v = memo(composer_versions_, version, versions::composer_normalize);
+    if (!v) return tl::make_unexpected(v.error());
+    return c->test(*v);
+  }
+  PP_TRY(scheme, versions::scheme_for_ecosystem(base));
+  return versions::comparator_range_satisfied(*scheme, version, range);
+}
+
 Result<AffectedVerdict> evaluate_affected(const Affected& affected, std::string_view ecosystem,
                                           std::string_view version) {
+  AffectedEvaluator e;
+  return e.evaluate(affected, ecosystem, version);
+}
+
+Result<AffectedVerdict> AffectedEvaluator::evaluate(const Affected& affected,
+                                                    std::string_view ecosystem,
+                                                    std::string_view version) {
   PP_TRY(scheme, versions::scheme_for_ecosystem(ecosystem));
   const std::string_view base = base_of(ecosystem);
   AffectedVerdict verdict;
   std::optional<std::string> fix;
   if (!affected.native_ranges.empty()) {
     for (const auto& range : affected.native_ranges) {
-      PP_TRY(hit, native_satisfied(base, *scheme, version, trim(range)));
+      PP_TRY(hit, native_satisfied(base, version, trim(range)));
       if (!hit) continue;
       verdict.affected = true;
       for (const auto& bound : exclusive_upper_bounds(range))

@@ -3,9 +3,12 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "daemon/model.h"
 #include "daemon/result.h"
+#include "daemon/versions/composer_constraint.h"
+#include "daemon/versions/npm_range.h"
 
 namespace patchparty::correlate {
 
@@ -20,6 +23,25 @@ struct AffectedVerdict {
 // expressions win over OSV ranges when a feed gives both, because they are what the feed states
 // (FriendsOfPHP branches with a ">X" bound have no OSV equivalent). invalid_argument when a version
 // or range does not parse: the caller reports it for this package, never a silent miss.
+//
+// One evaluator serves a whole scan: npm ranges and Composer constraints are parsed once each
+// (their grammars go through regular expressions, which would otherwise dominate a scan).
+class AffectedEvaluator {
+ public:
+  [[nodiscard]] Result<AffectedVerdict> evaluate(const Affected& affected,
+                                                 std::string_view ecosystem,
+                                                 std::string_view version);
+
+ private:
+  Result<bool> native_satisfied(std::string_view base, std::string_view version,
+                                std::string_view range);
+
+  std::unordered_map<std::string, Result<versions::NpmRange>> npm_ranges_;
+  std::unordered_map<std::string, Result<versions::ComposerConstraint>> composer_constraints_;
+  std::unordered_map<std::string, Result<std::string>> composer_versions_;
+};
+
+// A one-off evaluation.
 [[nodiscard]] Result<AffectedVerdict> evaluate_affected(const Affected& affected,
                                                         std::string_view ecosystem,
                                                         std::string_view version);

@@ -108,7 +108,21 @@ class Run {
     const std::string name = advisory_lookup_name(p);
     PP_TRY(advisories, advisories_for(base, name));
     const std::string_view version = compared_version(p);
-    std::vector<Hit> hits;
+    // Binary packages of one source at one version (and nested copies of one npm package) get
+    // the same verdicts: evaluate once.
+    std::string verdict_key = p.ecosystem + '\0' + name + '\0' + std::string(version);
+    if (auto it = verdicts_.find(verdict_key); it != verdicts_.end()) {
+      out.advisories_checked += it->second.checked;
+      for (const auto& problem : it->second.problems) {
+        out.problems.push_back(problem);
+        out.problems.back().package = p.name;
+        out.problems.back().version = p.version;
+      }
+      if (!it->second.hits.empty()) PP_CHECK(merge(p, it->second.hits, out));
+      return {};
+    }
+    Verdicts& verdicts = verdicts_[verdict_key];
+    std::vector<Hit>& hits = verdicts.hits;
     for (const Advisory& a : *advisories) {
       if (a.withdrawn) continue;
       for (const Affected& af : a.affected) {
@@ -116,10 +130,12 @@ class Run {
             !same_package_name(base, af.name, name))
           continue;
         ++out.advisories_checked;
-        auto verdict = evaluate_affected(af, p.ecosystem, version);
+        ++verdicts.checked;
+        auto verdict = evaluator_.evaluate(af, p.ecosystem, version);
         if (!verdict) {
-          out.problems.push_back(
+          verdicts.problems.push_back(
               Problem{p.ecosystem, p.name, p.version, a.id, verdict.error().message});
+          out.problems.push_back(verdicts.problems.back());
           continue;
         }
         if (!verdict->affected) continue;
@@ -250,6 +266,13 @@ class Run {
   const std::string& host_;
   std::unordered_map<std::string, std::vector<Advisory>> cache_;
   std::unordered_map<std::string, Enrichment> enrichment_;
+  struct Verdicts {
+    std::vector<Hit> hits;
+    std::vector<Problem> problems;
+    std::int64_t checked = 0;
+  };
+  std::unordered_map<std::string, Verdicts> verdicts_;
+  AffectedEvaluator evaluator_;
 };
 
 }  // namespace

@@ -52,6 +52,13 @@ Result<> require_current_schema(const std::filesystem::path& file, int found) {
   return {};
 }
 
+// A scan reads thousands of advisory records scattered over the file; through mmap those reads
+// are memory accesses instead of a pread() and a copy each (about half of a scan's time). Only
+// address space is reserved; the pages are the kernel's page cache, shared and reclaimable.
+Result<> map_for_reading(Database& db) {
+  return db.exec("PRAGMA mmap_size = 1073741824");
+}
+
 }  // namespace
 
 std::filesystem::path Store::database_file(const std::filesystem::path& state_dir) {
@@ -65,6 +72,7 @@ Result<Store> Store::open(const std::filesystem::path& state_dir, const StoreOpt
   std::filesystem::path file = database_file(state_dir);
 
   PP_TRY(db, open_for_writing(file, schema_migrations(), options.busy_timeout));
+  PP_CHECK(map_for_reading(db));
   if (options.max_bytes > 0) {
     PP_TRY(page_size, db.query_int64("PRAGMA page_size"));
     std::int64_t pages = std::max<std::int64_t>(1, options.max_bytes / page_size);
@@ -91,6 +99,7 @@ Result<Store> Store::open_read_only(const std::filesystem::path& state_dir,
   PP_CHECK(refuse_newer_schema(file.string(), header.schema_version, code_schema_version()));
   PP_TRY(db, Database::open(file, Database::Mode::read_only, options.busy_timeout));
   PP_CHECK(check_ours(db, code_schema_version()));
+  PP_CHECK(map_for_reading(db));
   PP_TRY(current, store::schema_version(db));
   PP_CHECK(require_current_schema(file, current));
   return Store(std::move(db), std::move(file), true);

@@ -1,18 +1,23 @@
 // Correlation of a realistic host against a realistic advisory database: this machine's dpkg
 // status (about 900 packages) plus 3,000 lockfile packages (the real lockfiles in the shared data,
 // topped up with renamed copies), against 500,000 advisories made from real records (DSA/DLA list
-// entries, Packagist and npm OSV records) with renamed ids and package names. Names are drawn so
-// that every inventory package has advisories of its own among many that name other packages,
-// as in a real feed. Goal: one correlation under 200 ms.
+// entries, FriendsOfPHP and Packagist OSV records, Node.js security WG npm advisories and OSV
+// malicious-package reports) with renamed ids and package names. Names are drawn so that every
+// installed package has advisories of its own among many that name other packages, as in a real
+// feed. Goal: one correlation under 200 ms.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <rapidjson/document.h>
+
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
 #include <string>
 
 #include "collectors/feeds/debian_dsa_list.h"
+#include "collectors/feeds/friendsofphp.h"
 #include "collectors/feeds/osv_record.h"
 #include "collectors/feeds/osv_source.h"
 #include "collectors/feeds/osv_writer.h"
@@ -46,6 +51,40 @@ struct Corpus {
   ~Corpus() { fs::remove_all(state); }
 };
 
+// The Node.js security WG's npm advisories (node-semver ranges, not OSV) as the npm feed's
+// vulnerability records: the OSV npm records in the shared data are mostly malicious-package
+// reports, which name packages nobody has installed.
+std::vector<Advisory> nodejs_wg_templates() {
+  std::vector<Advisory> out;
+  for (const auto& e : fs::directory_iterator(data("nodejs-security-wg"))) {
+    if (e.path().extension() != ".json") continue;
+    std::ifstream in(e.path());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    rapidjson::Document d;
+    d.Parse(text.data(), text.size());
+    if (d.HasParseError() || !d.IsObject() || !d.HasMember("vulnerable_versions") ||
+        !d["vulnerable_versions"].IsString() || !d.HasMember("id"))
+      continue;
+    Advisory a;
+    a.id = "NSWG-ECO-" + std::to_string(d["id"].GetInt());
+    a.feed = "synthetic";
+    if (d.HasMember("cves") && d["cves"].IsArray())
+      for (const auto& c : d["cves"].GetArray())
+        if (c.IsString()) a.aliases.emplace_back(c.GetString());
+    if (d.HasMember("title") && d["title"].IsString()) a.summary = d["title"].GetString();
+    if (d.HasMember("cvss_vector") && d["cvss_vector"].IsString() && d.HasMember("cvss_score") &&
+        d["cvss_score"].IsNumber())
+      a.severity.push_back(
+          Severity{"CVSS_V3", d["cvss_vector"].GetString(), d["cvss_score"].GetDouble()});
+    Affected af;
+    af.ecosystem = "npm";
+    af.native_ranges.emplace_back(d["vulnerable_versions"].GetString());
+    a.affected.push_back(std::move(af));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 std::vector<Advisory> templates(std::string_view kind) {
   std::vector<Advisory> out;
   auto keep = [&](Advisory&& a) -> Result<> {
@@ -55,8 +94,13 @@ std::vector<Advisory> templates(std::string_view kind) {
   if (kind == "debian") {
     for (const char* list : {"debian/DSA-list.txt", "debian/DLA-list.txt"})
       (void)feeds::read_dsa_list(data(list), {}, keep);
+  } else if (kind == "npm") {
+    out = nodejs_wg_templates();
+  } else if (kind == "malicious") {
+    (void)feeds::read_osv(data("osv/npm-malicious"), {}, keep);
   } else {
-    (void)feeds::read_osv(data(kind == "npm" ? "osv/npm-malicious" : "osv/Packagist"), {}, keep);
+    (void)feeds::read_friendsofphp(data("friendsofphp"), {}, keep);
+    (void)feeds::read_osv(data("osv/Packagist"), {}, keep);
   }
   return out;
 }
@@ -104,19 +148,26 @@ Result<> build(Corpus& c) {
   for (int i = 0; i < 20000; ++i) debian_names.push_back("source-" + std::to_string(i));
   for (int i = 0; i < 30000; ++i) npm_names.push_back("npm-package-" + std::to_string(i));
   for (int i = 0; i < 20000; ++i) packagist_names.push_back("vendor/package-" + std::to_string(i));
+  // Malicious-package reports name the malware itself: never an installed package.
+  const std::vector<std::string> malware_names(npm_names.begin() + installed_npm, npm_names.end());
 
-  const auto debian = templates("debian"), npm = templates("npm"), php = templates("packagist");
-  if (debian.empty() || npm.empty() || php.empty())
+  const auto debian = templates("debian"), npm = templates("npm"), php = templates("packagist"),
+             malicious = templates("malicious");
+  if (debian.empty() || npm.empty() || php.empty() || malicious.empty())
     return fail(Errc::not_found, "no template records under " + data("").string());
   PP_TRY(store, store::Store::open(c.state));
   c.store.emplace(std::move(store));
   PP_TRY(refresh, store::FeedRefresh::begin(c.store->database(), "synthetic", "osv"));
   std::mt19937 rng(42);
   for (int i = 0; i < kAdvisories; ++i) {
-    // Half Debian (a tracker holds every CVE of every source), 30% npm, 20% Packagist.
+    // Half Debian (a tracker holds every CVE of every source), 30% npm (a third of it malware
+    // reports), 20% Packagist.
     int bucket = i % 10;
-    const auto& pool = bucket < 5 ? debian_names : bucket < 8 ? npm_names : packagist_names;
-    const auto& tmpl = bucket < 5 ? debian : bucket < 8 ? npm : php;
+    const auto& pool = bucket < 5    ? debian_names
+                       : bucket == 5 ? malware_names
+                       : bucket < 8  ? npm_names
+                                     : packagist_names;
+    const auto& tmpl = bucket < 5 ? debian : bucket == 5 ? malicious : bucket < 8 ? npm : php;
     const std::string ecosystem = bucket < 5 ? "Debian:12" : bucket < 8 ? "npm" : "Packagist";
     Advisory a = tmpl[rng() % tmpl.size()];
     a.id += "-S" + std::to_string(i);
