@@ -1,6 +1,7 @@
 #include "daemon/store/advisory_tables.h"
 
-#include <set>
+#include <algorithm>
+#include <utility>
 
 namespace patchparty::store {
 
@@ -8,6 +9,26 @@ namespace {
 
 std::string_view base_ecosystem(std::string_view e) {
   return e.substr(0, e.find(':'));
+}
+
+// `s` as a JSON string literal, for the aliases column that json_each() reads back.
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (u < 0x20) {
+      out.append("\\u00");
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0xf]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
 }
 
 Result<> upsert_state_columns(Database& db, std::string_view feed, std::string_view kind) {
@@ -26,7 +47,9 @@ Result<FeedRefresh> FeedRefresh::begin(Database& db, std::string feed, std::stri
   PP_CHECK(db.exec("PRAGMA cache_size = -65536"));
   PP_TRY(tx, Transaction::begin(db));
   FeedRefresh r(std::move(tx), db, std::move(feed), std::move(kind));
-  for (const char* sql : {"DELETE FROM advisories WHERE feed = ?1",
+  for (const char* sql : {"DELETE FROM advisory_packages WHERE advisory IN "
+                          "(SELECT id FROM advisories WHERE feed = ?1)",
+                          "DELETE FROM advisories WHERE feed = ?1",
                           "DELETE FROM kev WHERE feed = ?1", "DELETE FROM epss WHERE feed = ?1"}) {
     PP_TRY(del, db.prepare(sql));
     PP_CHECK(del.bind_text(1, r.feed_));
@@ -37,11 +60,10 @@ Result<FeedRefresh> FeedRefresh::begin(Database& db, std::string feed, std::stri
 }
 
 Result<> FeedRefresh::prepare() {
-  PP_TRY(a, db_->prepare("INSERT INTO advisories (feed, advisory_id, modified, withdrawn, record) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5)"));
+  PP_TRY(a, db_->prepare("INSERT INTO advisories (feed, advisory_id, modified, withdrawn, aliases, "
+                         "record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
   PP_TRY(p, db_->prepare(
-                "INSERT INTO advisory_packages (advisory, ecosystem, name) VALUES (?1, ?2, ?3)"));
-  PP_TRY(al, db_->prepare("INSERT INTO advisory_aliases (advisory, alias) VALUES (?1, ?2)"));
+                "INSERT INTO advisory_packages (ecosystem, name, advisory) VALUES (?1, ?2, ?3)"));
   // A catalogue can list a CVE twice; the later row wins, as it would in a fresh download.
   PP_TRY(k,
          db_->prepare(
@@ -51,43 +73,44 @@ Result<> FeedRefresh::prepare() {
                          "VALUES (?1, ?2, ?3, ?4, ?5)"));
   insert_advisory_.emplace(std::move(a));
   insert_package_.emplace(std::move(p));
-  insert_alias_.emplace(std::move(al));
   insert_kev_.emplace(std::move(k));
   insert_epss_.emplace(std::move(e));
   return {};
 }
 
 Result<> FeedRefresh::add_advisory(const Advisory& a, std::string_view record_json) {
+  aliases_.assign("[");
+  for (const auto& alias : a.aliases) {
+    if (alias == a.id) continue;
+    if (aliases_.size() > 1) aliases_.push_back(',');
+    append_json_string(aliases_, alias);
+  }
+  aliases_.push_back(']');
   auto& ins = *insert_advisory_;
   PP_CHECK(ins.bind_text(1, feed_));
   PP_CHECK(ins.bind_text(2, a.id));
   PP_CHECK(ins.bind_text(3, a.modified));
   PP_CHECK(ins.bind_int64(4, a.withdrawn ? 1 : 0));
-  PP_CHECK(ins.bind_blob(5, std::as_bytes(std::span(record_json.data(), record_json.size()))));
+  PP_CHECK(ins.bind_text(5, aliases_));
+  PP_CHECK(ins.bind_blob(6, std::as_bytes(std::span(record_json.data(), record_json.size()))));
   PP_CHECK(ins.run());
   ins.reset();
   const std::int64_t row = db_->last_insert_rowid();
   // One index row per distinct (base ecosystem, name): a record listing Debian:11 and Debian:12
-  // is found once and evaluated per release by correlation.
-  std::set<std::pair<std::string_view, std::string_view>> seen;
+  // is found once and evaluated per release by correlation. Records name few packages, so a
+  // linear search beats building a set for each one.
+  seen_.clear();
   for (const auto& af : a.affected) {
     if (af.name.empty()) continue;
     auto key = std::make_pair(base_ecosystem(af.ecosystem), std::string_view(af.name));
-    if (!seen.insert(key).second) continue;
+    if (std::find(seen_.begin(), seen_.end(), key) != seen_.end()) continue;
+    seen_.push_back(key);
     auto& p = *insert_package_;
-    PP_CHECK(p.bind_int64(1, row));
-    PP_CHECK(p.bind_text(2, key.first));
-    PP_CHECK(p.bind_text(3, key.second));
+    PP_CHECK(p.bind_text(1, key.first));
+    PP_CHECK(p.bind_text(2, key.second));
+    PP_CHECK(p.bind_int64(3, row));
     PP_CHECK(p.run());
     p.reset();
-  }
-  for (const auto& alias : a.aliases) {
-    if (alias == a.id) continue;
-    auto& al = *insert_alias_;
-    PP_CHECK(al.bind_int64(1, row));
-    PP_CHECK(al.bind_text(2, alias));
-    PP_CHECK(al.run());
-    al.reset();
   }
   ++added_;
   return {};
@@ -142,7 +165,6 @@ Result<> FeedRefresh::commit(const RefreshOutcome& o) {
   // Statements must be finalised before COMMIT can release every lock.
   insert_advisory_.reset();
   insert_package_.reset();
-  insert_alias_.reset();
   insert_kev_.reset();
   insert_epss_.reset();
   return tx_.commit();
@@ -236,8 +258,8 @@ Result<std::vector<std::string>> advisory_records(Database& db, std::string_view
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> alias_pairs(Database& db) {
-  PP_TRY(st, db.prepare("SELECT a.advisory_id, l.alias FROM advisory_aliases l JOIN advisories a "
-                        "ON a.id = l.advisory"));
+  PP_TRY(st, db.prepare("SELECT a.advisory_id, j.value FROM advisories a, json_each(a.aliases) j "
+                        "WHERE a.aliases <> '[]' ORDER BY a.id"));
   std::vector<std::pair<std::string, std::string>> out;
   for (;;) {
     PP_TRY(row, st.step());

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "daemon/model.h"
@@ -59,9 +60,11 @@ class FeedRefresh {
   Transaction tx_;
   Database* db_;
   std::string feed_, kind_;
-  std::optional<Statement> insert_advisory_, insert_package_, insert_alias_, insert_kev_,
-      insert_epss_;
+  std::optional<Statement> insert_advisory_, insert_package_, insert_kev_, insert_epss_;
   std::int64_t added_ = 0;
+  // Reused for every record rather than allocated per record.
+  std::string aliases_;
+  std::vector<std::pair<std::string_view, std::string_view>> seen_;
 };
 
 // A failed attempt: the rows stay, the error and the failure count are recorded.

@@ -77,25 +77,24 @@ CREATE TABLE advisories (
   advisory_id TEXT NOT NULL CHECK (advisory_id <> ''),
   modified    TEXT NOT NULL DEFAULT '',
   withdrawn   INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1)),
+  -- Other ids of the same vulnerability as a JSON array. Nothing looks a record up by alias, so a
+  -- side table and its two indexes cost every refresh without serving a query; the column sits
+  -- before the record so alias_pairs() reads no record bytes.
+  aliases     TEXT NOT NULL DEFAULT '[]',
   record      BLOB NOT NULL
 );
 CREATE INDEX advisories_by_feed ON advisories (feed);
-CREATE INDEX advisories_by_id ON advisories (advisory_id);
 -- Correlation looks packages up by the ecosystem's base name ("Debian" for "Debian:12") and the
--- package name; the full ecosystem string stays in the record.
+-- package name; the full ecosystem string stays in the record. The key is the lookup itself, so
+-- there is no second index to update. There is no foreign key: without an index on `advisory`
+-- every deleted advisory would scan this table, and FeedRefresh deletes a feed's packages
+-- together with its advisories in the same transaction.
 CREATE TABLE advisory_packages (
-  advisory  INTEGER NOT NULL REFERENCES advisories (id) ON DELETE CASCADE,
   ecosystem TEXT NOT NULL,
-  name      TEXT NOT NULL
-);
-CREATE INDEX advisory_packages_by_name ON advisory_packages (ecosystem, name);
-CREATE INDEX advisory_packages_by_advisory ON advisory_packages (advisory);
-CREATE TABLE advisory_aliases (
-  advisory INTEGER NOT NULL REFERENCES advisories (id) ON DELETE CASCADE,
-  alias    TEXT NOT NULL
-);
-CREATE INDEX advisory_aliases_by_alias ON advisory_aliases (alias);
-CREATE INDEX advisory_aliases_by_advisory ON advisory_aliases (advisory);
+  name      TEXT NOT NULL,
+  advisory  INTEGER NOT NULL, -- advisories (id)
+  PRIMARY KEY (ecosystem, name, advisory)
+) WITHOUT ROWID;
 CREATE TABLE kev (
   cve              TEXT PRIMARY KEY NOT NULL,
   feed             TEXT NOT NULL,
