@@ -3,14 +3,15 @@
 // their sum, and memory stays bounded by the queue.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <variant>
+#include <vector>
 
 #include "daemon/model.h"
 #include "daemon/result.h"
@@ -22,28 +23,36 @@ class IngestPipeline {
   using Item = std::variant<Advisory, KevEntry, EpssScore>;
   using Writer = std::function<Result<>(Item&&)>;
 
-  // `write` runs on the pipeline's own thread, one item at a time, in push order.
+  // `write` runs on the pipeline's own thread, one item at a time, in push order. At most
+  // `capacity` items wait in the queue, plus one batch on each side of it.
   explicit IngestPipeline(Writer write, std::size_t capacity = 512);
   IngestPipeline(const IngestPipeline&) = delete;
   IngestPipeline& operator=(const IngestPipeline&) = delete;
   ~IngestPipeline();
 
-  // Blocks while the queue is full. Once the writer has failed, returns its error, so the parse
-  // stops early.
+  // Called from one thread only. Blocks while the queue is full. Once the writer has failed,
+  // returns its error, so the parse stops early.
   [[nodiscard]] Result<> push(Item&& item);
   // Waits until every pushed item is written and the thread has ended; the writer's first error.
   [[nodiscard]] Result<> finish();
 
  private:
+  using Batch = std::vector<Item>;
+
+  [[nodiscard]] Result<> flush();
   void run();
 
   Writer write_;
-  std::size_t capacity_;
+  std::size_t capacity_, batch_size_;
+  Batch pending_;          // the pushing thread's, not yet queued: no lock per item
+  bool finished_ = false;  // finish() was called; the pushing thread's too
   std::mutex mu_;
   std::condition_variable not_empty_, not_full_;
-  std::deque<Item> queue_;
+  std::vector<Batch> queue_;
+  std::size_t queued_items_ = 0;
   bool closed_ = false;
   std::optional<Error> error_;
+  std::atomic<bool> failed_{false};  // error_ is set; read without the lock on every push
   std::thread thread_;
 };
 
