@@ -30,9 +30,12 @@ bool wanted(const Advisory& a, const std::vector<std::string>& only) {
   return false;
 }
 
-// One record's bytes: parse, filter, hand over. Schema breaks are skipped and counted.
-Result<> take(std::string_view json, std::string_view where, const OsvReadOptions& options,
-              const std::function<Result<>(Advisory&&)>& sink, OsvReadStats& stats) {
+// One record's bytes: parse, filter, hand over. Schema breaks are skipped and counted. `owned`,
+// when not null, holds exactly the bytes `json` views; they move into the advisory instead of being
+// copied, and `owned` is left empty.
+Result<> take(std::string_view json, std::string* owned, std::string_view where,
+              const OsvReadOptions& options, const std::function<Result<>(Advisory&&)>& sink,
+              OsvReadStats& stats) {
   auto a = parse_osv_record(json);
   if (!a) {
     if (a.error().code == Errc::data_loss)
@@ -46,13 +49,19 @@ Result<> take(std::string_view json, std::string_view where, const OsvReadOption
     ++stats.skipped;
     return {};
   }
-  a->osv_json.assign(json);
+  if (owned != nullptr) {
+    a->osv_json = std::move(*owned);
+    owned->clear();
+  } else {
+    a->osv_json.assign(json);
+  }
   ++stats.records;
   return sink(std::move(*a));
 }
 
-// A JSON document that is one record or an array of records.
-Result<> take_document(std::string_view json, std::string_view where, const OsvReadOptions& options,
+// A JSON document that is one record or an array of records; `owned` as for take().
+Result<> take_document(std::string_view json, std::string* owned, std::string_view where,
+                       const OsvReadOptions& options,
                        const std::function<Result<>(Advisory&&)>& sink, OsvReadStats& stats) {
   std::size_t i = json.find_first_not_of(" \t\r\n");
   if (i != std::string_view::npos && json[i] == '[') {
@@ -66,11 +75,12 @@ Result<> take_document(std::string_view json, std::string_view where, const OsvR
       // Records are re-serialised one at a time so parse_osv_record stays the only parser.
       rapidjson::Writer<rapidjson::StringBuffer> w(buf);
       item.Accept(w);
-      PP_CHECK(take(std::string_view(buf.GetString(), buf.GetSize()), where, options, sink, stats));
+      PP_CHECK(take(std::string_view(buf.GetString(), buf.GetSize()), nullptr, where, options, sink,
+                    stats));
     }
     return {};
   }
-  return take(json, where, options, sink, stats);
+  return take(json, owned, where, options, sink, stats);
 }
 
 Result<> read_zip(const std::filesystem::path& path, const OsvReadOptions& options,
@@ -98,6 +108,8 @@ Result<> read_zip(const std::filesystem::path& path, const OsvReadOptions& optio
       return fail(Errc::resource_exhausted, path.string() + ": " + name + ": record of " +
                                                 std::to_string(size) + " bytes is over the limit");
     buf.clear();
+    // The previous member's bytes moved on with its record; size the next buffer once.
+    if (size > 0) buf.reserve(static_cast<std::size_t>(size));
     char chunk[1 << 16];
     for (;;) {
       la_ssize_t n = archive_read_data(a.get(), chunk, sizeof chunk);
@@ -110,7 +122,7 @@ Result<> read_zip(const std::filesystem::path& path, const OsvReadOptions& optio
                     path.string() + ": " + name + ": record over the limit");
       buf.append(chunk, static_cast<std::size_t>(n));
     }
-    PP_CHECK(take_document(buf, path.filename().string() + ":" + name, options, sink, stats));
+    PP_CHECK(take_document(buf, &buf, path.filename().string() + ":" + name, options, sink, stats));
     stats.bytes = static_cast<std::uint64_t>(archive_filter_bytes(a.get(), -1));
     if (options.progress) options.progress(stats.bytes, total);
   }
@@ -142,8 +154,10 @@ Result<OsvReadStats> read_osv(const std::filesystem::path& path, const OsvReadOp
     std::uint64_t done = 0;
     for (const auto& f : files) {
       PP_TRY(text, read_bounded_file(f, kMaxOsvRecordBytes));
-      stats.bytes += text.size();
-      PP_CHECK(take_document(text, f.lexically_relative(path).string(), options, sink, stats));
+      const std::uint64_t size = text.size();
+      PP_CHECK(
+          take_document(text, &text, f.lexically_relative(path).string(), options, sink, stats));
+      stats.bytes += size;
       if (options.progress) options.progress(++done, files.size());
     }
     return stats;
@@ -154,7 +168,7 @@ Result<OsvReadStats> read_osv(const std::filesystem::path& path, const OsvReadOp
   }
   PP_TRY(text, read_bounded_file(path, std::size_t{1} << 30));
   stats.bytes = text.size();
-  PP_CHECK(take_document(text, path.filename().string(), options, sink, stats));
+  PP_CHECK(take_document(text, &text, path.filename().string(), options, sink, stats));
   return stats;
 }
 
