@@ -6,6 +6,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -478,6 +480,8 @@ TEST(DebianRealData, EveryBullseyeFixAgainstEveryAdvisoryOfItsSource) {
   ScanBench bench("dsa-matrix");
   ASSERT_GT(bench.feed("debian-dsa-list", "debian/DSA-list.txt", {"bullseye"}, "debian-dsa"), 0);
   ASSERT_GE(bench.feed("debian-dsa-list", "debian/DLA-list.txt", {"bullseye"}, "debian-dla"), 0);
+  EXPECT_GT(bench.feed("kev", "kev/known_exploited_vulnerabilities.json"), 1000);
+  EXPECT_GT(bench.feed("epss", "epss/epss-emba-subset.csv"), 10000);
   bench.inventory("dpkg", "", packages);
   auto report = bench.scan();
   ASSERT_TRUE(report);
@@ -485,6 +489,48 @@ TEST(DebianRealData, EveryBullseyeFixAgainstEveryAdvisoryOfItsSource) {
   std::set<std::string> actual;
   for (const auto& f : report->findings)
     for (const auto& a : f.advisories) actual.insert(f.package.name + " " + a);
+
+  // Enrichment, read independently: a finding is KEV when any CVE of its alias set is in the
+  // catalog, and its EPSS is the highest score over those CVEs.
+  std::set<std::string> kev;
+  {
+    std::ifstream in(testing::test_data("kev/known_exploited_vulnerabilities.json"));
+    static const std::regex cve_id(R"re("cveID":\s*"(CVE-\d+-\d+)")re");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    for (std::sregex_iterator it(text.begin(), text.end(), cve_id), end; it != end; ++it)
+      kev.insert((*it)[1]);
+  }
+  ASSERT_EQ(kev.size(), 1404u);
+  std::map<std::string, double> epss;
+  {
+    std::ifstream in(testing::test_data("epss/epss-emba-subset.csv"));
+    for (std::string line; std::getline(in, line);) {
+      const auto a = line.find(';'), b = line.find(';', a + 1);
+      epss[line.substr(0, a)] = std::stod(line.substr(a + 1, b - a - 1));
+    }
+  }
+  int kev_findings = 0, epss_findings = 0;
+  for (const auto& f : report->findings) {
+    bool want_kev = false;
+    std::optional<double> want_epss;
+    for (const auto& id : testing::ids_of(f)) {
+      want_kev = want_kev || kev.count(id);
+      if (auto it = epss.find(id); it != epss.end() && (!want_epss || it->second > *want_epss))
+        want_epss = it->second;
+    }
+    EXPECT_EQ(f.kev, want_kev) << f.package.name << " " << f.vulnerability;
+    ASSERT_EQ(f.epss.has_value(), want_epss.has_value())
+        << f.package.name << " " << f.vulnerability;
+    if (want_epss) {
+      EXPECT_NEAR(*f.epss, *want_epss, 1e-9) << f.vulnerability;
+    }
+    kev_findings += f.kev;
+    epss_findings += f.epss.has_value();
+  }
+  // bullseye's DSAs include KEV entries (e.g. CVE-2021-4034, polkit).
+  EXPECT_GT(kev_findings, 0);
   std::vector<std::string> missed, extra;
   std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
                       std::back_inserter(missed));
@@ -494,7 +540,8 @@ TEST(DebianRealData, EveryBullseyeFixAgainstEveryAdvisoryOfItsSource) {
   for (const auto& e : extra) ADD_FAILURE() << "false finding: " << e;
   std::cout << "[counts] bullseye fix matrix: " << packages.size() << " installed versions, "
             << pairs.size() << " pairs, " << expected.size() << " affected, "
-            << report->findings.size() << " findings\n";
+            << report->findings.size() << " findings (" << kev_findings << " KEV, " << epss_findings
+            << " with EPSS)\n";
   EXPECT_GT(expected.size(), 0u);
   EXPECT_LT(expected.size(), pairs.size());
 }
