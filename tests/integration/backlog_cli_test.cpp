@@ -1,0 +1,313 @@
+// `patchparty backlog` on a store the real daemon filled: patchpartyd reads a project's
+// composer.lock and the FriendsOfPHP advisories from file://, rescans, and the backlog command
+// renders what it found in every format. Also the daemon's refusal to start on a bad
+// suppressions file or party schedule.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "exporters/backlog/backlog_writers.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_data.h"
+
+namespace patchparty {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+namespace fs = std::filesystem;
+
+void write_file(const fs::path& p, std::string_view text) {
+  std::ofstream(p) << text;
+}
+
+std::string str(const rapidjson::Value& v) {
+  return v.IsString() ? std::string(v.GetString(), v.GetStringLength()) : std::string();
+}
+
+// Host package databases off: only the project's lockfile is inventoried, whatever the host.
+std::string daemon_config(const fs::path& project, const fs::path& advisories,
+                          std::string_view party = "  time_zone: UTC\n",
+                          std::string_view extra = "") {
+  return "log_level: debug\n"
+         "host_name: web-1\n"
+         "shutdown_timeout: 2s\n"
+         "inventory:\n"
+         "  interval: 10s\n"
+         "  dpkg: {enabled: false}\n"
+         "  rpm: {enabled: false}\n"
+         "  apk: {enabled: false}\n"
+         "projects:\n"
+         "  - name: shop\n"
+         "    path: " +
+         project.string() +
+         "\n"
+         "feeds:\n"
+         "  - kind: friendsofphp\n"
+         "    url: file://" +
+         advisories.string() +
+         "\n"
+         "    interval: 1m\n"
+         "party:\n" +
+         std::string(party) + std::string(extra);
+}
+
+class BacklogCli : public ::testing::Test {
+ protected:
+  // One daemon run for the whole suite: it is the slow part.
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(fs::temp_directory_path() /
+                        ("patchparty-backlog-cli-" + std::to_string(::getpid())));
+    fs::remove_all(*dir_);
+    fs::create_directories(*dir_ / "shop");
+    fs::copy_file(testing::test_data("lockfiles/symfony-demo-v1.7.1-composer.lock"),
+                  *dir_ / "shop" / "composer.lock");
+    write_file(config(), daemon_config(*dir_ / "shop",
+                                       testing::test_data("friendsofphp").lexically_normal()));
+
+    testing::Subprocess d(
+        {PATCHPARTYD_BIN, "-c", config().string(), "--state-dir", state().string()}, {},
+        *dir_ / "daemon.out", *dir_ / "daemon.err");
+    ASSERT_GT(d.pid(), 0);
+    // The daemon rescans after its inventory and feed jobs; poll the reader until tasks appear.
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    bool ready = false;
+    while (!ready && std::chrono::steady_clock::now() < deadline && d.running()) {
+      auto r = backlog({"--format", "json"});
+      if (r.code == 1) {
+        rapidjson::Document doc;
+        doc.Parse(r.out.c_str());
+        ready = !doc.HasParseError() && doc.IsObject() && doc["tasks"].Size() > 0;
+      }
+      if (!ready) std::this_thread::sleep_for(200ms);
+    }
+    daemon_log_ = new std::string(d.err());
+    ASSERT_TRUE(ready) << "no tasks within 15 s; daemon log:\n" << d.err();
+    d.signal(SIGTERM);
+    auto code = d.wait(5s);
+    ASSERT_TRUE(code.has_value()) << "patchpartyd did not stop on SIGTERM";
+    EXPECT_EQ(*code, 0) << d.err();
+    *daemon_log_ = d.err();
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete dir_;
+    delete daemon_log_;
+  }
+  void SetUp() override {
+    if (!daemon_log_ || !fs::exists(state() / "patchparty.db"))
+      GTEST_SKIP() << "the daemon run in SetUpTestSuite failed";
+  }
+
+  static fs::path config() { return *dir_ / "pp.yml"; }
+  static fs::path state() { return *dir_ / "state"; }
+  static testing::RunResult backlog(std::vector<std::string> args) {
+    std::vector<std::string> argv = {PATCHPARTY_BIN,   "backlog", "--state-dir",
+                                     state().string(), "-c",      config().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing::run(argv, *dir_);
+  }
+
+  static fs::path* dir_;
+  static std::string* daemon_log_;
+};
+
+fs::path* BacklogCli::dir_ = nullptr;
+std::string* BacklogCli::daemon_log_ = nullptr;
+
+TEST_F(BacklogCli, DaemonLoggedItsScan) {
+  EXPECT_THAT(*daemon_log_, HasSubstr("job inventory: done"));
+  EXPECT_THAT(*daemon_log_, HasSubstr("open findings"));
+}
+
+TEST_F(BacklogCli, JsonHasTheSchemaAndTheProjectsTasks) {
+  auto r = backlog({"--format", "json"});
+  ASSERT_EQ(r.code, 1) << r.err;
+  rapidjson::Document doc;
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << r.out;
+  EXPECT_EQ(str(doc["schema"]), "patchparty.backlog/v1");
+  EXPECT_EQ(str(doc["host"]), "web-1");
+  EXPECT_FALSE(doc["since_last_party"].GetBool());
+  const auto& tasks = doc["tasks"];
+  ASSERT_GT(tasks.Size(), 0u);
+  EXPECT_EQ(doc["summary"]["tasks"].GetInt64(), static_cast<std::int64_t>(tasks.Size()));
+  bool http_kernel = false;
+  for (rapidjson::SizeType i = 0; i < tasks.Size(); ++i) {
+    const auto& t = tasks[i];
+    EXPECT_EQ(t["rank"].GetInt64(), static_cast<std::int64_t>(i) + 1);
+    EXPECT_EQ(str(t["host"]), "web-1");
+    EXPECT_EQ(str(t["project"]), "shop");
+    EXPECT_EQ(str(t["ecosystem"]), "Packagist");
+    EXPECT_FALSE(str(t["target_version"]).empty());
+    EXPECT_THAT(str(t["title"]), HasSubstr(str(t["package"])));
+    EXPECT_TRUE(t["new_since_last_party"].GetBool());
+    if (str(t["package"]) == "symfony/http-kernel") {
+      http_kernel = true;
+      ASSERT_EQ(t["installed"].Size(), 1u);
+      EXPECT_EQ(str(t["installed"][0]), "v5.3.1");
+      EXPECT_EQ(str(t["locations"][0]), (*dir_ / "shop" / "composer.lock").string());
+    }
+  }
+  EXPECT_TRUE(http_kernel) << r.out.substr(0, 3000);
+}
+
+TEST_F(BacklogCli, MarkdownHasCheckboxTasks) {
+  auto r = backlog({"--format", "md"});
+  ASSERT_EQ(r.code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("- [ ]"));
+  EXPECT_THAT(r.out, HasSubstr("symfony/http-kernel"));
+  EXPECT_THAT(r.out, HasSubstr("CVE-2021-41267"));
+  EXPECT_THAT(r.out, HasSubstr("web-1"));
+}
+
+TEST_F(BacklogCli, CsvHasTheDocumentedColumnsAndOneRowPerTask) {
+  auto j = backlog({"--format", "json"});
+  rapidjson::Document doc;
+  doc.Parse(j.out.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+
+  auto r = backlog({"--format", "csv"});
+  ASSERT_EQ(r.code, 1) << r.err;
+  std::string header;
+  for (const char* c : exporters::kBacklogCsvColumns)
+    header += (header.empty() ? "" : ",") + std::string(c);
+  ASSERT_TRUE(r.out.starts_with(header + "\r\n")) << r.out.substr(0, 300);
+  EXPECT_THAT(header, HasSubstr("rank,priority,host,project,ecosystem,package"));
+  // Rows start with their rank; quoted fields may hold line breaks, ranks do not repeat.
+  std::size_t rows = 0;
+  for (std::size_t rank = 1; rank <= doc["tasks"].Size(); ++rank)
+    if (r.out.find("\r\n" + std::to_string(rank) + ",") != std::string::npos) ++rows;
+  EXPECT_EQ(rows, doc["tasks"].Size());
+  EXPECT_THAT(r.out, HasSubstr(",web-1,shop,Packagist,symfony/http-kernel,"));
+}
+
+TEST_F(BacklogCli, TableListsTheTasks) {
+  auto r = backlog({});
+  ASSERT_EQ(r.code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("symfony/http-kernel"));
+  EXPECT_THAT(r.out, HasSubstr("twig/twig"));
+  auto t = backlog({"--format", "table"});
+  EXPECT_EQ(t.out, r.out);
+}
+
+TEST_F(BacklogCli, SinceLastPartyKeepsOnlyWhatIsNew) {
+  auto all = backlog({"--format", "json"});
+  rapidjson::Document all_doc;
+  all_doc.Parse(all.out.c_str());
+  ASSERT_FALSE(all_doc.HasParseError());
+  const auto total = all_doc["tasks"].Size();
+
+  // Everything was first seen by this run, after the last party.
+  auto r = backlog({"--format", "json", "--since-last-party"});
+  ASSERT_EQ(r.code, 1) << r.err;
+  rapidjson::Document doc;
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  EXPECT_TRUE(doc["since_last_party"].GetBool());
+  EXPECT_EQ(doc["tasks"].Size(), total);
+
+  // Backdate twig/twig's findings to well before the last party (at most five weeks ago for a
+  // monthly schedule): they are no longer new, the rest are.
+  const fs::path copy = *dir_ / "state-backdated";
+  fs::remove_all(copy);
+  fs::create_directories(copy);
+  fs::copy_file(state() / "patchparty.db", copy / "patchparty.db");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((copy / "patchparty.db").c_str(), &db), SQLITE_OK);
+  const std::int64_t long_ago = std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count() -
+                                90 * 24 * 3600;
+  const std::string sql = "UPDATE findings SET first_seen = " + std::to_string(long_ago) +
+                          " WHERE package = 'twig/twig'";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_GT(sqlite3_changes(db), 0);
+  sqlite3_close(db);
+
+  auto since = testing::run({PATCHPARTY_BIN, "backlog", "--state-dir", copy.string(), "-c",
+                             config().string(), "--format", "json", "--since-last-party"},
+                            *dir_);
+  ASSERT_EQ(since.code, 1) << since.err;
+  rapidjson::Document since_doc;
+  since_doc.Parse(since.out.c_str());
+  ASSERT_FALSE(since_doc.HasParseError());
+  EXPECT_EQ(since_doc["tasks"].Size(), total - 1);
+  for (const auto& t : since_doc["tasks"].GetArray()) EXPECT_NE(str(t["package"]), "twig/twig");
+
+  // Without the flag the backdated task is still there, no longer new.
+  auto full = testing::run({PATCHPARTY_BIN, "backlog", "--state-dir", copy.string(), "-c",
+                            config().string(), "--format", "json"},
+                           *dir_);
+  rapidjson::Document full_doc;
+  full_doc.Parse(full.out.c_str());
+  ASSERT_FALSE(full_doc.HasParseError());
+  EXPECT_EQ(full_doc["tasks"].Size(), total);
+  for (const auto& t : full_doc["tasks"].GetArray())
+    EXPECT_EQ(t["new_since_last_party"].GetBool(), str(t["package"]) != "twig/twig");
+}
+
+TEST_F(BacklogCli, BadFormatOrMissingStoreExitsTwo) {
+  auto f = backlog({"--format", "xml"});
+  EXPECT_EQ(f.code, 2);
+  EXPECT_THAT(f.err, HasSubstr("--format: 'xml' is not one of md, csv, json, table"));
+  EXPECT_EQ(f.out, "");
+
+  auto missing = testing::run({PATCHPARTY_BIN, "backlog", "--state-dir",
+                               (*dir_ / "no-state").string(), "-c", config().string()},
+                              *dir_);
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("cannot read the store in " + (*dir_ / "no-state").string()));
+  EXPECT_FALSE(fs::exists(*dir_ / "no-state" / "patchparty.db")) << "a reader created the store";
+}
+
+TEST(BacklogDaemonStart, InvalidSuppressionsFileRefusesToStart) {
+  auto dir = testing::temp_dir("badsup");
+  fs::create_directories(dir / "shop");
+  write_file(dir / "suppressions.yml",
+             "suppressions:\n  - id: CVE-2021-41267\n    reason: \"\"\n    expires: someday\n");
+  write_file(dir / "pp.yml",
+             daemon_config(dir / "shop", testing::test_data("friendsofphp").lexically_normal(),
+                           "  time_zone: UTC\n",
+                           "suppressions:\n  - " + (dir / "suppressions.yml").string() + "\n"));
+  auto r = testing::run(
+      {PATCHPARTYD_BIN, "-c", (dir / "pp.yml").string(), "--state-dir", (dir / "state").string()},
+      dir, std::nullopt, {}, 10s);
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("invalid suppressions"));
+  EXPECT_THAT(r.err, HasSubstr("suppressions.yml:"));
+  EXPECT_FALSE(fs::exists(dir / "state" / "patchparty.db"));
+  fs::remove_all(dir);
+}
+
+TEST(BacklogDaemonStart, InvalidPartyScheduleRefusesToStart) {
+  auto dir = testing::temp_dir("badparty");
+  fs::create_directories(dir / "shop");
+  write_file(dir / "pp.yml",
+             daemon_config(dir / "shop", testing::test_data("friendsofphp").lexically_normal(),
+                           "  schedule: \"0 9 * * 2#7\"\n"));
+  auto r = testing::run(
+      {PATCHPARTYD_BIN, "-c", (dir / "pp.yml").string(), "--state-dir", (dir / "state").string()},
+      dir, std::nullopt, {}, 10s);
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("party.schedule"));
+  EXPECT_THAT(r.err, HasSubstr("2#7"));
+  EXPECT_FALSE(fs::exists(dir / "state" / "patchparty.db"));
+
+  write_file(dir / "pp.yml",
+             daemon_config(dir / "shop", testing::test_data("friendsofphp").lexically_normal(),
+                           "  time_zone: Mars/Olympus\n"));
+  auto tz = testing::run(
+      {PATCHPARTYD_BIN, "-c", (dir / "pp.yml").string(), "--state-dir", (dir / "state").string()},
+      dir, std::nullopt, {}, 10s);
+  EXPECT_EQ(tz.code, 2) << tz.err;
+  EXPECT_THAT(tz.err, HasSubstr("party.time_zone"));
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace patchparty
