@@ -79,8 +79,12 @@ Result<> feeds_into(const std::vector<config::FeedConfig>& configs, const fs::pa
   feeds::Fetcher fetcher(scratch / "downloads", lifecycle::user_agent());
   for (auto& feed : feeds) {
     auto r = lifecycle::run_feed(*feed, fetcher, store, {});
-    if (!r)
-      return fail(r.error().code, "feed " + std::string(feed->name()) + ": " + r.error().message);
+    if (!r) {
+      // Feeds built from a FeedConfig already name themselves; say it once.
+      const std::string prefix = "feed " + std::string(feed->name()) + ": ";
+      if (r.error().message.starts_with(prefix)) return tl::make_unexpected(r.error());
+      return fail(r.error().code, prefix + r.error().message);
+    }
   }
   return {};
 }
@@ -106,7 +110,9 @@ void print_table(const scan::ScanReport& report, std::ostream& out) {
     } else {
       ++active;
       if (f->suppression) note = "suppression expired";
-      if (!f->fix_available()) note = std::string(fix_status_name(f->fix_status));
+      // Both facts matter at the party: an expired waiver on a package with no fix yet.
+      if (!f->fix_available())
+        note += (note.empty() ? "" : "; ") + std::string(fix_status_name(f->fix_status));
     }
     t.add({format_risk(f->risk), std::string(severity_name(f->severity)), f->package.name,
            f->package.version, f->fixed_version.empty() ? "-" : f->fixed_version, f->vulnerability,
@@ -120,18 +126,15 @@ void print_table(const scan::ScanReport& report, std::ostream& out) {
 int run(const ScanArgs& args) {
   auto c = args.config_file.empty() ? Result<config::Config>(config::default_config())
                                     : config::load_config_file(args.config_file);
-  if (!c) {
-    std::cerr << c.error().message << "\n";
-    return kExitError;
-  }
-  if (args.format != "table" && args.format != "json" && args.format != "sarif") {
-    std::cerr << "--format: '" << args.format << "' is not one of table, json, sarif\n";
-    return kExitError;
-  }
+  // Every error names the command, as backlog's do, so a pipeline log says which step failed.
   auto fail_with = [](const Error& e) {
     std::cerr << "patchparty scan: " << e.message << "\n";
     return kExitError;
   };
+  if (!c) return fail_with(c.error());
+  if (args.format != "table" && args.format != "json" && args.format != "sarif")
+    return fail_with(Error{Errc::invalid_argument,
+                           "--format: '" + args.format + "' is not one of table, json, sarif"});
   std::vector<config::FeedConfig> feed_configs;
   for (std::size_t i = 0; i < args.feeds.size(); ++i) {
     auto f = parse_feed_arg(args.feeds[i], i);
