@@ -6,8 +6,11 @@
 #include <chrono>
 #include <ctime>
 
+#include "collectors/inventory/inventory_plan.h"
+#include "daemon/lifecycle/feed_job.h"
 #include "daemon/party/cron_schedule.h"
 #include "daemon/scan/scan_run.h"
+#include "daemon/store/advisory_tables.h"
 #include "daemon/store/finding_tables.h"
 #include "exporters/backlog/backlog_writers.h"
 
@@ -49,6 +52,24 @@ std::string utc_date(std::int64_t t) {
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
   return buf;
+}
+
+constexpr std::int64_t kLastCallSeconds = 3600;
+
+// Whether every enabled feed has been tried at least once (a failure counts: the export then
+// goes out with what the store has). At a first start the daemon checks the party before its
+// first feed refresh; an export then would hold no findings and, recorded as written, would stand
+// for the whole party.
+Result<bool> every_feed_tried(store::Store& store, const config::Config& config) {
+  const auto feeds = config.feeds_configured
+                         ? config.feeds
+                         : effective_feeds(config, inventory::plan_inventory(config));
+  for (const auto& feed : feeds) {
+    if (!feed.enabled) continue;
+    PP_TRY(status, store::feed_status(store.database(), feed.name));
+    if (!status) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -107,6 +128,12 @@ Result<std::optional<PartyExport>> export_if_due(store::Store& store, const conf
   if (now < *times.next - before) return std::optional<PartyExport>{};
   PP_TRY(done, store::party_exported(store.database(), *times.next));
   if (done) return std::optional<PartyExport>{};
+  // The wait is bounded: a feed the daemon has no job for yet (an automatic one for a lockfile
+  // that appeared after start) must not cost the party its backlog.
+  if (now < *times.next - kLastCallSeconds) {
+    PP_TRY(tried, every_feed_tried(store, config));
+    if (!tried) return std::optional<PartyExport>{};
+  }
   PP_TRY(backlog, current_backlog(store, config, suppressions, now, false));
   PartyExport out;
   out.party_at = *times.next;

@@ -39,8 +39,9 @@ struct PartyExport {
   std::vector<std::filesystem::path> files;
 };
 
-// Exports when the next party is at most export_before away and its backlog was not written yet;
-// nullopt when nothing was due.
+// Exports when the next party is at most export_before away, its backlog was not written yet and
+// every enabled feed has had its first refresh (successful or not; in the party's last hour the
+// export goes out regardless); nullopt when nothing was due.
 [[nodiscard]] Result<std::optional<PartyExport>> export_if_due(
     store::Store& store, const config::Config& config, const suppress::Suppressions& suppressions,
     std::int64_t now);
