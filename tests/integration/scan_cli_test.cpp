@@ -567,6 +567,28 @@ TEST_F(ScanCli, AnExpiredSuppressionMakesTheFindingActiveAgain) {
   EXPECT_TRUE(noted) << t.out;
 }
 
+TEST_F(ScanCli, AnExpiredSuppressionOnAFindingWithoutAFixKeepsBothNotes) {
+  // One synthetic advisory with no upper bound: nothing to upgrade to.
+  const fs::path feed = dir_ / "fop" / "symfony" / "http-kernel";
+  fs::create_directories(feed);
+  write_file(feed / "CVE-2099-0001.yaml",
+             "title: \"CVE-2099-0001: an issue with no fixed release yet\"\n"
+             "link: https://example.invalid/cve-2099-0001\n"
+             "cve: CVE-2099-0001\n"
+             "branches:\n"
+             "    5.x:\n"
+             "        time: ~\n"
+             "        versions: ['>=5.0.0']\n"
+             "reference: composer://symfony/http-kernel\n");
+  auto config = config_with_suppressions(
+      "  - id: CVE-2099-0001\n    reason: \"mitigated at the proxy\"\n    expires: 2021-12-31\n");
+  auto r = scan({"-c", config.string(), "--inventory", "composer=" + lock_.string(), "--feed",
+                 "friendsofphp=" + (dir_ / "fop").string()});
+  ASSERT_EQ(r.code, 1) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("1 findings (1 active, 0 suppressed)"));
+  EXPECT_THAT(r.out, HasSubstr("suppression expired; unfixed"));
+}
+
 TEST_F(ScanCli, AnInvalidSuppressionFileExitsTwo) {
   auto config =
       config_with_suppressions("  - id: CVE-2021-41267\n    package: symfony/http-kernel\n");
