@@ -328,6 +328,58 @@ TEST(DebianRealData, DsaListXorgServerAndEpochsInBullseye) {
   testing::print_counts("debian-dsa-list xorg-server/git cases", report->findings);
 }
 
+// osv.dev's records for four list entries (debian/osv/) say what the list says: the list entry
+// and its OSV record are one finding, named by the CVE when the list gives one, reported by
+// both feeds, and neither matches at the fixed version.
+TEST(DebianRealData, ListEntriesAndTheirOsvRecordsAreOneFinding) {
+  ScanBench bench("list-osv");
+  ASSERT_GT(bench.feed("debian-dsa-list", "debian/DSA-list.txt", {"wheezy", "stretch"}, "dsa"), 0);
+  ASSERT_GT(bench.feed("debian-dsa-list", "debian/DLA-list.txt", {"wheezy", "stretch"}, "dla"), 0);
+  ASSERT_GE(bench.feed("osv", "debian/osv", {}, "osv-debian"), 5);
+  const std::string text7 = stanza("nginx-full", "1.2.1-2.2+wheezy2", "nginx") +
+                            stanza("nginx-common", "1.2.1-2.2+wheezy3", "nginx");
+  const std::string text9 = stanza("libxml2", "2.9.4+dfsg1-2.2+deb9u6", "libxml2") +
+                            stanza("libxml2-utils", "2.9.4+dfsg1-2.2+deb9u7", "libxml2") +
+                            stanza("dpkg", "1.18.25", "dpkg") +
+                            stanza("dpkg-dev", "1.18.26", "dpkg") +
+                            stanza("tzdata", "2021a-0+deb9u3", "tzdata");
+  auto packages = dpkg_packages(text7, "Debian:7");
+  for (auto& p : dpkg_packages(text9, "Debian:9")) packages.push_back(std::move(p));
+  bench.inventory("dpkg", "", packages);
+  auto report = bench.scan();
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->problems.empty());
+  struct Row {
+    std::string ecosystem, binary, version, advisory, vulnerability, fixed;
+  };
+  const std::vector<Row> rows = {
+      {"Debian:7", "nginx-full", "1.2.1-2.2+wheezy2", "DSA-3029-1", "CVE-2014-3616",
+       "1.2.1-2.2+wheezy3"},
+      {"Debian:9", "libxml2", "2.9.4+dfsg1-2.2+deb9u6", "DLA-3012-1", "CVE-2022-29824",
+       "2.9.4+dfsg1-2.2+deb9u7"},
+      {"Debian:9", "dpkg", "1.18.25", "DLA-3022-1", "CVE-2022-1664", "1.18.26"},
+      // A timezone update with no CVE: the DLA id itself names the finding.
+      {"Debian:9", "tzdata", "2021a-0+deb9u3", "DLA-3051-1", "DLA-3051-1", "2021a-0+deb9u4"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.binary + " " + r.version + " " + r.advisory);
+    const Finding* f = find_finding(report->findings, r.ecosystem, r.binary, r.version, r.advisory);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->vulnerability, r.vulnerability);
+    EXPECT_EQ(f->advisories, std::vector<std::string>{r.advisory});
+    EXPECT_EQ(f->feeds, (std::vector<std::string>{"debian-dsa-list", "osv"}));
+    EXPECT_EQ(f->fixed_version, r.fixed);
+  }
+  // At the fix, neither the list entry nor its record matches (later entries for the same
+  // sources may, and are not this test's business).
+  EXPECT_FALSE(find_finding(report->findings, "Debian:7", "nginx-common", "1.2.1-2.2+wheezy3",
+                            "DSA-3029-1"));
+  EXPECT_FALSE(find_finding(report->findings, "Debian:9", "libxml2-utils", "2.9.4+dfsg1-2.2+deb9u7",
+                            "DLA-3012-1"));
+  EXPECT_FALSE(find_finding(report->findings, "Debian:9", "dpkg-dev", "1.18.26", "DLA-3022-1"));
+  testing::print_counts("debian lists + osv records", report->findings);
+}
+
 // --- Differential: this machine's dpkg database as if it were bullseye -------------------------
 
 struct ListLine {
