@@ -184,6 +184,14 @@ Result<Database> Database::open(const std::filesystem::path& file, Mode mode,
   if (rc != SQLITE_OK) {
     return tl::make_unexpected(sqlite_error(rc, name + ": busy_timeout", sqlite3_errmsg(db.get())));
   }
+  if (mode == Mode::read_write_create) {
+    // Only a database without pages takes this; an existing one keeps the size it was made with.
+    const std::string sql = "PRAGMA page_size = " + std::to_string(kNewDatabasePageSize);
+    rc = sqlite3_exec(db.get(), sql.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) {
+      return tl::make_unexpected(sqlite_error(rc, name + ": page_size", sqlite3_errmsg(db.get())));
+    }
+  }
   return Database(std::move(db), std::move(name));
 }
 

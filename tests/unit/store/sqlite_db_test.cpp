@@ -1,8 +1,10 @@
 #include "daemon/store/sqlite_db.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <array>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -250,6 +252,34 @@ TEST(SqliteDb, OpeningAMissingFileWithoutCreateFails) {
   EXPECT_ERRC(db, Errc::failed_precondition);
   EXPECT_NE(db.error().message.find((dir / "absent.db").string()), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(dir / "absent.db"));
+}
+
+}  // namespace
+}  // namespace patchparty::store
+
+namespace patchparty::store {
+namespace {
+
+TEST(SqliteDb, NewDatabasesGetTheLargerPageSizeAndOldOnesKeepTheirs) {
+  auto dir = std::filesystem::temp_directory_path() / ("pp-page-size-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    auto fresh = Database::open(dir / "new.db");
+    ASSERT_OK(fresh);
+    ASSERT_OK(fresh->exec("CREATE TABLE t (x)"));
+    EXPECT_EQ(fresh->query_int64("PRAGMA page_size").value_or(-1), Database::kNewDatabasePageSize);
+  }
+  {
+    auto old = Database::open(dir / "old.db", Database::Mode::read_write_create);
+    ASSERT_OK(old);
+    ASSERT_OK(old->exec("PRAGMA page_size = 4096; VACUUM; CREATE TABLE t (x)"));
+  }
+  auto reopened = Database::open(dir / "old.db", Database::Mode::read_write_create);
+  ASSERT_OK(reopened);
+  ASSERT_OK(reopened->exec("INSERT INTO t VALUES (1)"));
+  EXPECT_EQ(reopened->query_int64("PRAGMA page_size").value_or(-1), 4096);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
