@@ -119,15 +119,6 @@ class Worker {
                                     " sources, " + std::to_string(r->sources_failed) + " failed");
                          return rescan();
                        }});
-    // Checked every minute: cheap, and exact enough for an export a day ahead of the party.
-    jobs.push_back(Job{"party", std::chrono::minutes(1), [this](std::stop_token) {
-                         auto r = export_if_due(store_, config_, suppressions_, unix_now());
-                         if (!r) return Result<void>(tl::make_unexpected(r.error()));
-                         if (*r)
-                           log::notice("party backlog for " + std::to_string((*r)->party_at) +
-                                       " written to " + (*r)->directory.string());
-                         return Result<void>{};
-                       }});
     // Feeds: the configured ones, or those this host's inventory calls for.
     auto configs = effective_feeds(c, inventory::plan_inventory(c));
     feeds_.clear();
@@ -147,6 +138,16 @@ class Worker {
                            return rescan();
                          }});
     }
+    // After the feeds, so a daemon started inside the export window has its advisories first.
+    // Checked every minute: cheap, and exact enough for an export a day ahead of the party.
+    jobs.push_back(Job{"party", std::chrono::minutes(1), [this](std::stop_token) {
+                         auto r = export_if_due(store_, config_, suppressions_, unix_now());
+                         if (!r) return Result<void>(tl::make_unexpected(r.error()));
+                         if (*r)
+                           log::notice("party backlog for " + std::to_string((*r)->party_at) +
+                                       " written to " + (*r)->directory.string());
+                         return Result<void>{};
+                       }});
     return jobs;
   }
 

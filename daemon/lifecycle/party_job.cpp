@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <ctime>
 
 #include "collectors/inventory/inventory_plan.h"
 #include "daemon/lifecycle/feed_job.h"
@@ -45,13 +44,11 @@ Result<> write_atomically(const fs::path& file, std::string_view bytes) {
   return {};
 }
 
-std::string utc_date(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  ::gmtime_r(&tt, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
+// The party's date as the team calls it: in the schedule's time zone (a 09:00 party in Auckland
+// is on the local date, which UTC would put a day earlier).
+Result<std::string> local_date(std::int64_t t, std::string_view time_zone) {
+  PP_TRY(zone, party::load_time_zone(time_zone));
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(t), zone);
 }
 
 constexpr std::int64_t kLastCallSeconds = 3600;
@@ -138,7 +135,8 @@ Result<std::optional<PartyExport>> export_if_due(store::Store& store, const conf
   PartyExport out;
   out.party_at = *times.next;
   out.directory = export_directory(config);
-  PP_TRY(files, write_backlog_files(backlog, out.directory, utc_date(*times.next)));
+  PP_TRY(date, local_date(*times.next, config.party.time_zone));
+  PP_TRY(files, write_backlog_files(backlog, out.directory, date));
   out.files = std::move(files);
   PP_CHECK(store::record_party_export(store.database(), out.party_at, now, out.directory.string()));
   return std::optional<PartyExport>{std::move(out)};
