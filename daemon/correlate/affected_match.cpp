@@ -100,29 +100,41 @@ Result<AffectedVerdict> AffectedEvaluator::evaluate(const Affected& affected,
   PP_TRY(scheme, versions::scheme_for_ecosystem(ecosystem));
   const std::string_view base = base_of(ecosystem);
   AffectedVerdict verdict;
-  std::optional<std::string> fix;
-  if (!affected.native_ranges.empty()) {
+  // Every bound that may close a range, from every range: feeds split one fix history into
+  // adjacent ranges (FriendsOfPHP ">=5.3.0,<5.4.0" then ">=5.4.0,<5.4.20"), so the bound of the
+  // range the installed version is in can itself be affected.
+  std::vector<std::string> candidates;
+  auto affected_at = [&](std::string_view v) -> Result<bool> {
+    if (affected.native_ranges.empty()) return versions::is_affected(*scheme, v, affected);
     for (const auto& range : affected.native_ranges) {
-      PP_TRY(hit, native_satisfied(base, version, trim(range)));
-      if (!hit) continue;
-      verdict.affected = true;
-      for (const auto& bound : exclusive_upper_bounds(range))
-        PP_CHECK(consider_fix(*scheme, version, bound, fix));
+      PP_TRY(hit, native_satisfied(base, v, trim(range)));
+      if (hit) return true;
     }
+    return false;
+  };
+  PP_TRY(hit, affected_at(version));
+  verdict.affected = hit;
+  if (!hit) return verdict;
+  if (!affected.native_ranges.empty()) {
+    for (const auto& range : affected.native_ranges)
+      for (auto& bound : exclusive_upper_bounds(range)) candidates.push_back(std::move(bound));
   } else {
-    PP_TRY(hit, versions::is_affected(*scheme, version, affected));
-    verdict.affected = hit;
-    if (hit) {
-      for (const auto& range : affected.ranges) {
-        if (range.type == Range::Type::git) continue;
-        for (const auto& event : range.events) {
-          if (event.kind == RangeEvent::Kind::fixed)
-            PP_CHECK(consider_fix(*scheme, version, event.version, fix));
-        }
-      }
+    for (const auto& range : affected.ranges) {
+      if (range.type == Range::Type::git) continue;
+      for (const auto& event : range.events)
+        if (event.kind == RangeEvent::Kind::fixed) candidates.push_back(event.version);
     }
   }
-  if (verdict.affected && fix) verdict.fixed_version = std::move(*fix);
+  // The lowest candidate above the installed version that no range covers.
+  std::optional<std::string> fix;
+  for (const auto& c : candidates) {
+    std::optional<std::string> lower = fix;
+    PP_CHECK(consider_fix(*scheme, version, c, lower));
+    if (lower == fix) continue;  // not above the installed version, or not lower than the best
+    PP_TRY(still, affected_at(c));
+    if (!still) fix = std::move(lower);
+  }
+  if (fix) verdict.fixed_version = std::move(*fix);
   return verdict;
 }
 

@@ -14,8 +14,10 @@ namespace patchparty::correlate {
 
 struct AffectedVerdict {
   bool affected = false;
-  // The lowest version above the installed one that closes the range the installed version is
-  // in; empty when the entry names no such version (unfixed, last_affected only).
+  // The lowest bound the entry names ("fixed" events, "<X" in native ranges) that is above the
+  // installed version and that no range of the entry covers: feeds chain adjacent branches, so
+  // the bound of the installed version's own range may be affected again. Empty when there is
+  // none (unfixed, last_affected only).
   std::string fixed_version;
 };
 

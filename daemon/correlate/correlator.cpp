@@ -47,6 +47,11 @@ class ReadSnapshot {
 // without a release when a feed does not split by release ("Debian").
 bool ecosystem_applies(std::string_view advisory_ecosystem, std::string_view package_ecosystem) {
   if (advisory_ecosystem == package_ecosystem) return true;
+  // Packagist's suffix names the Composer repository serving the package
+  // ("Packagist:https://packages.drupal.org/8"), not a release. A composer.lock package is
+  // "Packagist" whatever repository it came from, and drupal/* is reserved to Drupal on
+  // packagist.org, so the name decides.
+  if (package_ecosystem == "Packagist" && base_of(advisory_ecosystem) == "Packagist") return true;
   return advisory_ecosystem.find(':') == std::string_view::npos &&
          advisory_ecosystem == base_of(package_ecosystem);
 }

@@ -104,10 +104,10 @@ TEST(LockfileRealData, SymfonyDemo171AgainstFriendsOfPhpByHand) {
       {"symfony/polyfill-intl-idn", "v1.23.0", "CVE-2026-46644", true, "1.38.1",
        ">=1.17.1,<1.38.1"},
       {"twig/intl-extra", "v3.3.0", "CVE-2026-46629", true, "3.26.0", "3.x >=3.0.0,<3.26.0"},
-      {"symfony/http-kernel", "v5.3.1", "CVE-2022-24894", true, "",
-       "5.3.x >=5.3.0,<5.4.0: the 5.3 line never got the fix; the fix is not asserted, since "
-       "5.4.0 (the branch bound) is itself in the 5.4.x branch >=5.4.0,<5.4.20"},
-      {"symfony/http-foundation", "v5.3.1", "CVE-2024-50345", true, "",
+      {"symfony/http-kernel", "v5.3.1", "CVE-2022-24894", true, "5.4.20",
+       "5.3.x >=5.3.0,<5.4.0: the 5.3 line never got the fix; 5.4.0 (the branch bound) is "
+       "itself in the 5.4.x branch >=5.4.0,<5.4.20, so the first safe version is 5.4.20"},
+      {"symfony/http-foundation", "v5.3.1", "CVE-2024-50345", true, "5.4.46",
        "5.3.x >=5.3.0,<5.4.0, unmaintained line; the first safe version is 5.4.46, in the "
        "next branch"},
       // Must not match.
