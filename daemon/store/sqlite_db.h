@@ -63,9 +63,10 @@ class Database {
   static constexpr std::chrono::milliseconds kDefaultBusyTimeout{5000};
   // For databases created by read_write_create. Most of the file is advisory records of 1-3 KiB:
   // with 4 KiB pages a record over ~2 KiB fills a page alone, and every page costs a WAL frame and
-  // a checkpoint copy. On the 100k-record OSV ingest bench (tests/bench/lifecycle/ingest_bench.cpp)
-  // 16 KiB pages made the database 22% smaller (296 -> 230 MB) and the ingest 15% cheaper in CPU.
-  static constexpr int kNewDatabasePageSize = 16384;
+  // a checkpoint copy. On the 500k-record OSV ingest bench (tests/bench/lifecycle/ingest_bench.cpp)
+  // 4, 16 and 64 KiB pages gave databases of about 1480, 1150 and 1090 MB and ingests of about 35,
+  // 20 and 17 CPU seconds. The price: a small transaction writes a 64 KiB WAL frame per page.
+  static constexpr int kNewDatabasePageSize = 65536;
 
   // `file` may be ":memory:". Waits up to `busy_timeout` for another connection's lock before a
   // statement fails with unavailable.
