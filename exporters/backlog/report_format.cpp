@@ -73,25 +73,7 @@ std::string format_fixed(double value, int decimals) {
 }
 
 std::string_view fix_status_label(FixStatus s) {
-  switch (s) {
-    case FixStatus::fixed:
-      return "fixed";
-    case FixStatus::unfixed:
-      return "unfixed";
-    case FixStatus::undetermined:
-      return "undetermined";
-    case FixStatus::no_dsa:
-      return "no-dsa";
-    case FixStatus::postponed:
-      return "postponed";
-    case FixStatus::ignored:
-      return "ignored";
-    case FixStatus::end_of_life:
-      return "end-of-life";
-    case FixStatus::wont_fix:
-      return "wont-fix";
-  }
-  return "unfixed";
+  return fix_status_name(s);
 }
 
 }  // namespace patchparty::exporters

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "daemon/finding.h"
 #include "daemon/model.h"
 
 namespace patchparty::exporters {
@@ -19,8 +20,7 @@ std::optional<std::int64_t> parse_date(std::string_view date);
 std::string format_fixed(double value, int decimals);
 // Rounded to `decimals` places, for JSON numbers that must not show binary noise.
 double round_to(double value, int decimals);
-// The names osv_writer uses ("fixed", "no-dsa", "end-of-life", ...). pp_backlog does not link
-// pp_feeds, so the table is repeated here; a unit test pins the spellings.
+// fix_status_name() ("fixed", "no-dsa", "end-of-life", ...), the spelling every output shares.
 std::string_view fix_status_label(FixStatus s);
 
 }  // namespace patchparty::exporters
