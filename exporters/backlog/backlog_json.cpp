@@ -6,11 +6,6 @@ namespace patchparty::exporters {
 
 namespace {
 
-void time_or_null(JsonOut& j, std::string_view k, const std::optional<std::int64_t>& t) {
-  j.key(k);
-  t ? j.string(format_rfc3339(*t)) : j.null();
-}
-
 void vulnerability(JsonOut& j, const BacklogVulnerability& v) {
   j.start_object();
   j.field("id", v.id);
@@ -56,8 +51,8 @@ std::string backlog_json(const Backlog& b) {
   j.field("schema", kBacklogJsonSchema);
   j.field("host", b.host);
   j.field("generated_at", format_rfc3339(b.generated_at));
-  time_or_null(j, "last_party", b.last_party);
-  time_or_null(j, "next_party", b.next_party);
+  j.time_or_null("last_party", b.last_party);
+  j.time_or_null("next_party", b.next_party);
   j.field("since_last_party", b.since_last_party);
 
   const BacklogSummary& s = b.summary;
@@ -133,7 +128,7 @@ std::string backlog_json(const Backlog& b) {
     j.field_or_null("reason", e.reason);
     j.field_or_null("vex_status", e.vex_status);
     j.field_or_null("vex_justification", e.vex_justification);
-    time_or_null(j, "expires", e.expires);
+    j.time_or_null("expires", e.expires);
     j.field("first_seen", format_rfc3339(e.first_seen));
     j.end_object();
   }

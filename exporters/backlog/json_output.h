@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "exporters/backlog/report_format.h"
+
 namespace patchparty::exporters {
 
 // Invalid UTF-8 (a mis-encoded lockfile, a broken feed) becomes U+FFFD: RapidJSON would
@@ -68,6 +70,11 @@ class JsonOut {
     v ? number(*v) : null();
   }
   // An empty string is written as null: the key stays, so the schema is the same for every row.
+  // An instant as RFC 3339 UTC, or null when there is none.
+  void time_or_null(std::string_view k, const std::optional<std::int64_t>& t) {
+    key(k);
+    t ? string(format_rfc3339(*t)) : null();
+  }
   void field_or_null(std::string_view k, std::string_view v) {
     key(k);
     v.empty() ? null() : string(v);

@@ -26,11 +26,6 @@ std::vector<const Finding*> in_report_order(std::span<const Finding> findings) {
   return out;
 }
 
-void time_or_null(JsonOut& j, std::string_view k, const std::optional<std::int64_t>& t) {
-  j.key(k);
-  t ? j.string(format_rfc3339(*t)) : j.null();
-}
-
 void finding_object(JsonOut& j, const Finding& f) {
   j.start_object();
   j.field("host", f.host);
@@ -91,7 +86,7 @@ void finding_object(JsonOut& j, const Finding& f) {
     j.field_or_null("reason", s.reason);
     j.field_or_null("vex_status", s.vex_status);
     j.field_or_null("vex_justification", s.vex_justification);
-    time_or_null(j, "expires", s.expires);
+    j.time_or_null("expires", s.expires);
     j.field("expired", s.expired);
     j.end_object();
   } else {
@@ -99,7 +94,7 @@ void finding_object(JsonOut& j, const Finding& f) {
   }
   j.field("first_seen", format_rfc3339(f.first_seen));
   j.field("last_seen", format_rfc3339(f.last_seen));
-  time_or_null(j, "resolved_at", f.resolved_at);
+  j.time_or_null("resolved_at", f.resolved_at);
   j.end_object();
 }
 
