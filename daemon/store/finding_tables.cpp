@@ -64,6 +64,16 @@ Key key_of(const Finding& f) {
   return {f.project, f.package.ecosystem, f.package.name, f.package.location, f.vulnerability};
 }
 
+// Parameters 1-6 of the lookup and the insert: what makes a finding the same finding.
+Result<> bind_identity(Statement& st, std::string_view host, const Finding& f) {
+  PP_CHECK(st.bind_text(1, host));
+  PP_CHECK(st.bind_text(2, f.project));
+  PP_CHECK(st.bind_text(3, f.package.ecosystem));
+  PP_CHECK(st.bind_text(4, f.package.name));
+  PP_CHECK(st.bind_text(5, f.package.location));
+  return st.bind_text(6, f.vulnerability);
+}
+
 }  // namespace
 
 std::string finding_to_json(const Finding& f) {
@@ -196,12 +206,7 @@ Result<ScanSummary> record_scan(Database& db, std::string_view host, std::vector
     f.host = std::string(host);
     f.last_seen = now;
     f.resolved_at.reset();
-    PP_CHECK(lookup.bind_text(1, host));
-    PP_CHECK(lookup.bind_text(2, f.project));
-    PP_CHECK(lookup.bind_text(3, f.package.ecosystem));
-    PP_CHECK(lookup.bind_text(4, f.package.name));
-    PP_CHECK(lookup.bind_text(5, f.package.location));
-    PP_CHECK(lookup.bind_text(6, f.vulnerability));
+    PP_CHECK(bind_identity(lookup, host, f));
     PP_TRY(found, lookup.step());
     std::optional<std::int64_t> id;
     bool was_resolved = false;
@@ -225,12 +230,7 @@ Result<ScanSummary> record_scan(Database& db, std::string_view host, std::vector
       seen_ids.insert(*id);
       if (was_resolved) ++summary.opened;
     } else {
-      PP_CHECK(insert.bind_text(1, host));
-      PP_CHECK(insert.bind_text(2, f.project));
-      PP_CHECK(insert.bind_text(3, f.package.ecosystem));
-      PP_CHECK(insert.bind_text(4, f.package.name));
-      PP_CHECK(insert.bind_text(5, f.package.location));
-      PP_CHECK(insert.bind_text(6, f.vulnerability));
+      PP_CHECK(bind_identity(insert, host, f));
       PP_CHECK(insert.bind_text(7, f.package.version));
       PP_CHECK(insert.bind_text(8, severity_name(f.severity)));
       PP_CHECK(insert.bind_double(9, f.risk));
