@@ -89,6 +89,14 @@ void read_sla(YamlReader& r, const YAML::Node& node, SlaConfig& sla) {
   r.read(node, "sla", "unknown", sla.unknown, hour);
 }
 
+void read_metrics(YamlReader& r, const YAML::Node& node, MetricsConfig& metrics) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!r.expect_map(node, "metrics", {"per_finding", "per_finding_limit"})) return;
+  r.read(node, "metrics", "per_finding", metrics.per_finding);
+  // Past a few thousand series a scrape gets slow and Prometheus' memory grows with each.
+  r.read(node, "metrics", "per_finding_limit", metrics.per_finding_limit, 0, 100000);
+}
+
 void read_suppressions(YamlReader& r, const YAML::Node& node, Config& c) {
   if (!node.IsDefined() || node.IsNull()) return;
   if (!r.expect_list(node, "suppressions")) return;
@@ -281,7 +289,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
     if (r.expect_map(
             root, "",
             {"state_dir", "log_level", "listen", "host_name", "host", "jitter", "shutdown_timeout",
-             "inventory", "projects", "feeds", "party", "sla", "suppressions"})) {
+             "inventory", "projects", "feeds", "party", "sla", "metrics", "suppressions"})) {
       r.read_path(root, "", "state_dir", c.state_dir);
       r.read_enum(root, "", "log_level", c.log_level,
                   {"debug", "info", "notice", "warning", "error"});
@@ -297,6 +305,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
       read_host(r, root["host"], c);
       read_party(r, root["party"], c.party);
       read_sla(r, root["sla"], c.sla);
+      read_metrics(r, root["metrics"], c.metrics);
       read_suppressions(r, root["suppressions"], c);
     }
   } catch (const YAML::Exception& e) {

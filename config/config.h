@@ -55,6 +55,14 @@ struct SlaConfig {
   Duration unknown = std::chrono::hours(24 * 90);  // no severity published: treated as medium
 };
 
+// What /metrics exposes beyond the low-cardinality families.
+struct MetricsConfig {
+  // One info series per open finding (host, package, vulnerability, ...): useful on a dashboard
+  // of a few hosts, a cardinality risk on a fleet, so off by default and capped.
+  bool per_finding = false;
+  std::int64_t per_finding_limit = 500;  // the rest are counted as dropped, not exposed
+};
+
 struct InventoryConfig {
   Duration interval = std::chrono::hours(1);
   std::filesystem::path root = "/";  // prefix for chroots and container images
@@ -96,6 +104,7 @@ struct Config {
   std::vector<ProjectConfig> projects;
   PartyConfig party;
   SlaConfig sla;
+  MetricsConfig metrics;
   // Suppression files: YAML (see config/suppressions.example.yml) or OpenVEX JSON (*.json).
   std::vector<std::filesystem::path> suppressions;
   // Absent in the file: chosen from what the inventory finds (see default_feeds).

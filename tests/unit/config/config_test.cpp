@@ -42,6 +42,8 @@ TEST(Config, ExampleFileParsesToTheDefaults) {
   EXPECT_EQ(c->inventory.max_file_bytes, d.inventory.max_file_bytes);
   EXPECT_EQ(c->inventory.snapshots_kept, d.inventory.snapshots_kept);
   EXPECT_TRUE(c->projects.empty());
+  EXPECT_EQ(c->metrics.per_finding, d.metrics.per_finding);
+  EXPECT_EQ(c->metrics.per_finding_limit, d.metrics.per_finding_limit);
 }
 
 TEST(Config, ReadsEveryKind) {
@@ -98,6 +100,19 @@ TEST(Config, RelativePathIsRefused) {
   ASSERT_FALSE(c);
   EXPECT_THAT(c.error().message,
               HasSubstr("t.yml:1:12: state_dir: 'var/lib/x' is not an absolute path"));
+}
+
+TEST(Config, ReadsMetricsSection) {
+  auto c = parse_config("metrics:\n  per_finding: true\n  per_finding_limit: 20\n", "t.yml");
+  ASSERT_OK(c);
+  EXPECT_TRUE(c->metrics.per_finding);
+  EXPECT_EQ(c->metrics.per_finding_limit, 20);
+  EXPECT_FALSE(default_config().metrics.per_finding);
+  EXPECT_EQ(default_config().metrics.per_finding_limit, 500);
+  auto bad = parse_config("metrics:\n  per_finding_limit: -1\n  cardinality: 3\n", "t.yml");
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr("metrics.per_finding_limit"));
+  EXPECT_THAT(bad.error().message, HasSubstr("cardinality"));
 }
 
 TEST(Config, BadListenAddressIsRefused) {
