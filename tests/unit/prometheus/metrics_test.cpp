@@ -1,0 +1,262 @@
+// Metrics computed from a real SQLite store filled the way the jobs fill it: feed refreshes and
+// failures, inventory snapshots, and findings recorded by a scan.
+#include "exporters/prometheus/metrics.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <optional>
+
+#include "daemon/store/advisory_tables.h"
+#include "daemon/store/finding_tables.h"
+#include "tests/support/test_data.h"
+
+namespace patchparty::exporters {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr std::int64_t kNow = 1'800'000'000;  // 2027-01-15 08:00 UTC
+constexpr std::int64_t kDay = 86400;
+
+Finding finding(std::string package, std::string vulnerability, SeverityLevel severity,
+                std::string fixed, bool kev = false) {
+  Finding f;
+  f.package.ecosystem = "Debian:12";
+  f.package.name = std::move(package);
+  f.package.version = "1.0-1";
+  f.package.source_name = f.package.name;
+  f.package.origin = "dpkg";
+  f.vulnerability = std::move(vulnerability);
+  f.fixed_version = std::move(fixed);
+  f.severity = severity;
+  f.kev = kev;
+  return f;
+}
+
+Package package(std::string name) {
+  Package p;
+  p.ecosystem = "Debian:12";
+  p.name = p.source_name = std::move(name);
+  p.version = p.source_version = "1.0-1";
+  p.origin = "dpkg";
+  return p;
+}
+
+// The value of one series as a scrape would report it; nullopt when it is not exposed.
+std::optional<double> value(const prometheus::Registry& registry, std::string_view name,
+                            const prometheus::Labels& labels = {}) {
+  for (const auto& family : registry.Collect()) {
+    if (family.name != name) continue;
+    for (const auto& m : family.metric) {
+      prometheus::Labels have;
+      for (const auto& l : m.label) have[l.name] = l.value;
+      if (have != labels) continue;
+      switch (family.type) {
+        case prometheus::MetricType::Counter:
+          return m.counter.value;
+        case prometheus::MetricType::Gauge:
+          return m.gauge.value;
+        case prometheus::MetricType::Histogram:
+          return static_cast<double>(m.histogram.sample_count);
+        default:
+          return std::nullopt;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::size_t series(const prometheus::Registry& registry, std::string_view name) {
+  for (const auto& family : registry.Collect())
+    if (family.name == name) return family.metric.size();
+  return 0;
+}
+
+class MetricsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = store::Store::open(testing::temp_dir("metrics"));
+    ASSERT_OK(s);
+    store_.emplace(std::move(*s));
+    auto m = Metrics::create();
+    ASSERT_OK(m);
+    metrics_ = std::move(*m);
+    config_ = config::default_config();
+    config_.host_name = "web-1";
+    config_.party.schedule = "0 9 * * 2#1";
+    config_.party.time_zone = "UTC";
+  }
+  store::Database& db() { return store_->database(); }
+  const prometheus::Registry& reg() { return *metrics_->registry(); }
+  void update(std::int64_t now = kNow) {
+    ASSERT_OK(metrics_->update_from_store(*store_, config_, now));
+  }
+  void refresh_feed(std::string name, int advisories, std::int64_t at) {
+    auto r = store::FeedRefresh::begin(db(), name, "osv");
+    ASSERT_OK(r);
+    for (int i = 0; i < advisories; ++i) {
+      Advisory a;
+      a.id = name + "-" + std::to_string(i);
+      a.feed = name;
+      ASSERT_OK(r->add_advisory(a, "{}"));
+    }
+    store::RefreshOutcome o;
+    o.finished_at = at;
+    ASSERT_OK(r->commit(o));
+  }
+  void scan(std::vector<Finding> findings, std::int64_t now) {
+    ASSERT_OK(store::record_scan(db(), "web-1", findings, now, 10, 0.1));
+  }
+
+  std::optional<store::Store> store_;
+  std::unique_ptr<Metrics> metrics_;
+  config::Config config_;
+};
+
+TEST_F(MetricsTest, BuildInfoAndEveryFixedFamilyAreThereBeforeTheFirstUpdate) {
+  EXPECT_EQ(value(reg(), "patchparty_build_info", {{"version", PP_VERSION}}), 1);
+  EXPECT_EQ(value(reg(), "patchparty_scan_duration_seconds"), 0);
+  EXPECT_EQ(value(reg(), "patchparty_finding_info_dropped_total"), 0);
+  const std::string text = serialize_metrics(reg());
+  EXPECT_THAT(text, HasSubstr("# HELP patchparty_build_info "));
+  EXPECT_THAT(text, HasSubstr("# TYPE patchparty_scan_duration_seconds histogram"));
+}
+
+TEST_F(MetricsTest, FeedsReportLastSuccessRecordsAndFailures) {
+  refresh_feed("osv-debian", 3, kNow - 600);
+  refresh_feed("kev", 2, kNow - 60);
+  ASSERT_OK(store::record_feed_failure(db(), "epss", "epss", "HTTP 503", kNow - 30, 1.0));
+  update();
+  EXPECT_EQ(
+      value(reg(), "patchparty_feed_last_success_timestamp_seconds", {{"feed", "osv-debian"}}),
+      kNow - 600);
+  EXPECT_EQ(value(reg(), "patchparty_feed_advisories", {{"feed", "osv-debian"}}), 3);
+  EXPECT_EQ(value(reg(), "patchparty_feed_advisories", {{"feed", "kev"}}), 2);
+  // A feed that never succeeded has no success time, rather than 1970.
+  EXPECT_EQ(value(reg(), "patchparty_feed_last_success_timestamp_seconds", {{"feed", "epss"}}),
+            std::nullopt);
+  EXPECT_EQ(value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "epss"}}), 1);
+  EXPECT_EQ(value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "kev"}}), 0);
+}
+
+TEST_F(MetricsTest, FeedFailuresCountOnlyWhatIsNewSinceTheLastUpdate) {
+  ASSERT_OK(store::record_feed_failure(db(), "epss", "epss", "HTTP 503", kNow, 1.0));
+  ASSERT_OK(store::record_feed_failure(db(), "epss", "epss", "HTTP 503", kNow + 1, 1.0));
+  update();
+  EXPECT_EQ(value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "epss"}}), 2);
+  update();  // another job ran; the feed did not
+  EXPECT_EQ(value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "epss"}}), 2);
+  refresh_feed("epss", 1, kNow + 2);  // a success resets the store's consecutive count...
+  ASSERT_OK(store::record_feed_failure(db(), "epss", "epss", "HTTP 503", kNow + 3, 1.0));
+  update();  // ...and the counter still only grows
+  EXPECT_EQ(value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "epss"}}), 3);
+}
+
+TEST_F(MetricsTest, InventoryCountsTheNewestGoodSnapshotOfEachSourceAndProject) {
+  ASSERT_OK(store_->save_inventory("dpkg", "", {package("a"), package("b")}, kNow - 100));
+  ASSERT_OK(
+      store_->save_inventory("dpkg", "", {package("a"), package("b"), package("c")}, kNow - 50));
+  ASSERT_OK(store_->record_inventory_failure("dpkg", "", "unreadable", kNow - 10));
+  ASSERT_OK(store_->save_inventory("npm", "shop", {package("x")}, kNow - 10));
+  ASSERT_OK(store_->save_inventory("npm", "blog", {package("y"), package("z")}, kNow - 10));
+  update();
+  EXPECT_EQ(value(reg(), "patchparty_inventory_packages", {{"source", "dpkg"}}), 3);
+  EXPECT_EQ(value(reg(), "patchparty_inventory_packages", {{"source", "npm"}}), 3);
+  EXPECT_EQ(series(reg(), "patchparty_inventory_packages"), 2u);
+}
+
+TEST_F(MetricsTest, FindingsAgesAndBacklogComeFromTheStoredScan) {
+  scan({finding("openssl", "CVE-1", SeverityLevel::critical, "3.0.15", true),
+        finding("curl", "CVE-2", SeverityLevel::high, "8.0"),
+        finding("zlib", "CVE-3", SeverityLevel::high, "")},
+       kNow - 10 * kDay);
+  auto later = std::vector{finding("openssl", "CVE-1", SeverityLevel::critical, "3.0.15", true),
+                           finding("curl", "CVE-2", SeverityLevel::high, "8.0"),
+                           finding("zlib", "CVE-3", SeverityLevel::high, ""),
+                           finding("bash", "CVE-4", SeverityLevel::low, "5.2")};
+  Finding suppressed = finding("vim", "CVE-5", SeverityLevel::critical, "9.1");
+  suppressed.suppression = SuppressionMatch{.rule = "s.yml:1", .reason = "not reachable"};
+  later.push_back(suppressed);
+  scan(later, kNow - kDay);
+  update();
+
+  auto findings = [&](std::string sev, std::string fix, std::string kev) {
+    return value(reg(), "patchparty_findings",
+                 {{"severity", sev}, {"fix_available", fix}, {"kev", kev}});
+  };
+  EXPECT_EQ(findings("critical", "true", "true"), 1);
+  EXPECT_EQ(findings("high", "true", "false"), 1);
+  EXPECT_EQ(findings("high", "false", "false"), 1);
+  EXPECT_EQ(findings("low", "true", "false"), 1);
+  EXPECT_EQ(findings("critical", "true", "false"), 0);   // the suppressed one is not counted
+  EXPECT_EQ(series(reg(), "patchparty_findings"), 20u);  // every combination, zeros included
+
+  EXPECT_EQ(value(reg(), "patchparty_oldest_open_finding_age_seconds", {{"severity", "critical"}}),
+            10 * kDay);
+  EXPECT_EQ(value(reg(), "patchparty_oldest_open_finding_age_seconds", {{"severity", "low"}}),
+            kDay);
+  EXPECT_EQ(value(reg(), "patchparty_oldest_open_finding_age_seconds", {{"severity", "medium"}}),
+            std::nullopt);
+
+  // Tasks: openssl (KEV) now, curl (high) next, bash (low) later; zlib has no fix: watch list.
+  EXPECT_EQ(value(reg(), "patchparty_backlog_tasks", {{"priority", "now"}}), 1);
+  EXPECT_EQ(value(reg(), "patchparty_backlog_tasks", {{"priority", "next"}}), 1);
+  EXPECT_EQ(value(reg(), "patchparty_backlog_tasks", {{"priority", "later"}}), 1);
+
+  // First Tuesday of February 2027, 09:00 UTC.
+  EXPECT_EQ(value(reg(), "patchparty_next_party_timestamp_seconds"), 1'801'558'800);
+}
+
+TEST_F(MetricsTest, ResolvedFindingsLeaveNoStaleSeries) {
+  scan({finding("openssl", "CVE-1", SeverityLevel::critical, "3.0.15", true)}, kNow - kDay);
+  update();
+  ASSERT_TRUE(
+      value(reg(), "patchparty_oldest_open_finding_age_seconds", {{"severity", "critical"}}));
+  scan({}, kNow);  // upgraded: the next scan no longer sees it
+  update();
+  EXPECT_EQ(value(reg(), "patchparty_oldest_open_finding_age_seconds", {{"severity", "critical"}}),
+            std::nullopt);
+  EXPECT_EQ(value(reg(), "patchparty_findings",
+                  {{"severity", "critical"}, {"fix_available", "true"}, {"kev", "true"}}),
+            0);
+  EXPECT_EQ(value(reg(), "patchparty_backlog_tasks", {{"priority", "now"}}), 0);
+}
+
+TEST_F(MetricsTest, PerFindingSeriesAreOffByDefaultThenCappedRiskiestFirst) {
+  std::vector<Finding> fs;
+  for (int i = 0; i < 5; ++i) {
+    fs.push_back(finding("pkg" + std::to_string(i), "CVE-" + std::to_string(i),
+                         SeverityLevel::medium, "2.0"));
+    fs.back().risk = 10.0 * i;
+  }
+  scan(fs, kNow);
+  update();
+  EXPECT_EQ(series(reg(), "patchparty_finding_info"), 0u);
+
+  config_.metrics.per_finding = true;
+  config_.metrics.per_finding_limit = 3;
+  update();
+  EXPECT_EQ(series(reg(), "patchparty_finding_info"), 3u);
+  EXPECT_EQ(value(reg(), "patchparty_finding_info_dropped_total"), 2);
+  const std::string text = serialize_metrics(reg());
+  EXPECT_THAT(text, HasSubstr("vulnerability=\"CVE-4\""));
+  EXPECT_THAT(text, HasSubstr("vulnerability=\"CVE-2\""));
+  EXPECT_THAT(text, Not(HasSubstr("vulnerability=\"CVE-1\"")));
+
+  config_.metrics.per_finding = false;
+  update();
+  EXPECT_EQ(series(reg(), "patchparty_finding_info"), 0u);
+}
+
+TEST_F(MetricsTest, ScanDurationsGoIntoTheHistogram) {
+  metrics_->observe_scan(0.03);
+  metrics_->observe_scan(42);
+  EXPECT_EQ(value(reg(), "patchparty_scan_duration_seconds"), 2);
+  EXPECT_THAT(serialize_metrics(reg()),
+              HasSubstr("patchparty_scan_duration_seconds_bucket{le=\"0.05\"} 1"));
+}
+
+}  // namespace
+}  // namespace patchparty::exporters
