@@ -21,6 +21,8 @@
 #include "daemon/scan/scan_run.h"
 #include "daemon/store/store.h"
 #include "daemon/suppress/suppressions.h"
+#include "exporters/prometheus/metrics.h"
+#include "exporters/prometheus/metrics_server.h"
 
 namespace patchparty::lifecycle {
 
@@ -60,10 +62,13 @@ std::filesystem::path choose_state_dir(const DaemonOptions& options, const confi
 // Owns the worker thread that runs the jobs, and everything that thread touches.
 class Worker {
  public:
-  Worker(config::Config config, suppress::Suppressions suppressions, store::Store store)
+  // `metrics` outlives the worker; null when metrics could not be built.
+  Worker(config::Config config, suppress::Suppressions suppressions, store::Store store,
+         exporters::Metrics* metrics)
       : config_(std::move(config)),
         suppressions_(std::move(suppressions)),
         store_(std::move(store)),
+        metrics_(metrics),
         fetcher_(config_.state_dir / "downloads", user_agent()),
         scheduler_(config_.jitter, seed()) {}
 
@@ -153,7 +158,10 @@ class Worker {
 
   // New packages or new advisories: correlate again and record what changed.
   Result<void> rescan() {
+    const auto started = Clock::now();
     auto r = scan::run_scan(store_, config_, suppressions_, unix_now());
+    if (metrics_)
+      metrics_->observe_scan(std::chrono::duration<double>(Clock::now() - started).count());
     if (!r) return tl::make_unexpected(r.error());
     for (const auto& p : r->problems)
       log::warning("scan: " + p.ecosystem + " " + p.package + " " + p.version + " against " +
@@ -164,12 +172,21 @@ class Worker {
     return {};
   }
 
+  // The store is the source of truth for every gauge, and only this thread may read it, so the
+  // values are refreshed here, after each job, rather than at scrape time.
+  void update_metrics() {
+    if (!metrics_) return;
+    if (auto r = metrics_->update_from_store(store_, config_, unix_now()); !r)
+      log::warning("metrics: " + r.error().to_string());
+  }
+
   void set_status(std::string s) {
     std::lock_guard lock(mu_);
     status_ = std::move(s);
   }
 
   void loop(std::stop_token stop) {
+    update_metrics();  // what the store already holds, before the first job has finished
     scheduler_.set_jobs(jobs_for(config_), Clock::now());
     std::unique_lock lock(mu_);
     while (!stop.stop_requested()) {
@@ -202,6 +219,7 @@ class Worker {
       } else {
         log::info("job " + name + ": done in " + std::to_string(ms.count()) + " ms");
       }
+      update_metrics();  // after a failure too: the failure itself is a metric
       lock.lock();
       scheduler_.completed(name, Clock::now());
     }
@@ -212,6 +230,7 @@ class Worker {
   config::Config config_;
   suppress::Suppressions suppressions_;
   store::Store store_;
+  exporters::Metrics* metrics_;
   feeds::Fetcher fetcher_;
   std::vector<std::unique_ptr<feeds::Feed>> feeds_;
   Scheduler scheduler_;
@@ -261,8 +280,23 @@ int run_daemon(const DaemonOptions& options) {
   log::notice("patchpartyd " PP_VERSION " starting; state in " + state_dir.string() + "; config " +
               (options.config_file ? options.config_file->string() : std::string("built-in")));
 
+  // Metrics are for watching the daemon, not its purpose: a port already taken is logged and the
+  // daemon runs on without /metrics rather than leaving the host unwatched for advisories.
+  std::unique_ptr<exporters::Metrics> metrics;
+  std::unique_ptr<exporters::MetricsServer> metrics_server;
+  if (auto m = exporters::Metrics::create(); !m) {
+    log::error(m.error().to_string());
+  } else {
+    metrics = std::move(*m);
+    if (auto server = exporters::MetricsServer::start(config->listen, metrics->registry()); !server)
+      log::error("metrics: " + server.error().to_string() + "; running without /metrics");
+    else
+      metrics_server = std::move(*server);
+  }
+  if (metrics_server) log::notice("serving /metrics on " + config->listen);
+
   SdNotifier notifier;
-  Worker worker(*config, std::move(*suppressions), std::move(*store));
+  Worker worker(*config, std::move(*suppressions), std::move(*store), metrics.get());
   worker.start();
   notifier.ready("running");
 
@@ -297,6 +331,8 @@ int run_daemon(const DaemonOptions& options) {
       } else {
         if (next->state_dir != config->state_dir && !options.state_dir)
           log::warning("SIGHUP: state_dir changes only take effect after a restart");
+        if (next->listen != config->listen)
+          log::warning("SIGHUP: listen changes only take effect after a restart");
         next->state_dir = state_dir;
         log::set_min_level(level_from(next->log_level));
         *config = *next;
