@@ -1,17 +1,12 @@
 // patchpartyd's /metrics over loopback: the real daemon, a real scrape, and the body checked by
 // Prometheus' own promtool.
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
+#include "tests/support/loopback.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -26,60 +21,9 @@ void write_file(const std::filesystem::path& p, std::string_view text) {
   std::ofstream(p) << text;
 }
 
-// A port nobody listens on right now: bound to 0, read back, released.
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// GET over a raw socket, so the test depends on nothing of the server's own stack. HTTP/1.0:
-// the server closes the connection after the body. Empty when nothing answers.
-std::string http_get(int port, std::string_view path) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval tv{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string response;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    const std::string request = "GET " + std::string(path) + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-    if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-        static_cast<ssize_t>(request.size())) {
-      char buf[8192];
-      for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
-        response.append(buf, static_cast<std::size_t>(n));
-    }
-  }
-  ::close(fd);
-  return response;
-}
-
-std::string body_of(const std::string& response) {
-  auto at = response.find("\r\n\r\n");
-  return at == std::string::npos ? std::string() : response.substr(at + 4);
-}
-
-std::string find_on_path(std::string_view tool) {
-  std::istringstream path(std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
-  for (std::string dir; std::getline(path, dir, ':');) {
-    auto candidate = std::filesystem::path(dir) / tool;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-  }
-  return {};
-}
-
 TEST(MetricsEndpoint, ServesStoreValuesThatPromtoolAccepts) {
   // promtool comes with Debian's prometheus package (scripts/setup.sh test installs it).
-  const std::string promtool = find_on_path("promtool");
+  const std::string promtool = testing::find_on_path("promtool");
   ASSERT_FALSE(promtool.empty()) << "promtool not found: apt-get install prometheus";
 
   auto dir = testing::temp_dir("metrics-endpoint");
@@ -90,7 +34,7 @@ TEST(MetricsEndpoint, ServesStoreValuesThatPromtoolAccepts) {
              "Version: 2.36-9+deb12u4\n\n"
              "Package: openssl\nStatus: install ok installed\nArchitecture: amd64\n"
              "Version: 3.0.11-1~deb12u2\n\n");
-  const int port = free_port();
+  const int port = testing::free_port();
   write_file(dir / "pp.yml", "listen: 127.0.0.1:" + std::to_string(port) +
                                  "\ninventory:\n  root: " + (dir / "root").string() +
                                  "\nfeeds:\n  - kind: kev\n    url: file://" +
@@ -104,8 +48,7 @@ TEST(MetricsEndpoint, ServesStoreValuesThatPromtoolAccepts) {
   std::string body;
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (std::chrono::steady_clock::now() < deadline) {
-    auto response = http_get(port, "/metrics");
-    body = body_of(response);
+    body = testing::http_get(port, "/metrics").body;
     if (body.find("patchparty_inventory_packages{source=\"dpkg\"} 2") != std::string::npos &&
         body.find("patchparty_feed_fetch_failures_total{feed=\"kev\"} 1") != std::string::npos)
       break;
