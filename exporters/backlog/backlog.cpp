@@ -17,27 +17,6 @@ namespace {
 using GroupKey = std::tuple<std::string, std::string, std::string, std::string>;
 using Group = std::vector<const Finding*>;
 
-std::int64_t sla_seconds(const config::SlaConfig& sla, SeverityLevel s) {
-  config::Duration d = sla.unknown;
-  switch (s) {
-    case SeverityLevel::critical:
-      d = sla.critical;
-      break;
-    case SeverityLevel::high:
-      d = sla.high;
-      break;
-    case SeverityLevel::medium:
-      d = sla.medium;
-      break;
-    case SeverityLevel::low:
-      d = sla.low;
-      break;
-    case SeverityLevel::unknown:
-      break;
-  }
-  return std::chrono::duration_cast<std::chrono::seconds>(d).count();
-}
-
 std::int64_t finding_due(const Finding& f, const config::SlaConfig& sla) {
   std::int64_t due = f.first_seen + sla_seconds(sla, f.severity);
   if (f.kev) {
@@ -205,6 +184,27 @@ bool has_fix(const Finding& f) {
 }
 
 }  // namespace
+
+std::int64_t sla_seconds(const config::SlaConfig& sla, SeverityLevel s) {
+  config::Duration d = sla.unknown;
+  switch (s) {
+    case SeverityLevel::critical:
+      d = sla.critical;
+      break;
+    case SeverityLevel::high:
+      d = sla.high;
+      break;
+    case SeverityLevel::medium:
+      d = sla.medium;
+      break;
+    case SeverityLevel::low:
+      d = sla.low;
+      break;
+    case SeverityLevel::unknown:
+      break;
+  }
+  return std::chrono::duration_cast<std::chrono::seconds>(d).count();
+}
 
 std::string_view priority_name(Priority p) {
   switch (p) {

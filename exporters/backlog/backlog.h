@@ -105,6 +105,9 @@ struct Backlog {
   BacklogSummary summary;
 };
 
+// The remediation deadline for a finding of severity `s`, in seconds from its first sighting.
+std::int64_t sla_seconds(const config::SlaConfig& sla, SeverityLevel s);
+
 // Resolved findings are left out. Deterministic for the same input, whatever its order.
 Backlog build_backlog(std::span<const Finding> findings, const config::SlaConfig& sla,
                       const BacklogOptions& options);

@@ -107,6 +107,12 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                      .Name("patchparty_next_party_timestamp_seconds")
                      .Help("When the next patch party starts (unix seconds).")
                      .Register(r);
+  sla_seconds_ = &BuildGauge()
+                      .Name("patchparty_sla_seconds")
+                      .Help(
+                          "The remediation deadline (sla.*) for a finding of the severity, "
+                          "counted from when it was first seen.")
+                      .Register(r);
   finding_info_ = &BuildGauge()
                        .Name("patchparty_finding_info")
                        .Help(
@@ -167,6 +173,10 @@ Result<std::unique_ptr<Metrics>> Metrics::create() {
 
 void Metrics::observe_scan(double seconds) {
   scan_histogram_->Observe(seconds);
+}
+
+void Metrics::count_alerts_sent(std::string_view outcome) {
+  alerts_sent_->Add({{"outcome", std::string(outcome)}}).Increment();
 }
 
 Result<> Metrics::update_from_store(store::Store& store, const config::Config& config,
@@ -245,6 +255,9 @@ Result<> Metrics::update_from_store(store::Store& store, const config::Config& c
   if (options.next_party) next[{}] = static_cast<double>(*options.next_party);
   next_party_series_->replace(next);
   const Backlog backlog = build_backlog(findings, config.sla, options);
+  for (auto s : kSeverities)
+    sla_seconds_->Add({{"severity", label(severity_name(s))}})
+        .Set(static_cast<double>(sla_seconds(config.sla, s)));
   std::map<prometheus::Labels, double> tasks;
   for (auto p : kPriorities) tasks[{{"priority", label(priority_name(p))}}] = 0;
   for (const auto& t : backlog.tasks) tasks[{{"priority", label(priority_name(t.priority))}}] += 1;

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "config/config.h"
 #include "daemon/result.h"
@@ -54,6 +55,10 @@ class Metrics {
   // One correlation run of the scan job, in seconds.
   void observe_scan(double seconds);
 
+  // One POST of alerts to one Alertmanager; `outcome` is "success" or "failure". Thread-safe:
+  // the alert sender calls it from its own thread.
+  void count_alerts_sent(std::string_view outcome);
+
  private:
   Metrics();
 
@@ -67,6 +72,7 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>* backlog_tasks_ = nullptr;
   prometheus::Family<prometheus::Gauge>* oldest_open_age_ = nullptr;
   prometheus::Family<prometheus::Gauge>* next_party_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* sla_seconds_ = nullptr;
   prometheus::Family<prometheus::Gauge>* finding_info_ = nullptr;
   prometheus::Family<prometheus::Counter>* finding_info_dropped_ = nullptr;
   prometheus::Family<prometheus::Histogram>* scan_duration_ = nullptr;

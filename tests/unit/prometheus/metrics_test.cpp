@@ -205,6 +205,10 @@ TEST_F(MetricsTest, FindingsAgesAndBacklogComeFromTheStoredScan) {
   EXPECT_EQ(value(reg(), "patchparty_backlog_tasks", {{"priority", "next"}}), 1);
   EXPECT_EQ(value(reg(), "patchparty_backlog_tasks", {{"priority", "later"}}), 1);
 
+  // The deadlines beside the ages, so a dashboard or rule can compare them: the defaults.
+  EXPECT_EQ(value(reg(), "patchparty_sla_seconds", {{"severity", "critical"}}), 7 * kDay);
+  EXPECT_EQ(value(reg(), "patchparty_sla_seconds", {{"severity", "low"}}), 180 * kDay);
+
   // First Tuesday of February 2027, 09:00 UTC.
   EXPECT_EQ(value(reg(), "patchparty_next_party_timestamp_seconds"), 1'801'558'800);
 }
@@ -256,6 +260,14 @@ TEST_F(MetricsTest, ScanDurationsGoIntoTheHistogram) {
   EXPECT_EQ(value(reg(), "patchparty_scan_duration_seconds"), 2);
   EXPECT_THAT(serialize_metrics(reg()),
               HasSubstr("patchparty_scan_duration_seconds_bucket{le=\"0.05\"} 1"));
+}
+
+TEST_F(MetricsTest, AlertPostsAreCountedByOutcome) {
+  metrics_->count_alerts_sent("success");
+  metrics_->count_alerts_sent("success");
+  metrics_->count_alerts_sent("failure");
+  EXPECT_EQ(value(reg(), "patchparty_alerts_sent_total", {{"outcome", "success"}}), 2);
+  EXPECT_EQ(value(reg(), "patchparty_alerts_sent_total", {{"outcome", "failure"}}), 1);
 }
 
 }  // namespace
