@@ -97,6 +97,29 @@ void read_metrics(YamlReader& r, const YAML::Node& node, MetricsConfig& metrics)
   r.read(node, "metrics", "per_finding_limit", metrics.per_finding_limit, 0, 100000);
 }
 
+void read_api(YamlReader& r, const YAML::Node& node, ApiConfig& api) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!r.expect_map(node, "api", {"token_file", "max_body_bytes"})) return;
+  if (const YAML::Node file = node["token_file"]; file.IsDefined() && !file.IsNull()) {
+    // Relative paths would depend on the daemon's working directory, which systemd sets to /.
+    if (!file.IsScalar() || file.Scalar().empty() || file.Scalar().front() != '/')
+      r.error(file, "api.token_file", "expected an absolute path to a file holding the token");
+    else
+      api.token_file = file.Scalar();
+  }
+  if (const YAML::Node size = node["max_body_bytes"]; size.IsDefined() && !size.IsNull()) {
+    auto n = size.IsScalar() ? parse_size(size.Scalar())
+                             : fail(Errc::invalid_argument, "expected a size");
+    constexpr std::int64_t kMin = 1 << 10, kMax = std::int64_t{64} << 20;
+    if (!n)
+      r.error(size, "api.max_body_bytes", n.error().message);
+    else if (*n < kMin || *n > kMax)
+      r.error(size, "api.max_body_bytes", "must be between 1KiB and 64MiB");
+    else
+      api.max_body_bytes = *n;
+  }
+}
+
 void read_suppressions(YamlReader& r, const YAML::Node& node, Config& c) {
   if (!node.IsDefined() || node.IsNull()) return;
   if (!r.expect_list(node, "suppressions")) return;
@@ -289,7 +312,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
     if (r.expect_map(
             root, "",
             {"state_dir", "log_level", "listen", "host_name", "host", "jitter", "shutdown_timeout",
-             "inventory", "projects", "feeds", "party", "sla", "metrics", "suppressions"})) {
+             "inventory", "projects", "feeds", "party", "sla", "metrics", "api", "suppressions"})) {
       r.read_path(root, "", "state_dir", c.state_dir);
       r.read_enum(root, "", "log_level", c.log_level,
                   {"debug", "info", "notice", "warning", "error"});
@@ -306,6 +329,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
       read_party(r, root["party"], c.party);
       read_sla(r, root["sla"], c.sla);
       read_metrics(r, root["metrics"], c.metrics);
+      read_api(r, root["api"], c.api);
       read_suppressions(r, root["suppressions"], c);
     }
   } catch (const YAML::Exception& e) {

@@ -63,6 +63,14 @@ struct MetricsConfig {
   std::int64_t per_finding_limit = 500;  // the rest are counted as dropped, not exposed
 };
 
+// The HTTP API served on `listen` beside /metrics (README "HTTP API").
+struct ApiConfig {
+  // Holds the bearer token POST endpoints require; read at start and on SIGHUP. Empty: POST
+  // endpoints answer 403.
+  std::filesystem::path token_file;
+  std::int64_t max_body_bytes = 1 << 20;  // a larger request body gets 413, unread
+};
+
 struct InventoryConfig {
   Duration interval = std::chrono::hours(1);
   std::filesystem::path root = "/";  // prefix for chroots and container images
@@ -105,6 +113,7 @@ struct Config {
   PartyConfig party;
   SlaConfig sla;
   MetricsConfig metrics;
+  ApiConfig api;
   // Suppression files: YAML (see config/suppressions.example.yml) or OpenVEX JSON (*.json).
   std::vector<std::filesystem::path> suppressions;
   // Absent in the file: chosen from what the inventory finds (see default_feeds).

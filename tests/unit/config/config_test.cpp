@@ -44,6 +44,8 @@ TEST(Config, ExampleFileParsesToTheDefaults) {
   EXPECT_TRUE(c->projects.empty());
   EXPECT_EQ(c->metrics.per_finding, d.metrics.per_finding);
   EXPECT_EQ(c->metrics.per_finding_limit, d.metrics.per_finding_limit);
+  EXPECT_EQ(c->api.token_file, d.api.token_file);
+  EXPECT_EQ(c->api.max_body_bytes, d.api.max_body_bytes);
 }
 
 TEST(Config, ReadsEveryKind) {
@@ -113,6 +115,26 @@ TEST(Config, ReadsMetricsSection) {
   ASSERT_FALSE(bad);
   EXPECT_THAT(bad.error().message, HasSubstr("metrics.per_finding_limit"));
   EXPECT_THAT(bad.error().message, HasSubstr("cardinality"));
+}
+
+TEST(Config, ReadsApiSection) {
+  EXPECT_TRUE(default_config().api.token_file.empty());
+  EXPECT_EQ(default_config().api.max_body_bytes, 1 << 20);
+  auto c = parse_config("api:\n  token_file: /etc/patchparty/api.token\n  max_body_bytes: 64KiB\n",
+                        "t.yml");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->api.token_file, "/etc/patchparty/api.token");
+  EXPECT_EQ(c->api.max_body_bytes, 64 << 10);
+  auto bad = parse_config("api:\n  token_file: api.token\n  max_body_bytes: 1GiB\n  tokens: [a]\n",
+                          "t.yml");
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr("t.yml:2:14: api.token_file: expected an absolute"));
+  EXPECT_THAT(bad.error().message,
+              HasSubstr("t.yml:3:19: api.max_body_bytes: must be between 1KiB and 64MiB"));
+  EXPECT_THAT(bad.error().message, HasSubstr("tokens"));
+  auto unparsable = parse_config("api:\n  max_body_bytes: lots\n", "t.yml");
+  ASSERT_FALSE(unparsable);
+  EXPECT_THAT(unparsable.error().message, HasSubstr("api.max_body_bytes: bad size 'lots'"));
 }
 
 TEST(Config, BadListenAddressIsRefused) {
