@@ -1,6 +1,3 @@
-#include <rapidjson/ostreamwrapper.h>
-#include <rapidjson/prettywriter.h>
-
 #include <chrono>
 #include <iostream>
 
@@ -12,6 +9,7 @@
 #include "daemon/cli/progress_bar.h"
 #include "daemon/cli/text_table.h"
 #include "daemon/lifecycle/feed_job.h"
+#include "daemon/lifecycle/feeds_report.h"
 #include "daemon/store/advisory_tables.h"
 #include "daemon/store/store.h"
 
@@ -104,40 +102,7 @@ int status(const FeedArgs& args) {
     return kExitError;
   }
   if (args.json) {
-    rapidjson::OStreamWrapper os(std::cout);
-    rapidjson::PrettyWriter<rapidjson::OStreamWrapper> w(os);
-    w.StartObject();
-    w.Key("schema");
-    w.String("patchparty.feeds/v1");
-    w.Key("feeds");
-    w.StartArray();
-    for (const auto& s : *statuses) {
-      w.StartObject();
-      w.Key("feed");
-      w.String(s.feed.c_str());
-      w.Key("kind");
-      w.String(s.kind.c_str());
-      w.Key("records");
-      w.Int64(s.record_count);
-      w.Key("records_skipped");
-      w.Int64(s.records_skipped);
-      w.Key("last_success_at");
-      w.Int64(s.last_success_at);
-      w.Key("last_attempt_at");
-      w.Int64(s.last_attempt_at);
-      w.Key("failures");
-      w.Int64(s.failures);
-      w.Key("last_error");
-      w.String(s.last_error.c_str());
-      w.Key("bytes");
-      w.Int64(s.bytes);
-      w.Key("duration_seconds");
-      w.Double(s.duration_seconds);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-    std::cout << "\n";
+    std::cout << lifecycle::feed_statuses_json(*statuses);
   } else {
     TextTable t({"FEED", "KIND", "RECORDS", "LAST SUCCESS", "FAILURES", "LAST ERROR"});
     for (const auto& s : *statuses)
