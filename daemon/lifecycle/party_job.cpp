@@ -83,8 +83,15 @@ Result<PartyTimes> party_times(const config::PartyConfig& party, std::int64_t no
 Result<exporters::Backlog> current_backlog(store::Store& store, const config::Config& config,
                                            const suppress::Suppressions& suppressions,
                                            std::int64_t now, bool since_last_party) {
-  PP_TRY(times, party_times(config.party, now));
   PP_TRY(findings, store::load_findings(store.database()));
+  return backlog_from_findings(std::move(findings), config, suppressions, now, since_last_party);
+}
+
+Result<exporters::Backlog> backlog_from_findings(std::vector<Finding> findings,
+                                                 const config::Config& config,
+                                                 const suppress::Suppressions& suppressions,
+                                                 std::int64_t now, bool since_last_party) {
+  PP_TRY(times, party_times(config.party, now));
   scan::rank_and_suppress(findings, config, suppressions, now);
   exporters::BacklogOptions o;
   o.host = scan::host_name(config);

@@ -27,6 +27,10 @@ struct PartyTimes {
                                                          const config::Config& config,
                                                          const suppress::Suppressions& suppressions,
                                                          std::int64_t now, bool since_last_party);
+// The same from findings already loaded (the HTTP API's snapshot), ranked here as of `now`.
+[[nodiscard]] Result<exporters::Backlog> backlog_from_findings(
+    std::vector<Finding> findings, const config::Config& config,
+    const suppress::Suppressions& suppressions, std::int64_t now, bool since_last_party);
 
 // Writes <dir>/backlog-<stem>.{md,csv,json} and points backlog.{md,csv,json} at them; each file
 // is written beside its final name and renamed, so a reader never sees half a backlog.

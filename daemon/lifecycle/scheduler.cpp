@@ -38,6 +38,16 @@ std::chrono::milliseconds Scheduler::jittered(std::chrono::milliseconds interval
       static_cast<std::int64_t>(static_cast<double>(interval.count()) * factor(rng_)));
 }
 
+bool Scheduler::run_next(std::string_view name) {
+  for (auto& e : entries_) {
+    if (e.job.name == name) {
+      e.next = Clock::time_point::min();
+      return true;
+    }
+  }
+  return false;
+}
+
 void Scheduler::completed(std::string_view name, Clock::time_point now) {
   for (auto& e : entries_) {
     if (e.job.name == name) e.next = now + jittered(e.job.interval);

@@ -37,6 +37,9 @@ class Scheduler {
   Clock::time_point next_due() const;
   // The most overdue job at `now`, or nullptr. The pointer stays valid until set_jobs.
   Job* due(Clock::time_point now);
+  // Makes the job the next one due, ahead of any overdue one (an operator asked for it); false
+  // when there is no job of that name.
+  bool run_next(std::string_view name);
   // Schedules the job's next run one jittered interval after `now`.
   void completed(std::string_view name, Clock::time_point now);
 

@@ -39,6 +39,22 @@ TEST(Scheduler, PicksTheMostOverdueJob) {
   EXPECT_EQ(s.due(t0 + 30s)->name, "b");
 }
 
+TEST(Scheduler, RunNextGoesAheadOfOverdueJobs) {
+  Scheduler s(0.0, 1);
+  Clock::time_point t0{};
+  s.set_jobs({job("inventory", 1h), job("feed:osv", 5s)}, t0);
+  s.completed("inventory", t0);
+  s.completed("feed:osv", t0);
+  EXPECT_EQ(s.due(t0 + 1s), nullptr);
+  ASSERT_TRUE(s.run_next("inventory"));
+  ASSERT_NE(s.due(t0 + 1s), nullptr);
+  EXPECT_EQ(s.due(t0 + 1s)->name, "inventory");
+  EXPECT_EQ(s.due(t0 + 30s)->name, "inventory");  // ahead of the overdue feed
+  s.completed("inventory", t0 + 30s);
+  EXPECT_EQ(s.due(t0 + 30s)->name, "feed:osv");
+  EXPECT_FALSE(s.run_next("nope"));
+}
+
 TEST(Scheduler, JitterStaysWithinTheFraction) {
   Scheduler s(0.1, 42);
   std::chrono::milliseconds lo = 1h, hi = 0ms;
