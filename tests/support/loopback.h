@@ -31,16 +31,17 @@ inline int free_port() {
 }
 
 struct HttpResponse {
-  int status = 0;  // 0 when nothing answered
+  int status = 0;                              // 0 when nothing answered
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string raw;
 };
 
-// One request over a fresh connection; HTTP/1.0, so the server closes after the body.
-inline HttpResponse http_request(int port, std::string_view method, std::string_view path,
-                                 const std::map<std::string, std::string>& headers = {},
-                                 std::string_view body = {}) {
+// Sends `request` as given (headers, a body or only part of one) over a fresh connection and
+// reads until the server closes; for requests a well-behaved client would not make.
+// `close_write`: shut the sending side after the request, so a server still waiting for more
+// of the body sees the end at once.
+inline HttpResponse http_raw(int port, std::string_view request, bool close_write = false) {
   HttpResponse r;
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
@@ -50,15 +51,9 @@ inline HttpResponse http_request(int port, std::string_view method, std::string_
   timeval tv{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
-    std::string request = std::string(method) + " " + std::string(path) +
-                          " HTTP/1.0\r\nHost: 127.0.0.1\r\n";
-    for (const auto& [k, v] : headers) request += k + ": " + v + "\r\n";
-    if (!body.empty() || method == "POST")
-      request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-    request += "\r\n";
-    request += body;
     if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
         static_cast<ssize_t>(request.size())) {
+      if (close_write) ::shutdown(fd, SHUT_WR);
       char buf[8192];
       for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
         r.raw.append(buf, static_cast<std::size_t>(n));
@@ -86,6 +81,20 @@ inline HttpResponse http_request(int port, std::string_view method, std::string_
     r.headers[name] = value;
   }
   return r;
+}
+
+// One request over a fresh connection; HTTP/1.0, so the server closes after the body.
+inline HttpResponse http_request(int port, std::string_view method, std::string_view path,
+                                 const std::map<std::string, std::string>& headers = {},
+                                 std::string_view body = {}) {
+  std::string request =
+      std::string(method) + " " + std::string(path) + " HTTP/1.0\r\nHost: 127.0.0.1\r\n";
+  for (const auto& [k, v] : headers) request += k + ": " + v + "\r\n";
+  if (!body.empty() || method == "POST")
+    request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  request += "\r\n";
+  request += body;
+  return http_raw(port, request);
 }
 
 inline HttpResponse http_get(int port, std::string_view path) {
