@@ -11,6 +11,7 @@
 
 #include "collectors/feeds/builtin_feeds.h"
 #include "config/config.h"
+#include "daemon/lifecycle/api_state.h"
 #include "daemon/lifecycle/feed_job.h"
 #include "daemon/lifecycle/inventory_job.h"
 #include "daemon/lifecycle/party_job.h"
@@ -21,8 +22,9 @@
 #include "daemon/scan/scan_run.h"
 #include "daemon/store/store.h"
 #include "daemon/suppress/suppressions.h"
+#include "exporters/http/api_routes.h"
+#include "exporters/http/http_server.h"
 #include "exporters/prometheus/metrics.h"
-#include "exporters/prometheus/metrics_server.h"
 
 namespace patchparty::lifecycle {
 
@@ -49,6 +51,13 @@ std::int64_t unix_now() {
       .count();
 }
 
+// The bearer token of POST endpoints; nullopt when api.token_file is not set.
+Result<std::optional<std::string>> read_api_token(const config::Config& c) {
+  if (c.api.token_file.empty()) return std::optional<std::string>();
+  PP_TRY(token, http::read_token_file(c.api.token_file));
+  return std::optional<std::string>(std::move(token));
+}
+
 std::filesystem::path choose_state_dir(const DaemonOptions& options, const config::Config& c) {
   if (options.state_dir) return *options.state_dir;
   // systemd's StateDirectory= passes the directory it made for us.
@@ -62,13 +71,14 @@ std::filesystem::path choose_state_dir(const DaemonOptions& options, const confi
 // Owns the worker thread that runs the jobs, and everything that thread touches.
 class Worker {
  public:
-  // `metrics` outlives the worker; null when metrics could not be built.
+  // `metrics` and `api` outlive the worker; metrics is null when it could not be built.
   Worker(config::Config config, suppress::Suppressions suppressions, store::Store store,
-         exporters::Metrics* metrics)
+         exporters::Metrics* metrics, ApiState* api)
       : config_(std::move(config)),
         suppressions_(std::move(suppressions)),
         store_(std::move(store)),
         metrics_(metrics),
+        api_(api),
         fetcher_(config_.state_dir / "downloads", user_agent()),
         scheduler_(config_.jitter, seed()) {}
 
@@ -94,11 +104,19 @@ class Worker {
     return done;
   }
 
-  // Healthy for the watchdog: idle, or busy with one job for less than its stall limit.
+  // Healthy for the watchdog and /healthz: busy with one job for less than its stall limit, or
+  // idle with the loop still beating (it wakes at least every kBeat).
   bool alive() const {
     auto since = busy_since_.load();
-    if (since == Clock::time_point{}) return true;
+    if (since == Clock::time_point{}) return Clock::now() - beat_.load() < 3 * kBeat;
     return Clock::now() - since < kStallLimit;
+  }
+
+  // POST /api/v1/scan: the inventory job (which rescans) runs next, as soon as the loop is free.
+  void request_scan() {
+    std::lock_guard lock(mu_);
+    scan_requested_ = true;
+    cv_.notify_all();
   }
 
   std::string status() const {
@@ -108,6 +126,7 @@ class Worker {
 
  private:
   static constexpr auto kStallLimit = 30min;
+  static constexpr auto kBeat = 10s;
 
   static std::uint64_t seed() {
     return static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()) ^
@@ -162,6 +181,7 @@ class Worker {
     auto r = scan::run_scan(store_, config_, suppressions_, unix_now());
     if (metrics_)
       metrics_->observe_scan(std::chrono::duration<double>(Clock::now() - started).count());
+    if (api_) api_->scan_finished(r ? Result<void>{} : tl::make_unexpected(r.error()));
     if (!r) return tl::make_unexpected(r.error());
     for (const auto& p : r->problems)
       log::warning("scan: " + p.ecosystem + " " + p.package + " " + p.version + " against " +
@@ -180,6 +200,13 @@ class Worker {
       log::warning("metrics: " + r.error().to_string());
   }
 
+  // The HTTP API's view of the store, published from here because only this thread reads it.
+  void publish_api() {
+    if (!api_) return;
+    if (auto r = api_->publish(store_, config_, suppressions_); !r)
+      log::warning("api: " + r.error().to_string());
+  }
+
   void set_status(std::string s) {
     std::lock_guard lock(mu_);
     status_ = std::move(s);
@@ -187,9 +214,11 @@ class Worker {
 
   void loop(std::stop_token stop) {
     update_metrics();  // what the store already holds, before the first job has finished
+    publish_api();
     scheduler_.set_jobs(jobs_for(config_), Clock::now());
     std::unique_lock lock(mu_);
     while (!stop.stop_requested()) {
+      beat_ = Clock::now();
       if (pending_) {
         config_ = std::move(*pending_);
         pending_.reset();
@@ -198,10 +227,12 @@ class Worker {
         scheduler_ = Scheduler(config_.jitter, seed());
         scheduler_.set_jobs(jobs_for(config_), Clock::now());
       }
+      if (std::exchange(scan_requested_, false)) scheduler_.run_next("inventory");
       Job* job = scheduler_.due(Clock::now());
       if (job == nullptr) {
-        cv_.wait_until(lock, std::min(scheduler_.next_due(), Clock::now() + 1h),
-                       [&] { return stop.stop_requested() || pending_.has_value(); });
+        cv_.wait_until(lock, std::min(scheduler_.next_due(), Clock::now() + kBeat), [&] {
+          return stop.stop_requested() || pending_.has_value() || scan_requested_;
+        });
         continue;
       }
       std::string name = job->name;
@@ -220,6 +251,7 @@ class Worker {
         log::info("job " + name + ": done in " + std::to_string(ms.count()) + " ms");
       }
       update_metrics();  // after a failure too: the failure itself is a metric
+      publish_api();
       lock.lock();
       scheduler_.completed(name, Clock::now());
     }
@@ -231,6 +263,7 @@ class Worker {
   suppress::Suppressions suppressions_;
   store::Store store_;
   exporters::Metrics* metrics_;
+  ApiState* api_;
   feeds::Fetcher fetcher_;
   std::vector<std::unique_ptr<feeds::Feed>> feeds_;
   Scheduler scheduler_;
@@ -240,7 +273,9 @@ class Worker {
   std::optional<suppress::Suppressions> pending_suppressions_;
   std::string status_ = "starting";
   bool finished_ = false;
+  bool scan_requested_ = false;
   std::atomic<Clock::time_point> busy_since_{Clock::time_point{}};
+  std::atomic<Clock::time_point> beat_{Clock::now()};
   std::jthread thread_;
 };
 
@@ -280,23 +315,38 @@ int run_daemon(const DaemonOptions& options) {
   log::notice("patchpartyd " PP_VERSION " starting; state in " + state_dir.string() + "; config " +
               (options.config_file ? options.config_file->string() : std::string("built-in")));
 
-  // Metrics are for watching the daemon, not its purpose: a port already taken is logged and the
-  // daemon runs on without /metrics rather than leaving the host unwatched for advisories.
-  std::unique_ptr<exporters::Metrics> metrics;
-  std::unique_ptr<exporters::MetricsServer> metrics_server;
-  if (auto m = exporters::Metrics::create(); !m) {
-    log::error(m.error().to_string());
-  } else {
-    metrics = std::move(*m);
-    if (auto server = exporters::MetricsServer::start(config->listen, metrics->registry()); !server)
-      log::error("metrics: " + server.error().to_string() + "; running without /metrics");
-    else
-      metrics_server = std::move(*server);
+  // A configured token that cannot be read is refused like bad config: POST would be disabled
+  // while the operator believes it works.
+  auto token = read_api_token(*config);
+  if (!token) {
+    log::error("invalid configuration: " + token.error().message);
+    return 2;
   }
-  if (metrics_server) log::notice("serving /metrics on " + config->listen);
+
+  std::unique_ptr<exporters::Metrics> metrics;
+  if (auto m = exporters::Metrics::create(); !m)
+    log::error(m.error().to_string());
+  else
+    metrics = std::move(*m);
 
   SdNotifier notifier;
-  Worker worker(*config, std::move(*suppressions), std::move(*store), metrics.get());
+  ApiState api;
+  http::Router router;
+  http::add_metrics_route(router, metrics ? metrics->registry() : nullptr);
+  http::add_api_routes(router, api);
+  router.token().set(*token);
+  router.set_max_body_bytes(config->api.max_body_bytes);
+  Worker worker(*config, std::move(*suppressions), std::move(*store), metrics.get(), &api);
+  api.connect_worker([&worker] { return worker.alive(); }, [&worker] { worker.request_scan(); });
+  // The server is for watching and asking, not the daemon's purpose: a port already taken is
+  // logged and the daemon runs on without it rather than leaving the host unwatched. Declared
+  // after the worker, so it stops (joining its threads) before the worker it calls goes away.
+  std::unique_ptr<http::HttpServer> server;
+  if (auto s = http::HttpServer::start({.listen = config->listen}, router); !s)
+    log::error("http: " + s.error().to_string() + "; running without /metrics and the API");
+  else
+    server = std::move(*s);
+  if (server) log::notice("serving /metrics and the API on " + config->listen);
   worker.start();
   notifier.ready("running");
 
@@ -328,7 +378,12 @@ int run_daemon(const DaemonOptions& options) {
       } else if (auto sup = suppress::load_suppressions(next->suppressions); !sup) {
         log::error("SIGHUP: suppressions are invalid; keeping the previous configuration:\n" +
                    sup.error().message);
+      } else if (auto next_token = read_api_token(*next); !next_token) {
+        log::error("SIGHUP: " + next_token.error().message +
+                   "; keeping the previous configuration");
       } else {
+        router.token().set(std::move(*next_token));
+        router.set_max_body_bytes(next->api.max_body_bytes);
         if (next->state_dir != config->state_dir && !options.state_dir)
           log::warning("SIGHUP: state_dir changes only take effect after a restart");
         if (next->listen != config->listen)

@@ -1,5 +1,5 @@
 // patchpartyd's Prometheus metrics: every family of DESIGN.md "Exporters", built once, and the
-// gauges recomputed from the store after each job. Served by MetricsServer (metrics_server.h).
+// gauges recomputed from the store after each job. Served by the HTTP server (exporters/http/).
 //
 // Threads: update_from_store() and observe_scan() run on the worker thread; scrapes read the
 // registry from civetweb's threads. prometheus-cpp locks each family, so a scrape sees every
@@ -42,8 +42,8 @@ class Metrics {
   // than at the first scrape.
   [[nodiscard]] static Result<std::unique_ptr<Metrics>> create();
 
-  // What the exposer serves; the daemon keeps the Metrics (and so the registry) alive for as
-  // long as the exposer runs.
+  // What /metrics serves; the daemon keeps the Metrics (and so the registry) alive for as long
+  // as the HTTP server runs.
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
   // Recomputes feeds, inventory, findings, backlog, oldest-finding ages and the next party from
