@@ -68,7 +68,9 @@ case "${1:-}" in
   bench)
     deps test
     configure_and_build build-bench -DCMAKE_BUILD_TYPE=Release
-    for b in build-bench/tests/*_bench; do echo "== $b"; "$b" "${@:2}"; done ;;
+    for b in build-bench/tests/*_bench; do echo "== $b"; "$b" "${@:2}"; done
+    echo "== tests/bench/http/load.sh"
+    tests/bench/http/load.sh build-bench/patchpartyd ;;
   fuzz)
     # Each libFuzzer harness for SECONDS (default 60), with its seeds.
     deps test
