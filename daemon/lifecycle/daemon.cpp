@@ -243,7 +243,6 @@ class Worker {
       log::debug("job " + name + ": started");
       Result<void> r = run(stop);
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-      busy_since_ = Clock::time_point{};
       if (!r) {
         log::error("job " + name + ": failed after " + std::to_string(ms.count()) +
                    " ms: " + r.error().to_string());
@@ -252,6 +251,9 @@ class Worker {
       }
       update_metrics();  // after a failure too: the failure itself is a metric
       publish_api();
+      // Beat before going idle, so alive() never judges a long job's end by the beat before it.
+      beat_ = Clock::now();
+      busy_since_ = Clock::time_point{};
       lock.lock();
       scheduler_.completed(name, Clock::now());
     }
