@@ -96,22 +96,18 @@ class HttpServer::Adapter : public CivetHandler {
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& options,
                                                       Router& router) {
+  // clang-format off
   const std::vector<std::string> civet_options = {
-      "listening_ports",
-      options.listen,
-      "num_threads",
-      std::to_string(options.threads),
-      "request_timeout_ms",
-      std::to_string(options.request_timeout.count()),
-      "enable_directory_listing",
-      "no",
-      "enable_keep_alive",
-      "no",
+      "listening_ports", options.listen,
+      "num_threads", std::to_string(options.threads),
+      "request_timeout_ms", std::to_string(options.request_timeout.count()),
+      "enable_directory_listing", "no",
+      "enable_keep_alive", "no",
       // Unread bytes of a refused body would otherwise turn the close into a reset that can
       // destroy the 413 before the client reads it.
-      "linger_timeout_ms",
-      "1000",
+      "linger_timeout_ms", "1000",
   };
+  // clang-format on
   auto adapter = std::make_unique<Adapter>(router);
   try {
     auto server = std::make_unique<CivetServer>(civet_options);
