@@ -1,10 +1,15 @@
 #include "exporters/http/http_server.h"
 
 #include <CivetServer.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <chrono>
 #include <exception>
+#include <thread>
 
 namespace patchparty::http {
 
@@ -33,6 +38,28 @@ Result<std::string> read_body(mg_connection* conn, std::int64_t limit) {
       return fail(Errc::resource_exhausted, "body over " + std::to_string(limit) + " bytes");
     body.append(buf, static_cast<std::size_t>(n));
   }
+}
+
+// Where a local connection to the listening socket goes: its host, or loopback for a wildcard.
+std::string wake_host_for(std::string_view listen) {
+  const auto colon = listen.rfind(':');
+  std::string host(listen.substr(0, colon == std::string_view::npos ? 0 : colon));
+  if (host.empty() || host == "0.0.0.0") return "127.0.0.1";
+  return host;
+}
+
+// civetweb's master thread notices a stop only between polls of the listening socket, every
+// 2 s; a connection ends the poll at once. Best effort: if it comes too early or cannot be made,
+// the stop takes the 2 s as it would anyway.
+void wake(const std::string& host, int port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) return;
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::close(fd);
 }
 
 void send(mg_connection* conn, const Response& r, bool head) {
@@ -112,17 +139,25 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& o
   try {
     auto server = std::make_unique<CivetServer>(civet_options);
     server->addHandler("**", adapter.get());
-    return std::unique_ptr<HttpServer>(new HttpServer(std::move(adapter), std::move(server)));
+    return std::unique_ptr<HttpServer>(
+        new HttpServer(std::move(adapter), std::move(server), wake_host_for(options.listen)));
   } catch (const std::exception& e) {
     // civetweb reports a bind failure as CivetException (a std::runtime_error).
     return fail(Errc::unavailable, "cannot listen on " + options.listen + ": " + e.what());
   }
 }
 
-HttpServer::HttpServer(std::unique_ptr<Adapter> adapter, std::unique_ptr<CivetServer> server)
-    : adapter_(std::move(adapter)), server_(std::move(server)) {}
+HttpServer::HttpServer(std::unique_ptr<Adapter> adapter, std::unique_ptr<CivetServer> server,
+                       std::string wake_host)
+    : wake_host_(std::move(wake_host)), adapter_(std::move(adapter)), server_(std::move(server)) {}
 
 HttpServer::~HttpServer() {
+  const std::vector<int> ports = server_->getListeningPorts();
+  std::jthread waker([this, ports] {
+    // After close() has raised civetweb's stop flag, which it does first.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int port : ports) wake(wake_host_, port);
+  });
   server_->close();
 }
 

@@ -46,7 +46,9 @@ class HttpServer {
 
  private:
   class Adapter;
-  HttpServer(std::unique_ptr<Adapter> adapter, std::unique_ptr<CivetServer> server);
+  HttpServer(std::unique_ptr<Adapter> adapter, std::unique_ptr<CivetServer> server,
+             std::string wake_host);
+  std::string wake_host_;  // an IPv4 address a connection to the bound port can reach
   // Declared first, destroyed last: civetweb's threads use it until the server is closed.
   std::unique_ptr<Adapter> adapter_;
   std::unique_ptr<CivetServer> server_;
