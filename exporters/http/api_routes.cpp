@@ -18,10 +18,7 @@ Response backend_error(const Error& e) {
 
 Result<bool> flag_param(const Request& request, std::string_view name) {
   auto v = request.param(name);
-  if (!v || *v == "false" || *v == "0") return false;
-  if (*v == "true" || *v == "1") return true;
-  return fail(Errc::invalid_argument,
-              std::string(name) + ": '" + std::string(*v) + "' is not true or false");
+  return v ? parse_bool_param(name, *v) : Result<bool>(false);
 }
 
 Response status_json(int status, std::string_view state, std::optional<std::string> reason) {

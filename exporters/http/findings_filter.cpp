@@ -2,17 +2,6 @@
 
 namespace patchparty::http {
 
-namespace {
-
-Result<bool> parse_bool(std::string_view name, std::string_view v) {
-  if (v == "true" || v == "1") return true;
-  if (v == "false" || v == "0") return false;
-  return fail(Errc::invalid_argument,
-              std::string(name) + ": '" + std::string(v) + "' is not true or false");
-}
-
-}  // namespace
-
 Result<FindingsFilter> parse_findings_filter(const Request& request) {
   FindingsFilter f;
   for (const auto& [name, value] : request.query) {
@@ -30,12 +19,12 @@ Result<FindingsFilter> parse_findings_filter(const Request& request) {
         f.severities.insert(*s);
       }
     } else if (name == "kev") {
-      PP_TRY(kev, parse_bool(name, value));
+      PP_TRY(kev, parse_bool_param(name, value));
       f.kev = kev;
     } else if (name == "project") {
       f.project = value;
     } else if (name == "include_suppressed") {
-      PP_TRY(include, parse_bool(name, value));
+      PP_TRY(include, parse_bool_param(name, value));
       f.include_suppressed = include;
     } else {
       // A misspelt filter would silently widen the answer.

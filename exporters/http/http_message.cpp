@@ -42,6 +42,13 @@ Response json_response(std::string body, int status) {
   return r;
 }
 
+Result<bool> parse_bool_param(std::string_view name, std::string_view value) {
+  if (value == "true" || value == "1") return true;
+  if (value == "false" || value == "0") return false;
+  return fail(Errc::invalid_argument,
+              std::string(name) + ": '" + std::string(value) + "' is not true or false");
+}
+
 std::optional<std::string> url_decode(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "daemon/result.h"
+
 namespace patchparty::http {
 
 struct Request {
@@ -38,6 +40,9 @@ struct Response {
 Response json_error(int status, std::string_view message);
 // A body of JSON with status 200 (or `status`).
 Response json_response(std::string body, int status = 200);
+
+// A flag parameter: "true"/"1" or "false"/"0"; invalid_argument naming `name` otherwise.
+[[nodiscard]] Result<bool> parse_bool_param(std::string_view name, std::string_view value);
 
 // "a%20b+c" -> "a b c" (application/x-www-form-urlencoded); nullopt on a bad escape.
 std::optional<std::string> url_decode(std::string_view text);
