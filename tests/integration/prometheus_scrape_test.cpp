@@ -326,6 +326,11 @@ TEST_F(PrometheusScrape, StoresWhatTheDaemonKnowsAndEvaluatesDashboardAndRules) 
   dashboard.Parse(testing::read_text(testing::dashboard_path()).c_str());
   ASSERT_FALSE(dashboard.HasParseError());
   const auto queries = testing::dashboard_queries(dashboard);
+  // The comparisons above can finish within the first scrape; rates and ranges need more.
+  ASSERT_TRUE(eventually(10s, [&] {
+    auto n = vector_values(query(prom_port_, "count_over_time(up{" + job + "}[1m])"));
+    return n.count("") && n[""] >= 4;
+  }));
   ASSERT_GE(queries.size(), 12u);
   const std::map<std::string, std::string> variables = {
       {"__range", "5m"}, {"__rate_interval", "10s"}, {"__interval", "2s"}, {"instance", instance_}};
@@ -344,6 +349,17 @@ TEST_F(PrometheusScrape, StoresWhatTheDaemonKnowsAndEvaluatesDashboardAndRules) 
     EXPECT_EQ(r.status, "success") << r.error << r.body;
     if (!reserved) {
       EXPECT_TRUE(ok) << "no series: " << r.body;
+    }
+    // Time series panels ask for a range: the last 30 s at Grafana's 1 s step.
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    auto range = api_get(prom_port_, "/api/v1/query_range?query=" + url_encode(expr) +
+                                         "&start=" + std::to_string(now - 30) +
+                                         "&end=" + std::to_string(now) + "&step=1");
+    EXPECT_EQ(range.status, "success") << range.error << range.body;
+    if (!reserved) {
+      EXPECT_GT(result_size(range), 0u) << range.body;
     }
   }
 
