@@ -276,6 +276,23 @@ TEST_F(PrometheusScrape, StoresWhatTheDaemonKnowsAndEvaluatesDashboardAndRules) 
   EXPECT_EQ(vector_values(query(prom_port_, "sum(patchparty_findings{" + job + ", kev=\"true\"})")),
             kev);
 
+  // The backlog as `patchparty backlog` builds it from the same database.
+  auto bl = testing::run({PATCHPARTY_BIN, "backlog", "--format", "json", "-c",
+                          (dir_ / "pp.yml").string(), "--state-dir", (dir_ / "state").string()},
+                         dir_);
+  EXPECT_EQ(bl.code, 1) << "open findings are tasks\n" << bl.err;
+  rapidjson::Document backlog;
+  backlog.Parse(bl.out.c_str());
+  ASSERT_FALSE(backlog.HasParseError()) << bl.out;
+  const auto& summary = backlog["summary"];
+  std::map<std::string, double> by_priority;
+  for (const char* p : {"now", "next", "later"})
+    by_priority[p] = static_cast<double>(summary["tasks_by_priority"][p].GetInt64());
+  EXPECT_GT(summary["tasks"].GetInt64(), 0);
+  EXPECT_EQ(static_cast<double>(summary["findings"].GetInt64()), total);
+  EXPECT_EQ(vector_values(query(prom_port_, "patchparty_backlog_tasks{" + job + "}"), "priority"),
+            by_priority);
+
   // Inventory: the two dpkg entries written above, and every package of the lockfile.
   EXPECT_EQ(
       vector_values(query(prom_port_, "patchparty_inventory_packages{" + job + "}"), "source"),
@@ -395,6 +412,8 @@ TEST_F(PrometheusScrape, StoresWhatTheDaemonKnowsAndEvaluatesDashboardAndRules) 
                "feed") == std::map<std::string, double>{{"broken", 1}};
   })) << query(prom_port_, "ALERTS").body;
   EXPECT_EQ(result_size(query(prom_port_, "ALERTS{alertname=\"PatchPartyDown\"}")), 0u);
+  // Findings first seen seconds ago are within every SLA (the shortest is an hour).
+  EXPECT_EQ(result_size(query(prom_port_, "ALERTS{alertname=\"PatchPartySLABreached\"}")), 0u);
 }
 
 }  // namespace
