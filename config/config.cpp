@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 #include "config/yaml_reader.h"
 #include "daemon/bounded_file.h"
 #include "daemon/party/cron_schedule.h"
@@ -95,6 +97,38 @@ void read_metrics(YamlReader& r, const YAML::Node& node, MetricsConfig& metrics)
   r.read(node, "metrics", "per_finding", metrics.per_finding);
   // Past a few thousand series a scrape gets slow and Prometheus' memory grows with each.
   r.read(node, "metrics", "per_finding_limit", metrics.per_finding_limit, 0, 100000);
+}
+
+void read_alerting(YamlReader& r, const YAML::Node& node, AlertingConfig& alerting) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!r.expect_map(node, "alerting", {"alertmanagers", "resend_interval", "timeout", "rules"}))
+    return;
+  if (const YAML::Node list = node["alertmanagers"];
+      list.IsDefined() && !list.IsNull() && r.expect_list(list, "alerting.alertmanagers")) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string p = "alerting.alertmanagers[" + std::to_string(i) + "]";
+      const std::string url = list[i].IsScalar() ? list[i].Scalar() : std::string();
+      if (auto ok = validate_url(url); !ok) {
+        r.error(list[i], p, ok.error().message);
+      } else if (!url.starts_with("http://") && !url.starts_with("https://")) {
+        r.error(list[i], p, "'" + url + "' must start with http:// or https://");
+      } else if (std::find(alerting.alertmanagers.begin(), alerting.alertmanagers.end(), url) !=
+                 alerting.alertmanagers.end()) {
+        r.error(list[i], p, "duplicate Alertmanager '" + url + "'");
+      } else {
+        alerting.alertmanagers.push_back(url);
+      }
+    }
+  }
+  // Alertmanager resolves an alert that was not resent within its resolve_timeout (5m).
+  r.read(node, "alerting", "resend_interval", alerting.resend_interval, std::chrono::seconds(1));
+  r.read(node, "alerting", "timeout", alerting.timeout, std::chrono::milliseconds(100));
+  const YAML::Node rules = node["rules"];
+  if (!rules.IsDefined() || rules.IsNull()) return;
+  if (!r.expect_map(rules, "alerting.rules", {"kev", "critical_with_fix", "min_risk"})) return;
+  r.read(rules, "alerting.rules", "kev", alerting.rules.kev);
+  r.read(rules, "alerting.rules", "critical_with_fix", alerting.rules.critical_with_fix);
+  r.read(rules, "alerting.rules", "min_risk", alerting.rules.min_risk, 0.0, 100.0);
 }
 
 void read_suppressions(YamlReader& r, const YAML::Node& node, Config& c) {
@@ -286,10 +320,10 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
   c.source_file = std::string(file);
   if (root.IsNull() || !root.IsDefined()) return c;  // an empty file means all defaults
   try {
-    if (r.expect_map(
-            root, "",
-            {"state_dir", "log_level", "listen", "host_name", "host", "jitter", "shutdown_timeout",
-             "inventory", "projects", "feeds", "party", "sla", "metrics", "suppressions"})) {
+    if (r.expect_map(root, "",
+                     {"state_dir", "log_level", "listen", "host_name", "host", "jitter",
+                      "shutdown_timeout", "inventory", "projects", "feeds", "party", "sla",
+                      "metrics", "alerting", "suppressions"})) {
       r.read_path(root, "", "state_dir", c.state_dir);
       r.read_enum(root, "", "log_level", c.log_level,
                   {"debug", "info", "notice", "warning", "error"});
@@ -306,6 +340,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
       read_party(r, root["party"], c.party);
       read_sla(r, root["sla"], c.sla);
       read_metrics(r, root["metrics"], c.metrics);
+      read_alerting(r, root["alerting"], c.alerting);
       read_suppressions(r, root["suppressions"], c);
     }
   } catch (const YAML::Exception& e) {
