@@ -152,6 +152,7 @@ TEST_F(AlertmanagerIntegration, KevFindingFiresAndFixingItResolves) {
   start_alertmanager();
   // A resend interval far longer than the test: the alert's own endsAt (4 intervals ahead)
   // cannot resolve it, only patchpartyd's resolution can.
+  const auto started = std::chrono::steady_clock::now();
   start_daemon("10m");
   ASSERT_TRUE(hook_.wait_for([](const auto& p) { return has(p, "firing"); }, 25s))
       << daemon_->err() << am_->err();
@@ -168,10 +169,17 @@ TEST_F(AlertmanagerIntegration, KevFindingFiresAndFixingItResolves) {
   EXPECT_FALSE(has(hook_.posts(), "resolved"));
 
   // The fix lands; SIGHUP makes the daemon inventory again at once.
+  const auto ms = [](auto d) {
+    return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+  };
+  RecordProperty("start_to_firing_ms", ms(std::chrono::steady_clock::now() - started));
+
   set_policykit(kFixed);
+  const auto fixed = std::chrono::steady_clock::now();
   daemon_->signal(SIGHUP);
   ASSERT_TRUE(hook_.wait_for([](const auto& p) { return has(p, "resolved"); }, 20s))
       << daemon_->err();
+  RecordProperty("sighup_to_resolved_ms", ms(std::chrono::steady_clock::now() - fixed));
   EXPECT_THAT(daemon_->err(), HasSubstr("alerting to 1 Alertmanager(s)"));
 }
 
