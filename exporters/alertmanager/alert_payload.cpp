@@ -130,7 +130,10 @@ Alert vulnerability_alert(const Finding& f, std::string_view reason) {
                   where + " is affected by " + f.vulnerability;
   if (!f.aliases.empty()) d += " (" + join(f.aliases, 5, ", ") + ")";
   d += ".";
-  if (!f.summary.empty()) d += " " + f.summary;
+  if (!f.summary.empty()) {
+    d += " " + f.summary;
+    if (std::string_view(".!?").find(d.back()) == std::string_view::npos) d += ".";
+  }
   d += "\nSeverity " + std::string(severity_name(f.severity));
   if (f.cvss) d += ", CVSS " + format_number(*f.cvss, 1);
   d += ", risk " + format_number(f.risk, 1) + "/100";
