@@ -100,7 +100,7 @@ Result<void> post_json(const std::string& url, const std::string& body,
 
 std::unique_ptr<Alerter> Alerter::start(AlerterOptions options, Metrics* metrics) {
   std::unique_ptr<Alerter> a(new Alerter(std::move(options), metrics));
-  a->thread_ = std::thread([p = a.get()] { p->run(); });
+  for (auto& t : a->targets_) a->threads_.emplace_back([p = a.get(), &t] { p->run(t); });
   return a;
 }
 
@@ -123,7 +123,9 @@ void Alerter::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
 }
 
 std::size_t Alerter::held() const {
@@ -154,7 +156,7 @@ void Alerter::publish(std::vector<Alert> firing, std::int64_t now) {
       alerts_[key] = Held{std::move(alert), false};
     }
     forget_delivered();
-    changed_ = true;
+    ++changes_;
   }
   cv_.notify_all();
 }
@@ -185,18 +187,13 @@ bool Alerter::due(const Target& t, Clock::time_point now) const {
          now >= *t.last_ok + options_.resend_interval;
 }
 
-Alerter::Clock::time_point Alerter::next_wake(Clock::time_point now) const {
-  auto wake = Clock::time_point::max();
+Alerter::Clock::time_point Alerter::next_wake(const Target& t, Clock::time_point now) const {
   const bool firing = has_firing();
-  for (const auto& t : targets_) {
-    if (!t.unacked_resolved.empty() || (firing && t.acked_generation < generation_)) {
-      wake = std::min(wake, t.next_try);
-    } else if (firing) {
-      const auto resend = t.last_ok ? *t.last_ok + options_.resend_interval : now;
-      wake = std::min(wake, std::max(t.next_try, resend));
-    }
-  }
-  return wake;
+  if (!t.unacked_resolved.empty() || (firing && t.acked_generation < generation_))
+    return t.next_try;
+  if (!firing) return Clock::time_point::max();
+  const auto resend = t.last_ok ? *t.last_ok + options_.resend_interval : now;
+  return std::max(t.next_try, resend);
 }
 
 void Alerter::deliver(Target& t, std::unique_lock<std::mutex>& lock) {
@@ -252,22 +249,17 @@ void Alerter::deliver(Target& t, std::unique_lock<std::mutex>& lock) {
   t.failing = true;
 }
 
-void Alerter::run() {
+void Alerter::run(Target& t) {
   std::unique_lock lock(mu_);
   while (!stopping_) {
     const auto now = Clock::now();
-    bool sent = false;
-    for (auto& t : targets_) {
-      if (stopping_) break;
-      if (!due(t, now)) continue;
+    if (due(t, now)) {
       deliver(t, lock);
-      sent = true;
+      continue;  // the lock was released meanwhile: look again before sleeping
     }
-    if (sent) continue;  // state may have changed while unlocked: look again before sleeping
-    const auto wake = next_wake(now);
-    cv_.wait_until(lock, std::min(wake, now + std::chrono::hours(1)),
-                   [this] { return stopping_ || changed_; });
-    changed_ = false;
+    const std::uint64_t seen = changes_;
+    cv_.wait_until(lock, std::min(next_wake(t, now), now + std::chrono::hours(1)),
+                   [&] { return stopping_ || changes_ != seen; });
   }
 }
 

@@ -1,5 +1,5 @@
-// Delivers alerts to every configured Alertmanager from a thread of its own, so a slow or dead
-// Alertmanager never holds up a scan.
+// Delivers alerts to every configured Alertmanager, each from a thread of its own, so a slow or
+// dead Alertmanager never holds up a scan or the other Alertmanagers.
 //
 // The caller publishes the complete set of firing alerts after each scan. Against what it holds,
 // the sender then:
@@ -53,7 +53,8 @@ std::string alerts_endpoint(std::string_view base_url);
 
 class Alerter {
  public:
-  // Starts the thread. `metrics` may be null; otherwise it must outlive the Alerter.
+  // Starts one thread per Alertmanager. `metrics` may be null; otherwise it must outlive the
+  // Alerter.
   static std::unique_ptr<Alerter> start(AlerterOptions options, Metrics* metrics);
   ~Alerter();
   Alerter(const Alerter&) = delete;
@@ -63,7 +64,7 @@ class Alerter {
   // the endsAt of alerts that left the set.
   void publish(std::vector<Alert> firing, std::int64_t now);
 
-  // Stops the thread; a POST in flight is cancelled at libcurl's next progress call (within
+  // Stops the threads; a POST in flight is cancelled at libcurl's next progress call (within
   // about a second). Idempotent.
   void stop();
 
@@ -89,10 +90,10 @@ class Alerter {
   };
 
   Alerter(AlerterOptions options, Metrics* metrics);
-  void run();
+  void run(Target& t);
   bool has_firing() const;
   bool due(const Target& t, Clock::time_point now) const;
-  Clock::time_point next_wake(Clock::time_point now) const;
+  Clock::time_point next_wake(const Target& t, Clock::time_point now) const;
   void deliver(Target& t, std::unique_lock<std::mutex>& lock);
   void forget_delivered();
 
@@ -101,11 +102,11 @@ class Alerter {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, Held> alerts_;  // by Alert::key()
-  std::vector<Target> targets_;
-  std::uint64_t generation_ = 0;  // bumped when an alert starts (or starts again) firing
-  bool changed_ = false;
+  std::vector<Target> targets_;         // fixed at construction: each thread holds a reference
+  std::uint64_t generation_ = 0;        // bumped when an alert starts (or starts again) firing
+  std::uint64_t changes_ = 0;           // bumped by each publish, so a waiting thread looks again
   std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace patchparty::exporters
