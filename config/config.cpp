@@ -108,10 +108,10 @@ void read_alerting(YamlReader& r, const YAML::Node& node, AlertingConfig& alerti
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string p = "alerting.alertmanagers[" + std::to_string(i) + "]";
       const std::string url = list[i].IsScalar() ? list[i].Scalar() : std::string();
-      if (auto ok = validate_url(url); !ok) {
-        r.error(list[i], p, ok.error().message);
-      } else if (!url.starts_with("http://") && !url.starts_with("https://")) {
+      if (!url.starts_with("http://") && !url.starts_with("https://")) {
         r.error(list[i], p, "'" + url + "' must start with http:// or https://");
+      } else if (auto ok = validate_url(url); !ok) {
+        r.error(list[i], p, ok.error().message);
       } else if (std::find(alerting.alertmanagers.begin(), alerting.alertmanagers.end(), url) !=
                  alerting.alertmanagers.end()) {
         r.error(list[i], p, "duplicate Alertmanager '" + url + "'");
@@ -120,7 +120,8 @@ void read_alerting(YamlReader& r, const YAML::Node& node, AlertingConfig& alerti
       }
     }
   }
-  // Alertmanager resolves an alert that was not resent within its resolve_timeout (5m).
+  // Firing alerts carry endsAt 4 resend intervals ahead: any interval keeps them firing, a long
+  // one only makes an abandoned alert take longer to resolve.
   r.read(node, "alerting", "resend_interval", alerting.resend_interval, std::chrono::seconds(1));
   r.read(node, "alerting", "timeout", alerting.timeout, std::chrono::milliseconds(100));
   const YAML::Node rules = node["rules"];

@@ -146,14 +146,16 @@ TEST(Config, ReadsAlertingSection) {
 
 TEST(Config, AlertingMistakesAreReported) {
   auto bad = parse_config(
-      "alerting:\n  alertmanagers: ['file:///tmp/am', 'am:9093', 'http://a:1', 'http://a:1']\n"
+      "alerting:\n  alertmanagers: ['file:///tmp/am', 'am:9093', 'http://a:1', 'http://a:1', "
+      "'http:///x']\n"
       "  resend_interval: 0s\n  timeout: 0s\n  rules:\n    min_risk: 101\n    epss: 0.5\n",
       "t.yml");
   ASSERT_FALSE(bad);
   const std::string& m = bad.error().message;
   EXPECT_THAT(m, HasSubstr("alerting.alertmanagers[0]: 'file:///tmp/am' must start with http://"));
-  EXPECT_THAT(m, HasSubstr("alerting.alertmanagers[1]: URL 'am:9093' must start with"));
+  EXPECT_THAT(m, HasSubstr("alerting.alertmanagers[1]: 'am:9093' must start with http://"));
   EXPECT_THAT(m, HasSubstr("alerting.alertmanagers[3]: duplicate Alertmanager 'http://a:1'"));
+  EXPECT_THAT(m, HasSubstr("alerting.alertmanagers[4]: URL 'http:///x' has no host"));
   EXPECT_THAT(m, HasSubstr("alerting.resend_interval: must be at least 1s"));
   EXPECT_THAT(m, HasSubstr("alerting.timeout: must be at least 100ms"));
   EXPECT_THAT(m, HasSubstr("alerting.rules.min_risk"));
