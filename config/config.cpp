@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 #include "config/yaml_reader.h"
 #include "daemon/bounded_file.h"
 #include "daemon/party/cron_schedule.h"
@@ -118,6 +120,39 @@ void read_api(YamlReader& r, const YAML::Node& node, ApiConfig& api) {
     else
       api.max_body_bytes = *n;
   }
+}
+
+void read_alerting(YamlReader& r, const YAML::Node& node, AlertingConfig& alerting) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!r.expect_map(node, "alerting", {"alertmanagers", "resend_interval", "timeout", "rules"}))
+    return;
+  if (const YAML::Node list = node["alertmanagers"];
+      list.IsDefined() && !list.IsNull() && r.expect_list(list, "alerting.alertmanagers")) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string p = "alerting.alertmanagers[" + std::to_string(i) + "]";
+      const std::string url = list[i].IsScalar() ? list[i].Scalar() : std::string();
+      if (!url.starts_with("http://") && !url.starts_with("https://")) {
+        r.error(list[i], p, "'" + url + "' must start with http:// or https://");
+      } else if (auto ok = validate_url(url); !ok) {
+        r.error(list[i], p, ok.error().message);
+      } else if (std::find(alerting.alertmanagers.begin(), alerting.alertmanagers.end(), url) !=
+                 alerting.alertmanagers.end()) {
+        r.error(list[i], p, "duplicate Alertmanager '" + url + "'");
+      } else {
+        alerting.alertmanagers.push_back(url);
+      }
+    }
+  }
+  // Firing alerts carry endsAt 4 resend intervals ahead: any interval keeps them firing, a long
+  // one only makes an abandoned alert take longer to resolve.
+  r.read(node, "alerting", "resend_interval", alerting.resend_interval, std::chrono::seconds(1));
+  r.read(node, "alerting", "timeout", alerting.timeout, std::chrono::milliseconds(100));
+  const YAML::Node rules = node["rules"];
+  if (!rules.IsDefined() || rules.IsNull()) return;
+  if (!r.expect_map(rules, "alerting.rules", {"kev", "critical_with_fix", "min_risk"})) return;
+  r.read(rules, "alerting.rules", "kev", alerting.rules.kev);
+  r.read(rules, "alerting.rules", "critical_with_fix", alerting.rules.critical_with_fix);
+  r.read(rules, "alerting.rules", "min_risk", alerting.rules.min_risk, 0.0, 100.0);
 }
 
 void read_suppressions(YamlReader& r, const YAML::Node& node, Config& c) {
@@ -309,10 +344,10 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
   c.source_file = std::string(file);
   if (root.IsNull() || !root.IsDefined()) return c;  // an empty file means all defaults
   try {
-    if (r.expect_map(
-            root, "",
-            {"state_dir", "log_level", "listen", "host_name", "host", "jitter", "shutdown_timeout",
-             "inventory", "projects", "feeds", "party", "sla", "metrics", "api", "suppressions"})) {
+    if (r.expect_map(root, "",
+                     {"state_dir", "log_level", "listen", "host_name", "host", "jitter",
+                      "shutdown_timeout", "inventory", "projects", "feeds", "party", "sla",
+                      "metrics", "api", "alerting", "suppressions"})) {
       r.read_path(root, "", "state_dir", c.state_dir);
       r.read_enum(root, "", "log_level", c.log_level,
                   {"debug", "info", "notice", "warning", "error"});
@@ -330,6 +365,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
       read_sla(r, root["sla"], c.sla);
       read_metrics(r, root["metrics"], c.metrics);
       read_api(r, root["api"], c.api);
+      read_alerting(r, root["alerting"], c.alerting);
       read_suppressions(r, root["suppressions"], c);
     }
   } catch (const YAML::Exception& e) {

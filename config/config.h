@@ -71,6 +71,24 @@ struct ApiConfig {
   std::int64_t max_body_bytes = 1 << 20;  // a larger request body gets 413, unread
 };
 
+// Which findings page (exporters/alertmanager/alert_rules.h). A finding pages when any enabled
+// rule matches; suppressed and resolved findings never page.
+struct AlertRulesConfig {
+  bool kev = true;                // CISA lists the CVE as exploited
+  bool critical_with_fix = true;  // severity critical and a fixed version exists
+  // daemon/risk/ score, 0..100; 0 turns the rule off. 50 needs, on the default host context
+  // (internal, medium: x0.6), threat x impact >= 0.83, e.g. a critical CVE with EPSS >= 0.9.
+  double min_risk = 50;
+};
+
+// Alerts to Alertmanager's v2 API. No alertmanagers: alerting is off.
+struct AlertingConfig {
+  std::vector<std::string> alertmanagers;  // base URLs, http(s) only; POSTs go to /api/v2/alerts
+  Duration resend_interval = std::chrono::minutes(1);
+  Duration timeout = std::chrono::seconds(10);  // one POST to one Alertmanager
+  AlertRulesConfig rules;
+};
+
 struct InventoryConfig {
   Duration interval = std::chrono::hours(1);
   std::filesystem::path root = "/";  // prefix for chroots and container images
@@ -114,6 +132,7 @@ struct Config {
   SlaConfig sla;
   MetricsConfig metrics;
   ApiConfig api;
+  AlertingConfig alerting;
   // Suppression files: YAML (see config/suppressions.example.yml) or OpenVEX JSON (*.json).
   std::vector<std::filesystem::path> suppressions;
   // Absent in the file: chosen from what the inventory finds (see default_feeds).

@@ -22,6 +22,8 @@
 #include "daemon/scan/scan_run.h"
 #include "daemon/store/store.h"
 #include "daemon/suppress/suppressions.h"
+#include "exporters/alertmanager/alert_rules.h"
+#include "exporters/alertmanager/alert_sender.h"
 #include "exporters/http/api_routes.h"
 #include "exporters/http/http_server.h"
 #include "exporters/prometheus/metrics.h"
@@ -83,6 +85,7 @@ class Worker {
         scheduler_(config_.jitter, seed()) {}
 
   void start() {
+    configure_alerting();
     thread_ = std::jthread([this](std::stop_token stop) { loop(stop); });
   }
 
@@ -101,6 +104,7 @@ class Worker {
     bool done = cv_.wait_for(lock, timeout, [this] { return finished_; });
     lock.unlock();
     if (done) thread_.join();
+    if (done && alerter_) alerter_->stop();
     return done;
   }
 
@@ -189,7 +193,21 @@ class Worker {
     log::info("scan: " + std::to_string(r->findings.size()) + " open findings (" +
               std::to_string(r->summary.opened) + " new, " + std::to_string(r->summary.resolved) +
               " resolved) in " + std::to_string(r->packages) + " packages");
+    if (alerter_)
+      alerter_->publish(exporters::vulnerability_alerts(r->findings, config_.alerting.rules),
+                        unix_now());
     return {};
+  }
+
+  // Keeps the sender (and what it has delivered) across reloads that leave its options alone.
+  void configure_alerting() {
+    auto options = exporters::AlerterOptions::from(config_.alerting);
+    if (alerter_ && alerter_->options() == options) return;
+    alerter_.reset();
+    if (options.alertmanagers.empty()) return;
+    alerter_ = exporters::Alerter::start(std::move(options), metrics_);
+    log::notice("alerting to " + std::to_string(config_.alerting.alertmanagers.size()) +
+                " Alertmanager(s)");
   }
 
   // The store is the source of truth for every gauge, and only this thread may read it, so the
@@ -226,6 +244,7 @@ class Worker {
         pending_suppressions_.reset();
         scheduler_ = Scheduler(config_.jitter, seed());
         scheduler_.set_jobs(jobs_for(config_), Clock::now());
+        configure_alerting();
       }
       if (std::exchange(scan_requested_, false)) scheduler_.run_next("inventory");
       Job* job = scheduler_.due(Clock::now());
@@ -268,6 +287,7 @@ class Worker {
   ApiState* api_;
   feeds::Fetcher fetcher_;
   std::vector<std::unique_ptr<feeds::Feed>> feeds_;
+  std::unique_ptr<exporters::Alerter> alerter_;  // null when no Alertmanager is configured
   Scheduler scheduler_;
   mutable std::mutex mu_;
   std::condition_variable_any cv_;

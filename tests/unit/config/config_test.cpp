@@ -46,6 +46,12 @@ TEST(Config, ExampleFileParsesToTheDefaults) {
   EXPECT_EQ(c->metrics.per_finding_limit, d.metrics.per_finding_limit);
   EXPECT_EQ(c->api.token_file, d.api.token_file);
   EXPECT_EQ(c->api.max_body_bytes, d.api.max_body_bytes);
+  EXPECT_EQ(c->alerting.alertmanagers, d.alerting.alertmanagers);
+  EXPECT_EQ(c->alerting.resend_interval, d.alerting.resend_interval);
+  EXPECT_EQ(c->alerting.timeout, d.alerting.timeout);
+  EXPECT_EQ(c->alerting.rules.kev, d.alerting.rules.kev);
+  EXPECT_EQ(c->alerting.rules.critical_with_fix, d.alerting.rules.critical_with_fix);
+  EXPECT_EQ(c->alerting.rules.min_risk, d.alerting.rules.min_risk);
 }
 
 TEST(Config, ReadsEveryKind) {
@@ -135,6 +141,47 @@ TEST(Config, ReadsApiSection) {
   auto unparsable = parse_config("api:\n  max_body_bytes: lots\n", "t.yml");
   ASSERT_FALSE(unparsable);
   EXPECT_THAT(unparsable.error().message, HasSubstr("api.max_body_bytes: bad size 'lots'"));
+}
+
+TEST(Config, ReadsAlertingSection) {
+  const Config d = default_config();
+  EXPECT_TRUE(d.alerting.alertmanagers.empty()) << "no Alertmanager: alerting off";
+  EXPECT_EQ(d.alerting.resend_interval, std::chrono::minutes(1));
+  EXPECT_EQ(d.alerting.timeout, std::chrono::seconds(10));
+  EXPECT_TRUE(d.alerting.rules.kev);
+  EXPECT_TRUE(d.alerting.rules.critical_with_fix);
+  EXPECT_EQ(d.alerting.rules.min_risk, 50);
+  auto c = parse_config(
+      "alerting:\n  alertmanagers: [http://am1:9093, 'https://am2.example/am/']\n"
+      "  resend_interval: 5m\n  timeout: 3s\n"
+      "  rules:\n    kev: false\n    critical_with_fix: false\n    min_risk: 0\n",
+      "t.yml");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->alerting.alertmanagers,
+            (std::vector<std::string>{"http://am1:9093", "https://am2.example/am/"}));
+  EXPECT_EQ(c->alerting.resend_interval, std::chrono::minutes(5));
+  EXPECT_EQ(c->alerting.timeout, std::chrono::seconds(3));
+  EXPECT_FALSE(c->alerting.rules.kev);
+  EXPECT_FALSE(c->alerting.rules.critical_with_fix);
+  EXPECT_EQ(c->alerting.rules.min_risk, 0);
+}
+
+TEST(Config, AlertingMistakesAreReported) {
+  auto bad = parse_config(
+      "alerting:\n  alertmanagers: ['file:///tmp/am', 'am:9093', 'http://a:1', 'http://a:1', "
+      "'http:///x']\n"
+      "  resend_interval: 0s\n  timeout: 0s\n  rules:\n    min_risk: 101\n    epss: 0.5\n",
+      "t.yml");
+  ASSERT_FALSE(bad);
+  const std::string& m = bad.error().message;
+  EXPECT_THAT(m, HasSubstr("alerting.alertmanagers[0]: 'file:///tmp/am' must start with http://"));
+  EXPECT_THAT(m, HasSubstr("alerting.alertmanagers[1]: 'am:9093' must start with http://"));
+  EXPECT_THAT(m, HasSubstr("alerting.alertmanagers[3]: duplicate Alertmanager 'http://a:1'"));
+  EXPECT_THAT(m, HasSubstr("alerting.alertmanagers[4]: URL 'http:///x' has no host"));
+  EXPECT_THAT(m, HasSubstr("alerting.resend_interval: must be at least 1s"));
+  EXPECT_THAT(m, HasSubstr("alerting.timeout: must be at least 100ms"));
+  EXPECT_THAT(m, HasSubstr("alerting.rules.min_risk"));
+  EXPECT_THAT(m, HasSubstr("epss"));
 }
 
 TEST(Config, BadListenAddressIsRefused) {
