@@ -11,8 +11,8 @@ jobs=$(nproc)
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 build_packages=(cmake ninja-build g++ pkg-config ca-certificates
-  prometheus-cpp-dev libcurl4-openssl-dev rapidjson-dev libsqlite3-dev libsystemd-dev
-  libyaml-cpp-dev libarchive-dev libcli11-dev libexpected-dev libabsl-dev)
+  prometheus-cpp-dev libcivetweb-dev libcurl4-openssl-dev rapidjson-dev libsqlite3-dev
+  libsystemd-dev libyaml-cpp-dev libarchive-dev libcli11-dev libexpected-dev libabsl-dev)
 test_packages=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   dpkg-dev rpm python3 python3-apt python3-rpm python3-packaging libapt-pkg-dev librpm-dev
   composer php-cli nodejs sqlite3 prometheus prometheus-alertmanager wrk)

@@ -153,6 +153,10 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
       &scan_duration_->Add({}, prometheus::Histogram::BucketBoundaries{
                                    0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300});
   dropped_ = &finding_info_dropped_->Add({});
+  // Both outcomes from the start, so "failures / all" has a denominator and a rule on failures
+  // sees the first one as an increase from zero.
+  alerts_sent_->Add({{"outcome", "success"}});
+  alerts_sent_->Add({{"outcome", "failure"}});
   last_success_series_ = std::make_unique<GaugeSeries>(*feed_last_success_);
   advisories_series_ = std::make_unique<GaugeSeries>(*feed_advisories_);
   inventory_series_ = std::make_unique<GaugeSeries>(*inventory_packages_);

@@ -263,6 +263,8 @@ TEST_F(MetricsTest, ScanDurationsGoIntoTheHistogram) {
 }
 
 TEST_F(MetricsTest, AlertPostsAreCountedByOutcome) {
+  EXPECT_EQ(value(reg(), "patchparty_alerts_sent_total", {{"outcome", "failure"}}), 0)
+      << "both outcomes exist before the first POST";
   metrics_->count_alerts_sent("success");
   metrics_->count_alerts_sent("success");
   metrics_->count_alerts_sent("failure");
