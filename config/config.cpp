@@ -347,7 +347,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
     if (r.expect_map(root, "",
                      {"state_dir", "log_level", "listen", "host_name", "host", "jitter",
                       "shutdown_timeout", "inventory", "projects", "feeds", "party", "sla",
-                      "metrics", "api", "alerting", "suppressions"})) {
+                      "metrics", "api", "alerting", "suppressions", "health"})) {
       r.read_path(root, "", "state_dir", c.state_dir);
       r.read_enum(root, "", "log_level", c.log_level,
                   {"debug", "info", "notice", "warning", "error"});
@@ -367,6 +367,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
       read_api(r, root["api"], c.api);
       read_alerting(r, root["alerting"], c.alerting);
       read_suppressions(r, root["suppressions"], c);
+      detail::read_health(r, root["health"], c.health);
     }
   } catch (const YAML::Exception& e) {
     r.error_at(e.mark.line, e.mark.column, e.msg);

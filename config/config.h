@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/duration.h"
+#include "config/health_config.h"
 #include "daemon/result.h"
 
 namespace patchparty::config {
@@ -138,6 +139,7 @@ struct Config {
   // Absent in the file: chosen from what the inventory finds (see default_feeds).
   bool feeds_configured = false;
   std::vector<FeedConfig> feeds;
+  HealthConfig health;
 };
 
 // The feed kinds patchparty can read.

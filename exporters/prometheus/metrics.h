@@ -59,6 +59,13 @@ class Metrics {
   // the alert sender calls it from its own thread.
   void count_alerts_sent(std::string_view outcome);
 
+  // Health checks (collectors/health/), each from its own thread: thread-safe. `remove` drops
+  // every series of a check, for a check that went away with a reload.
+  void set_health_check(std::string_view check, bool up);
+  void set_health_check_latency(std::string_view check, double seconds);
+  void set_backup_age(std::string_view check, double seconds);
+  void remove_health_check(std::string_view check);
+
  private:
   Metrics();
 
@@ -79,6 +86,8 @@ class Metrics {
   // Declared for the subsystems that will set them (health watch, rollback, alerting), so the
   // names are fixed and documented now; they have no series until then.
   prometheus::Family<prometheus::Gauge>* health_check_up_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* health_check_latency_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* backup_age_ = nullptr;
   prometheus::Family<prometheus::Counter>* patch_events_ = nullptr;
   prometheus::Family<prometheus::Counter>* rollbacks_ = nullptr;
   prometheus::Family<prometheus::Counter>* alerts_sent_ = nullptr;

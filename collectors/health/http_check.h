@@ -1,0 +1,29 @@
+// http: a GET whose status, latency and body say whether the service works.
+#pragma once
+
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "collectors/health/health_check.h"
+#include "config/health_config.h"
+
+namespace patchparty::health {
+
+class HttpCheck final : public HealthCheck {
+ public:
+  // The body regex must compile (config validation checked it; a throw here is a bug).
+  explicit HttpCheck(const config::HealthCheckConfig& c);
+  std::string_view name() const override { return config_.name; }
+  std::string_view kind() const override { return "http"; }
+  // value: the status code.
+  Probe probe(std::stop_token stop) override;
+
+ private:
+  bool status_expected(long status) const;
+
+  config::HealthCheckConfig config_;
+  std::optional<std::regex> body_;
+};
+
+}  // namespace patchparty::health
