@@ -106,6 +106,11 @@ std::vector<std::string> HealthMonitor::checks() const {
   return out;
 }
 
+std::string_view HealthMonitor::kind_of(std::string_view check) const {
+  const Slot* s = find(check);
+  return s ? s->spec.check->kind() : std::string_view();
+}
+
 std::vector<Probe> HealthMonitor::history(std::string_view check,
                                           WallClock::time_point since) const {
   std::vector<Probe> out;

@@ -45,6 +45,7 @@ class HealthMonitor {
 
   // Query API for the watch engine; safe from any thread.
   std::vector<std::string> checks() const;
+  std::string_view kind_of(std::string_view check) const;  // empty for an unknown check
   // Probes started at or after `since`, oldest first.
   std::vector<Probe> history(std::string_view check, WallClock::time_point since = {}) const;
   std::optional<Probe> last(std::string_view check) const;

@@ -6,10 +6,14 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "collectors/feeds/builtin_feeds.h"
+#include "collectors/health/health_json.h"
+#include "collectors/health/health_monitor.h"
 #include "config/config.h"
 #include "daemon/lifecycle/api_state.h"
 #include "daemon/lifecycle/feed_job.h"
@@ -69,6 +73,44 @@ std::filesystem::path choose_state_dir(const DaemonOptions& options, const confi
   }
   return c.state_dir;
 }
+
+// Null when no checks are configured or they cannot be built (logged).
+std::unique_ptr<health::HealthMonitor> start_health(const config::HealthConfig& c,
+                                                    exporters::Metrics* metrics) {
+  if (c.checks.empty()) return nullptr;
+  auto monitor = health::HealthMonitor::from_config(c, metrics);
+  if (!monitor) {
+    log::error("health: " + monitor.error().to_string());
+    return nullptr;
+  }
+  (*monitor)->start();
+  log::notice("health: " + std::to_string(c.checks.size()) + " check(s) running");
+  return std::move(*monitor);
+}
+
+// The running monitor: replaced on SIGHUP while API requests may be reading it.
+class HealthHolder {
+ public:
+  std::shared_ptr<health::HealthMonitor> get() const {
+    std::lock_guard lock(mu_);
+    return monitor_;
+  }
+  // Stops the old monitor; requests still holding it read its last state.
+  void replace(std::unique_ptr<health::HealthMonitor> next) {
+    std::shared_ptr<health::HealthMonitor> old;
+    {
+      std::lock_guard lock(mu_);
+      old = std::exchange(monitor_, nullptr);
+    }
+    if (old) old->stop();
+    std::lock_guard lock(mu_);
+    monitor_ = std::move(next);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<health::HealthMonitor> monitor_;
+};
 
 // Owns the worker thread that runs the jobs, and everything that thread touches.
 class Worker {
@@ -351,11 +393,17 @@ int run_daemon(const DaemonOptions& options) {
   else
     metrics = std::move(*m);
 
+  // Its own threads, so a slow probe never holds up the worker; stopped before metrics go.
+  HealthHolder health_checks;
+  health_checks.replace(start_health(config->health, metrics.get()));
   SdNotifier notifier;
   ApiState api;
   http::Router router;
   http::add_metrics_route(router, metrics ? metrics->registry() : nullptr);
   http::add_api_routes(router, api);
+  router.get("/api/v1/health", [&health_checks](const http::Request&) {
+    return http::json_response(health::health_json(health_checks.get().get()));
+  });
   router.token().set(*token);
   router.set_max_body_bytes(config->api.max_body_bytes);
   Worker worker(*config, std::move(*suppressions), std::move(*store), metrics.get(), &api);
@@ -412,6 +460,11 @@ int run_daemon(const DaemonOptions& options) {
           log::warning("SIGHUP: listen changes only take effect after a restart");
         next->state_dir = state_dir;
         log::set_min_level(level_from(next->log_level));
+        if (next->health != config->health) {
+          // The old checks stop before the new ones probe: same names, same series.
+          health_checks.replace(nullptr);
+          health_checks.replace(start_health(next->health, metrics.get()));
+        }
         *config = *next;
         worker.reload(std::move(*next), std::move(*sup));
         log::notice("SIGHUP: configuration reloaded from " + options.config_file->string());
@@ -424,6 +477,7 @@ int run_daemon(const DaemonOptions& options) {
     break;
   }
   notifier.stopping();
+  health_checks.replace(nullptr);
   if (!worker.stop(config->shutdown_timeout)) {
     // The job's open transaction dies with the process and SQLite rolls it back on next open.
     log::warning("the running job did not stop within " +
