@@ -117,7 +117,7 @@ TEST(HttpCheck, ConnectionRefusedIsUnhealthy) {
   EXPECT_NE(p.detail.find("127.0.0.1"), std::string::npos) << p.detail;
 }
 
-TEST(HttpCheck, HttpsWithoutTrustedCaIsUnhealthy) {
+TEST(HttpCheck, TlsHandshakeFailureIsUnhealthy) {
   // civetweb here speaks plain HTTP; an https:// URL to it fails the TLS handshake.
   testing::HttpTestServer server;
   server.set("/health", {.status = 200});
