@@ -78,6 +78,7 @@ Result<ChildOutcome> run_child(std::span<const std::string> argv, std::chrono::m
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   bool exited = false, eof = false;
+  int nap_ms = 1;
   char buf[4096];
   while (!exited) {
     if (stop.stop_requested()) {
@@ -106,7 +107,10 @@ Result<ChildOutcome> run_child(std::span<const std::string> argv, std::chrono::m
         }
       }
     } else {
-      ::poll(nullptr, 0, static_cast<int>(kPollStep.count()));
+      // The pipe usually closes as the program exits, so it is about to be reapable; a program
+      // that closed its output and runs on is polled less and less often.
+      ::poll(nullptr, 0, nap_ms);
+      nap_ms = std::min(nap_ms * 2, static_cast<int>(kPollStep.count()));
     }
     if (::waitpid(pid, &status, WNOHANG) == pid) exited = true;
   }
