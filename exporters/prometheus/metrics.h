@@ -83,11 +83,12 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>* finding_info_ = nullptr;
   prometheus::Family<prometheus::Counter>* finding_info_dropped_ = nullptr;
   prometheus::Family<prometheus::Histogram>* scan_duration_ = nullptr;
-  // Declared for the subsystems that will set them (health watch, rollback, alerting), so the
-  // names are fixed and documented now; they have no series until then.
+  // Set by the health monitor's threads, one series per configured check.
   prometheus::Family<prometheus::Gauge>* health_check_up_ = nullptr;
   prometheus::Family<prometheus::Gauge>* health_check_latency_ = nullptr;
   prometheus::Family<prometheus::Gauge>* backup_age_ = nullptr;
+  // Declared for the subsystems that will set them (patch events, rollback, alerting), so the
+  // names are fixed and documented now; they have no series until then.
   prometheus::Family<prometheus::Counter>* patch_events_ = nullptr;
   prometheus::Family<prometheus::Counter>* rollbacks_ = nullptr;
   prometheus::Family<prometheus::Counter>* alerts_sent_ = nullptr;
