@@ -7,6 +7,7 @@
 #include "config/yaml_reader.h"
 #include "daemon/bounded_file.h"
 #include "daemon/party/cron_schedule.h"
+#include "daemon/watch/rollback_argv.h"
 
 namespace patchparty::config {
 
@@ -209,6 +210,85 @@ void read_projects(YamlReader& r, const YAML::Node& node, std::vector<ProjectCon
   }
 }
 
+bool valid_target_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void read_rollback(YamlReader& r, const YAML::Node& node, const std::string& p,
+                   RollbackConfig& rb) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!r.expect_map(node, p, {"enabled", "dry_run", "command", "systemd_unit", "bus", "timeout"}))
+    return;
+  r.read(node, p, "enabled", rb.enabled);
+  r.read(node, p, "dry_run", rb.dry_run);
+  r.read_strings(node, p, "command", rb.command);
+  r.read(node, p, "systemd_unit", rb.systemd_unit);
+  r.read_enum(node, p, "bus", rb.bus, {"system", "user"});
+  r.read(node, p, "timeout", rb.timeout, std::chrono::seconds(1));
+  const bool has_command = !rb.command.empty(), has_unit = !rb.systemd_unit.empty();
+  if (has_command && has_unit)
+    r.error(node, p, "either command or systemd_unit, not both");
+  else if (rb.enabled && !has_command && !has_unit)
+    r.error(node, YamlReader::join(p, "enabled"), "a rollback needs a command or a systemd_unit");
+  if (has_command) {
+    if (auto ok = watch::validate_argv_template(rb.command); !ok)
+      r.error(node["command"], YamlReader::join(p, "command"), ok.error().message);
+  }
+  if (has_unit) {
+    // Checked with harmless values: the template's own characters must make a unit name.
+    const watch::RollbackValues probe{
+        .target = "t", .package = "p", .from_version = "1", .to_version = "2"};
+    if (auto ok = watch::expand_unit_name(rb.systemd_unit, probe); !ok)
+      r.error(node["systemd_unit"], YamlReader::join(p, "systemd_unit"), ok.error().message);
+  }
+}
+
+void read_watch(YamlReader& r, const YAML::Node& node, const std::string& p, WatchConfig& w) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!r.expect_map(node, p,
+                    {"window", "baseline", "failure_threshold", "consecutive_failures",
+                     "recovery_successes"}))
+    return;
+  r.read(node, p, "window", w.window, std::chrono::seconds(1));
+  r.read(node, p, "baseline", w.baseline, std::chrono::seconds(1));
+  r.read(node, p, "failure_threshold", w.failure_threshold, 1, 1000);
+  r.read(node, p, "consecutive_failures", w.consecutive_failures, 1, 1000);
+  r.read(node, p, "recovery_successes", w.recovery_successes, 1, 1000);
+}
+
+void read_targets(YamlReader& r, const YAML::Node& node, std::vector<TargetConfig>& out) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!r.expect_list(node, "targets")) return;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string p = "targets[" + std::to_string(i) + "]";
+    const YAML::Node item = node[i];
+    if (!r.expect_map(item, p, {"name", "packages", "checks", "watch", "rollback"})) continue;
+    TargetConfig t;
+    r.read(item, p, "name", t.name);
+    r.read_strings(item, p, "packages", t.packages);
+    r.read_strings(item, p, "checks", t.checks);
+    read_watch(r, item["watch"], YamlReader::join(p, "watch"), t.watch);
+    read_rollback(r, item["rollback"], YamlReader::join(p, "rollback"), t.rollback);
+    // The name reaches argv values, unit instance names and metric labels.
+    if (!valid_target_name(t.name))
+      r.error(item["name"].IsDefined() ? item["name"] : item, YamlReader::join(p, "name"),
+              "required; letters, digits, '-', '_' and '.' only, at most 64");
+    if (t.checks.empty())
+      r.error(item, YamlReader::join(p, "checks"),
+              "required: a watch without health checks cannot judge a patch");
+    for (const auto& other : out)
+      if (other.name == t.name)
+        r.error(item["name"], YamlReader::join(p, "name"), "duplicate target '" + t.name + "'");
+    out.push_back(std::move(t));
+  }
+}
+
 bool valid_feed_name(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
@@ -347,7 +427,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
     if (r.expect_map(root, "",
                      {"state_dir", "log_level", "listen", "host_name", "host", "jitter",
                       "shutdown_timeout", "inventory", "projects", "feeds", "party", "sla",
-                      "metrics", "api", "alerting", "suppressions", "health"})) {
+                      "metrics", "api", "alerting", "targets", "suppressions", "health"})) {
       r.read_path(root, "", "state_dir", c.state_dir);
       r.read_enum(root, "", "log_level", c.log_level,
                   {"debug", "info", "notice", "warning", "error"});
@@ -366,6 +446,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
       read_metrics(r, root["metrics"], c.metrics);
       read_api(r, root["api"], c.api);
       read_alerting(r, root["alerting"], c.alerting);
+      read_targets(r, root["targets"], c.targets);
       read_suppressions(r, root["suppressions"], c);
       detail::read_health(r, root["health"], c.health);
     }

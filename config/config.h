@@ -118,6 +118,36 @@ struct FeedConfig {
   std::string ca_path;  // CA bundle for https; empty: the system's
 };
 
+// How a patch to a target is watched (daemon/watch/verdict.h WatchPolicy).
+struct WatchConfig {
+  Duration window = std::chrono::minutes(10);
+  Duration baseline = std::chrono::minutes(10);  // history before the patch that counts
+  std::int64_t failure_threshold = 3;            // failed probes of one check in the window
+  std::int64_t consecutive_failures = 2;         // failed probes in a row of one check
+  std::int64_t recovery_successes = 2;           // healthy probes in a row after a rollback
+};
+
+// What undoes a regressed patch. Never runs unless `enabled`; exactly one of command and
+// systemd_unit. Both are templates with {target} {package} {from_version} {to_version}.
+struct RollbackConfig {
+  bool enabled = false;
+  bool dry_run = false;              // log what would run, run nothing
+  std::vector<std::string> command;  // argv; never a shell
+  std::string systemd_unit;          // e.g. patchparty-rollback@{target}.service, via sd-bus
+  std::string bus = "system";        // system | user: where systemd_unit is started
+  Duration timeout = std::chrono::minutes(5);
+};
+
+// Something a patch can break: the packages or deploy target that touch it, the health checks
+// that say it works, and how to roll it back.
+struct TargetConfig {
+  std::string name;                   // also the deploy target name; [A-Za-z0-9._-]
+  std::vector<std::string> packages;  // package events touching these open a watch
+  std::vector<std::string> checks;    // health check names
+  WatchConfig watch;
+  RollbackConfig rollback;
+};
+
 struct Config {
   std::filesystem::path source_file;  // empty: built-in defaults only
   std::filesystem::path state_dir = "/var/lib/patchparty";
@@ -134,6 +164,7 @@ struct Config {
   MetricsConfig metrics;
   ApiConfig api;
   AlertingConfig alerting;
+  std::vector<TargetConfig> targets;
   // Suppression files: YAML (see config/suppressions.example.yml) or OpenVEX JSON (*.json).
   std::vector<std::filesystem::path> suppressions;
   // Absent in the file: chosen from what the inventory finds (see default_feeds).

@@ -362,5 +362,63 @@ TEST(ConfigParty, ReportsEachPartyMistakeAlone) {
   EXPECT_EQ(t.error().message.find('\n'), std::string::npos) << t.error().message;
 }
 
+TEST(Config, ReadsTargetsWithWatchAndRollback) {
+  EXPECT_TRUE(default_config().targets.empty());
+  auto c = parse_config(
+      "targets:\n"
+      "  - name: shop\n"
+      "    packages: [nginx, openssl]\n"
+      "    checks: [shop-http]\n"
+      "    watch: {window: 5m, failure_threshold: 4, consecutive_failures: 3}\n"
+      "    rollback:\n"
+      "      enabled: true\n"
+      "      command: [/usr/bin/apt-get, install, -y, '{package}={from_version}']\n"
+      "  - name: api\n"
+      "    checks: [api-unit]\n"
+      "    rollback: {enabled: true, dry_run: true, bus: user,\n"
+      "               systemd_unit: 'patchparty-rollback@{target}.service'}\n",
+      "t.yml");
+  ASSERT_OK(c);
+  ASSERT_EQ(c->targets.size(), 2u);
+  const auto& shop = c->targets[0];
+  EXPECT_EQ(shop.packages, (std::vector<std::string>{"nginx", "openssl"}));
+  EXPECT_EQ(shop.watch.window, std::chrono::minutes(5));
+  EXPECT_EQ(shop.watch.baseline, std::chrono::minutes(10));
+  EXPECT_EQ(shop.watch.failure_threshold, 4);
+  EXPECT_EQ(shop.watch.consecutive_failures, 3);
+  EXPECT_TRUE(shop.rollback.enabled);
+  EXPECT_FALSE(shop.rollback.dry_run);
+  EXPECT_EQ(shop.rollback.command.back(), "{package}={from_version}");
+  const auto& api = c->targets[1];
+  EXPECT_TRUE(api.rollback.dry_run);
+  EXPECT_EQ(api.rollback.bus, "user");
+  EXPECT_EQ(api.rollback.systemd_unit, "patchparty-rollback@{target}.service");
+}
+
+TEST(Config, TargetMistakesAreReported) {
+  auto bad = parse_config(
+      "targets:\n"
+      "  - name: 'shop; rm'\n"
+      "    checks: [x]\n"
+      "    rollback: {enabled: true, command: [apt-get, '{version}']}\n"
+      "  - name: b\n"
+      "    rollback: {enabled: true}\n"
+      "  - name: c\n"
+      "    checks: [x]\n"
+      "    rollback: {command: [/bin/true], systemd_unit: a.service}\n"
+      "  - name: d\n"
+      "    checks: [x]\n"
+      "    rollback: {systemd_unit: 'rollback@{to_version}'}\n",
+      "t.yml");
+  ASSERT_FALSE(bad);
+  const std::string& m = bad.error().message;
+  EXPECT_THAT(m, HasSubstr("targets[0].name: required; letters, digits"));
+  EXPECT_THAT(m, HasSubstr("targets[0].rollback.command: the program must be an absolute path"));
+  EXPECT_THAT(m, HasSubstr("targets[1].checks: required"));
+  EXPECT_THAT(m, HasSubstr("targets[1].rollback.enabled: a rollback needs a command or a"));
+  EXPECT_THAT(m, HasSubstr("targets[2].rollback: either command or systemd_unit, not both"));
+  EXPECT_THAT(m, HasSubstr("targets[3].rollback.systemd_unit: 'rollback@2' is not a valid unit"));
+}
+
 }  // namespace
 }  // namespace patchparty::config
