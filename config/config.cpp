@@ -449,6 +449,14 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
       read_targets(r, root["targets"], c.targets);
       read_suppressions(r, root["suppressions"], c);
       detail::read_health(r, root["health"], c.health);
+      // A target judged by a check that does not exist would never regress: refuse it.
+      const YAML::Node targets = root["targets"];
+      for (std::size_t i = 0; i < c.targets.size(); ++i)
+        for (const auto& check : c.targets[i].checks)
+          if (std::none_of(c.health.checks.begin(), c.health.checks.end(),
+                           [&](const HealthCheckConfig& h) { return h.name == check; }))
+            r.error(targets[i]["checks"], "targets[" + std::to_string(i) + "].checks",
+                    "no health check named '" + check + "' (health.checks)");
     }
   } catch (const YAML::Exception& e) {
     r.error_at(e.mark.line, e.mark.column, e.msg);

@@ -365,6 +365,10 @@ TEST(ConfigParty, ReportsEachPartyMistakeAlone) {
 TEST(Config, ReadsTargetsWithWatchAndRollback) {
   EXPECT_TRUE(default_config().targets.empty());
   auto c = parse_config(
+      "health:\n"
+      "  checks:\n"
+      "    - {name: shop-http, kind: http, url: 'http://127.0.0.1:8080/'}\n"
+      "    - {name: api-unit, kind: systemd_unit, unit: api.service}\n"
       "targets:\n"
       "  - name: shop\n"
       "    packages: [nginx, openssl]\n"
@@ -418,6 +422,7 @@ TEST(Config, TargetMistakesAreReported) {
   EXPECT_THAT(m, HasSubstr("targets[1].rollback.enabled: a rollback needs a command or a"));
   EXPECT_THAT(m, HasSubstr("targets[2].rollback: either command or systemd_unit, not both"));
   EXPECT_THAT(m, HasSubstr("targets[3].rollback.systemd_unit: 'rollback@2' is not a valid unit"));
+  EXPECT_THAT(m, HasSubstr("targets[2].checks: no health check named 'x' (health.checks)"));
 }
 
 }  // namespace
