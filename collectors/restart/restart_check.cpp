@@ -45,8 +45,10 @@ RestartReport group_by_unit(std::vector<StaleProcess> stale) {
 
 RestartReport check_restart_needed(const CheckOptions& options, std::int64_t now) {
   ProcessScan scan = scan_processes(options.scan);
-  UnitLookup lookup = options.bus ? UnitLookup::open(*options.bus, options.scan.proc_root)
-                                  : UnitLookup::cgroup_only(options.scan.proc_root);
+  UnitLookup lookup = !options.bus_address.empty()
+                          ? UnitLookup::open_address(options.bus_address, options.scan.proc_root)
+                      : options.bus ? UnitLookup::open(*options.bus, options.scan.proc_root)
+                                    : UnitLookup::cgroup_only(options.scan.proc_root);
   for (auto& p : scan.stale) p.unit = lookup.unit_of(p.pid);
   RestartReport report = group_by_unit(std::move(scan.stale));
   report.taken_at = now;

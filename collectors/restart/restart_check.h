@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "collectors/restart/stale_scan.h"
 #include "collectors/restart/unit_lookup.h"
@@ -18,6 +19,7 @@ struct CheckOptions {
   std::filesystem::path root = "/";  // for run/reboot-required
   // Which manager to ask; nullopt: never the bus, only cgroups.
   std::optional<BusKind> bus = BusKind::system;
+  std::string bus_address;  // when set, this bus instead of `bus`
 };
 
 CheckOptions check_options(const config::RestartConfig& config);

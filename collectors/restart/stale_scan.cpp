@@ -3,7 +3,9 @@
 #include "collectors/restart/proc_file.h"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,14 +20,30 @@ namespace {
 
 constexpr std::string_view kDeletedSuffix = " (deleted)";
 
-// The mapped file's current inode through the process's root; 0 when it is gone or unreadable.
-std::uint64_t current_inode(const fs::path& root, const std::string& path) {
-  // The path is absolute; root / "usr/lib/..." keeps it inside the process's root, and
-  // /proc/PID/root resolves it in the process's own mount namespace, not ours.
+// The mapped file's current inode, resolved inside the process's root (RESOLVE_IN_ROOT: "/" and
+// ".." stay in it, as for the process) without following any symlink: d_path() gives mappings
+// canonical paths, so a symlink there is a file put in place since, possibly pointing at a slow
+// or hostile mount. A symlink as the last component is taken as itself (its own inode, never the
+// mapped file's: replaced). O_PATH opens nothing, so no FIFO blocks and no device is touched.
+// 0 when gone or not resolvable without following a link.
+std::uint64_t current_inode(int root_fd, const std::string& path) {
+  if (root_fd < 0) return 0;
+  open_how how{};
+  how.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  const auto start = path.find_first_not_of('/');
+  if (start == std::string::npos) return 0;
+  const std::string rel = path.substr(start);
+  const int fd = static_cast<int>(::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how));
   struct stat st {};
-  const fs::path file = root / fs::path(path).relative_path();
-  if (::stat(file.c_str(), &st) != 0) return 0;
-  return static_cast<std::uint64_t>(st.st_ino);
+  if (fd < 0) {
+    // Kernels before 5.6: the last component at least is not followed.
+    if (errno != ENOSYS || ::fstatat(root_fd, rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return 0;
+    return static_cast<std::uint64_t>(st.st_ino);
+  }
+  const bool ok = ::fstat(fd, &st) == 0;
+  ::close(fd);
+  return ok ? static_cast<std::uint64_t>(st.st_ino) : 0;
 }
 
 bool parse_pid(std::string_view name, int& pid) {
@@ -45,23 +63,27 @@ std::vector<StaleFile> stale_files(const std::vector<MappedFile>& maps, const st
                                    const fs::path& root,
                                    const std::vector<std::string>& ignored_prefixes) {
   std::vector<StaleFile> out;
+  // The process's root as it sees it (another mount namespace for a container).
+  const int root_fd = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  // The executable is judged like a library: readlink only tells which mapping it is.
   std::string exe_path = exe;
-  const bool exe_deleted = exe_path.ends_with(kDeletedSuffix);
-  if (exe_deleted) exe_path.resize(exe_path.size() - kDeletedSuffix.size());
-  if (exe_deleted && !exe_path.empty() && !is_ignored_mapping(exe_path, ignored_prefixes))
-    out.push_back({exe_path, StaleReason::deleted});
+  if (exe_path.ends_with(kDeletedSuffix)) exe_path.resize(exe_path.size() - kDeletedSuffix.size());
   for (const auto& m : maps) {
-    if (m.path == exe_path && exe_deleted) continue;  // already listed
     if (m.path != exe_path && !is_shared_library(m.path)) continue;
     if (is_ignored_mapping(m.path, ignored_prefixes)) continue;
-    if (m.deleted) {
-      out.push_back({m.path, StaleReason::deleted});
-      continue;
-    }
-    const std::uint64_t now = current_inode(root, m.path);
-    // Gone since the maps were read (a package upgrade mid-scan) reads as deleted next time.
-    if (now != 0 && now != m.inode) out.push_back({m.path, StaleReason::replaced});
+    // dpkg and rpm install a new version beside the old file and rename() it over, which
+    // unlinks the mapped inode: the kernel shows the mapping "(deleted)" although a file is at
+    // the path again. That is a replacement (an upgrade); "deleted" is left for a path with no
+    // file at all (a package removed). A mapping not marked deleted whose path now holds another
+    // inode was replaced without the kernel seeing it (another mount namespace, a bind mount).
+    const std::uint64_t now = current_inode(root_fd, m.path);
+    if (m.deleted)
+      out.push_back(
+          {m.path, now != 0 && now != m.inode ? StaleReason::replaced : StaleReason::deleted});
+    else if (now != 0 && now != m.inode)
+      out.push_back({m.path, StaleReason::replaced});
   }
+  if (root_fd >= 0) ::close(root_fd);
   std::sort(out.begin(), out.end(),
             [](const StaleFile& a, const StaleFile& b) { return a.path < b.path; });
   return out;

@@ -35,12 +35,12 @@ struct ProcessScan {
   bool truncated = false;
 };
 
-// The stale files of one process from its maps text and its executable's path (readlink of
-// /proc/PID/exe). A deleted mapping counts as deleted; a present one whose current inode (looked
-// up through `root`, the process's view of the file system: /proc/PID/root) differs from the
-// mapped inode counts as replaced. Only the devices' inodes are compared, not the device numbers:
-// overlayfs and btrfs subvolumes report another st_dev than the mapping's, which would make every
-// library in a container look replaced.
+// The stale files of one process from its maps and its executable's path (readlink of
+// /proc/PID/exe). A mapping whose path now holds another inode (looked up through `root`, the
+// process's view of the file system: /proc/PID/root) is replaced, whether or not the kernel
+// marked it "(deleted)"; a "(deleted)" one with no file at its path is deleted. Only the devices'
+// inodes are compared, not the device numbers: overlayfs and btrfs subvolumes report another st_dev
+// than the mapping's, which would make every library in a container look replaced.
 std::vector<StaleFile> stale_files(const std::vector<MappedFile>& maps, const std::string& exe,
                                    const std::filesystem::path& root,
                                    const std::vector<std::string>& ignored_prefixes);

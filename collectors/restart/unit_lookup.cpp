@@ -60,6 +60,19 @@ UnitLookup UnitLookup::open(BusKind kind, std::filesystem::path proc_root) {
   return lookup;
 }
 
+UnitLookup UnitLookup::open_address(const std::string& address, std::filesystem::path proc_root) {
+  sd_bus* raw = nullptr;
+  int r = sd_bus_new(&raw);
+  Bus bus{raw};
+  if (r >= 0) r = sd_bus_set_address(bus.get(), address.c_str());
+  if (r >= 0) r = sd_bus_set_bus_client(bus.get(), 1);
+  if (r >= 0) r = sd_bus_start(bus.get());
+  if (r < 0) bus.reset();
+  UnitLookup lookup(std::move(bus), std::move(proc_root));
+  if (lookup.bus_ && !lookup.unit_over_bus(1).has_value()) lookup.bus_.reset();
+  return lookup;
+}
+
 UnitLookup UnitLookup::cgroup_only(std::filesystem::path proc_root) {
   return UnitLookup(Bus{}, std::move(proc_root));
 }

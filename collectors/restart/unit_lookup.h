@@ -27,6 +27,9 @@ class UnitLookup {
  public:
   // Connects to the bus; without one, lookups use /proc/PID/cgroup under proc_root.
   static UnitLookup open(BusKind kind, std::filesystem::path proc_root);
+  // A bus at a D-Bus address ("unix:path=/run/user/1000/bus"): tests, and a manager reached
+  // over a socket other than the default ones.
+  static UnitLookup open_address(const std::string& address, std::filesystem::path proc_root);
   // Only cgroups, never a bus.
   static UnitLookup cgroup_only(std::filesystem::path proc_root);
 
