@@ -36,9 +36,12 @@ struct RestartReport {
   std::int64_t taken_at = 0;  // unix seconds
   bool reboot_required = false;
   std::vector<std::string> reboot_packages;  // /run/reboot-required.pkgs, in file order
-  std::vector<RestartUnit> units;            // *.service units, by name
-  std::vector<StaleProcess> processes;       // outside any service unit (scopes, none), by pid
-  std::int64_t stale_processes = 0;          // in units and outside them
+  // uname -r and the newest installed kernel image (Debian/Ubuntu); empty when not known.
+  std::string running_kernel, newest_kernel;
+  bool kernel_outdated = false;         // a newer kernel is installed than the one running
+  std::vector<RestartUnit> units;       // *.service units, by name
+  std::vector<StaleProcess> processes;  // outside any service unit (scopes, none), by pid
+  std::int64_t stale_processes = 0;     // in units and outside them
   std::int64_t processes_scanned = 0;
   std::int64_t permission_denied = 0;  // processes whose maps we may not read (other users')
   bool truncated = false;              // restart.max_processes was reached

@@ -27,6 +27,12 @@ void write_report(W& w, const RestartReport& r) {
   w.StartArray();
   for (const auto& p : r.reboot_packages) str(w, p);
   w.EndArray();
+  w.Key("running_kernel");
+  str(w, r.running_kernel);
+  w.Key("newest_kernel");
+  str(w, r.newest_kernel);
+  w.Key("kernel_outdated");
+  w.Bool(r.kernel_outdated);
   w.Key("units");
   w.StartArray();
   for (const auto& u : r.units) {
@@ -128,6 +134,9 @@ Result<RestartReport> restart_report_from_json(std::string_view json) {
   if (auto* a = get_array(doc, "reboot_packages"))
     for (const auto& v : a->GetArray())
       if (v.IsString()) r.reboot_packages.emplace_back(v.GetString());
+  r.running_kernel = get_string(doc, "running_kernel");
+  r.newest_kernel = get_string(doc, "newest_kernel");
+  r.kernel_outdated = get_bool(doc, "kernel_outdated");
   if (auto* a = get_array(doc, "units")) {
     for (const auto& v : a->GetArray()) {
       if (!v.IsObject()) continue;

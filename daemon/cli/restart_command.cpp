@@ -25,6 +25,9 @@ void print_text(const RestartReport& r) {
       std::cout << (i == 0 ? " (asked for by " : ", ") << r.reboot_packages[i];
     std::cout << (r.reboot_packages.empty() ? "\n" : ")\n");
   }
+  if (r.kernel_outdated)
+    std::cout << "Reboot to the new kernel: running " << r.running_kernel << ", installed "
+              << r.newest_kernel << "\n";
   for (const auto& u : r.units) {
     std::cout << "restart " << u.unit << " (pid";
     for (int pid : u.pids) std::cout << " " << pid;

@@ -1,5 +1,6 @@
 #include "daemon/lifecycle/restart_job.h"
 
+#include "collectors/restart/kernel_check.h"
 #include "collectors/restart/restart_check.h"
 #include "collectors/restart/restart_store.h"
 

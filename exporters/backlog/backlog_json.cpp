@@ -143,6 +143,9 @@ std::string backlog_json(const Backlog& b) {
     j.field("checked_at", format_rfc3339(r.taken_at));
     j.field("reboot_required", r.reboot_required);
     j.field("reboot_packages", r.reboot_packages);
+    j.field_or_null("running_kernel", r.running_kernel);
+    j.field_or_null("newest_kernel", r.newest_kernel);
+    j.field("kernel_outdated", r.kernel_outdated);
     j.key("units");
     j.start_array();
     for (const RestartUnit& u : r.units) {

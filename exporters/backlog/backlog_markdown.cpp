@@ -158,6 +158,9 @@ std::string backlog_markdown(const Backlog& b) {
       pkgs += (pkgs.empty() ? "" : ", ") + md_code(p);
     out += pkgs.empty() ? std::string(".\n") : " (asked for by " + pkgs + ").\n";
   }
+  if (b.restart && b.restart->kernel_outdated)
+    out += "\n**Reboot to the new kernel**: running " + md_code(b.restart->running_kernel) +
+           ", installed " + md_code(b.restart->newest_kernel) + ".\n";
 
   const BacklogSummary& s = b.summary;
   out += "\n## Summary\n\n";

@@ -70,6 +70,9 @@ Backlog backlog_with_restart() {
   r.processes_scanned = 182;
   r.permission_denied = 0;
   r.unit_source = "sd-bus";
+  r.running_kernel = "6.1.0-26-amd64";
+  r.newest_kernel = "6.1.0-27-amd64";
+  r.kernel_outdated = true;
   b.restart = r;
   return b;
 }

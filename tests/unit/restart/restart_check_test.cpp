@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "collectors/restart/kernel_check.h"
 #include "collectors/restart/reboot_required.h"
 #include "collectors/restart/restart_json.h"
 #include "collectors/restart/restart_store.h"
@@ -36,6 +37,9 @@ RestartReport sample() {
   r.processes_scanned = 120;
   r.permission_denied = 3;
   r.unit_source = "cgroup";
+  r.running_kernel = "6.1.0-26-amd64";
+  r.newest_kernel = "6.1.0-27-amd64";
+  r.kernel_outdated = true;
   return r;
 }
 
@@ -97,6 +101,34 @@ TEST(RestartCheck, StoreKeepsTheLatestReport) {
   EXPECT_EQ((*latest)->taken_at, r.taken_at);
   EXPECT_TRUE((*latest)->units.empty());
   fs::remove_all(dir);
+}
+
+Package pkg(std::string name, std::string version, std::string origin = "dpkg") {
+  Package p;
+  p.ecosystem = "Debian:12";
+  p.name = std::move(name);
+  p.version = std::move(version);
+  p.origin = std::move(origin);
+  return p;
+}
+
+TEST(KernelCheck, NewestInstalledImageByPackageVersion) {
+  const std::vector<Package> packages = {
+      pkg("linux-image-amd64", "6.1.115-1"),  // the metapackage
+      pkg("linux-image-6.1.0-26-amd64", "6.1.112-1"),
+      pkg("linux-image-6.1.0-27-amd64", "6.1.115-1"),
+      pkg("linux-image-6.1.0-27-amd64-dbg", "6.1.115-1"),
+      pkg("linux-image-6.1.0-9-amd64", "6.1.27-1"),  // "9" > "27" as text, older as a version
+      pkg("linux-image-7.0.0-1-amd64", "7.0.0-1", "rpm"),
+      pkg("zlib1g", "1:1.2.13.dfsg-1"),
+  };
+  auto s = kernel_status("6.1.0-26-amd64", packages);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->newest, "6.1.0-27-amd64");
+  EXPECT_TRUE(s->outdated);
+  EXPECT_FALSE(kernel_status("6.1.0-27-amd64", packages)->outdated);
+  EXPECT_FALSE(kernel_status("6.1.0-27-amd64", {}).has_value()) << "no kernel package: unknown";
+  EXPECT_FALSE(running_kernel_release().empty());
 }
 
 TEST(RestartCheck, OptionsFromConfig) {
