@@ -45,7 +45,7 @@ void print_text(const RestartReport& r) {
     std::cout << "nothing needs a restart\n";
   std::cout << r.processes_scanned << " processes inspected";
   if (r.permission_denied > 0)
-    std::cout << ", " << r.permission_denied << " of other users not readable (run as root)";
+    std::cout << ", " << r.permission_denied << " not readable (permission denied)";
   if (r.truncated) std::cout << ", stopped at restart.max_processes";
   std::cout << "; units from " << r.unit_source << "\n";
 }
