@@ -78,9 +78,10 @@ TEST(RestartNeeded, DaemonStoresTheCheckAndTheBacklogShowsIt) {
   const fs::path dir = testing::temp_dir("daemon");
   fake_proc(dir / "proc");
   write_file(dir / "root/run/reboot-required", "");
+  const int port = testing::free_port();
   write_file(dir / "pp.yml",
              "log_level: debug\nhost_name: web-1\nshutdown_timeout: 2s\nlisten: 127.0.0.1:" +
-                 std::to_string(testing::free_port()) +
+                 std::to_string(port) +
                  "\n"
                  "inventory:\n  dpkg: {enabled: false}\n  rpm: {enabled: false}\n"
                  "  apk: {enabled: false}\nfeeds: []\nparty:\n  time_zone: UTC\n"
@@ -115,6 +116,10 @@ TEST(RestartNeeded, DaemonStoresTheCheckAndTheBacklogShowsIt) {
   EXPECT_TRUE(doc["restart"]["reboot_required"].GetBool());
   EXPECT_STREQ(doc["restart"]["units"][0]["unit"].GetString(), "nginx.service");
   EXPECT_THAT(d.err(), HasSubstr("restart: 1 units and 1 processes need a restart"));
+  // The API's backlog is the same as the CLI's.
+  auto api = testing::http_get(port, "/api/v1/backlog?format=md");
+  EXPECT_EQ(api.status, 200);
+  EXPECT_THAT(api.body, HasSubstr("- [ ] Restart `nginx.service` (pid 812)"));
   d.signal(SIGTERM);
   EXPECT_EQ(d.wait(5s), 0) << d.err();
   fs::remove_all(dir);
