@@ -156,6 +156,23 @@ void read_alerting(YamlReader& r, const YAML::Node& node, AlertingConfig& alerti
   r.read(rules, "alerting.rules", "min_risk", alerting.rules.min_risk, 0.0, 100.0);
 }
 
+void read_restart(YamlReader& r, const YAML::Node& node, RestartConfig& restart) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!r.expect_map(node, "restart",
+                    {"enabled", "interval", "proc_root", "root", "bus", "max_processes",
+                     "max_map_lines", "metrics_unit_limit"}))
+    return;
+  r.read(node, "restart", "enabled", restart.enabled);
+  // A scan reads every process's maps: more often than every 10 s costs more than it tells.
+  r.read(node, "restart", "interval", restart.interval, std::chrono::seconds(10));
+  r.read_path(node, "restart", "proc_root", restart.proc_root);
+  r.read_path(node, "restart", "root", restart.root);
+  r.read_enum(node, "restart", "bus", restart.bus, {"system", "user", "none"});
+  r.read(node, "restart", "max_processes", restart.max_processes, 1, 4194304);
+  r.read(node, "restart", "max_map_lines", restart.max_map_lines, 16, 1 << 24);
+  r.read(node, "restart", "metrics_unit_limit", restart.metrics_unit_limit, 0, 10000);
+}
+
 void read_suppressions(YamlReader& r, const YAML::Node& node, Config& c) {
   if (!node.IsDefined() || node.IsNull()) return;
   if (!r.expect_list(node, "suppressions")) return;
@@ -424,10 +441,11 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
   c.source_file = std::string(file);
   if (root.IsNull() || !root.IsDefined()) return c;  // an empty file means all defaults
   try {
-    if (r.expect_map(root, "",
-                     {"state_dir", "log_level", "listen", "host_name", "host", "jitter",
-                      "shutdown_timeout", "inventory", "projects", "feeds", "party", "sla",
-                      "metrics", "api", "alerting", "targets", "suppressions", "health"})) {
+    if (r.expect_map(
+            root, "",
+            {"state_dir", "log_level", "listen", "host_name", "host", "jitter", "shutdown_timeout",
+             "inventory", "projects", "feeds", "party", "sla", "metrics", "api", "alerting",
+             "targets", "suppressions", "health", "restart"})) {
       r.read_path(root, "", "state_dir", c.state_dir);
       r.read_enum(root, "", "log_level", c.log_level,
                   {"debug", "info", "notice", "warning", "error"});
@@ -447,6 +465,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
       read_api(r, root["api"], c.api);
       read_alerting(r, root["alerting"], c.alerting);
       read_targets(r, root["targets"], c.targets);
+      read_restart(r, root["restart"], c.restart);
       read_suppressions(r, root["suppressions"], c);
       detail::read_health(r, root["health"], c.health);
       // A target judged by a check that does not exist would never regress: refuse it.

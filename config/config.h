@@ -102,6 +102,18 @@ struct InventoryConfig {
   std::int64_t snapshots_kept = 30;        // per source and project
 };
 
+// Restart needed: processes still running deleted or replaced libraries, and the reboot flag.
+struct RestartConfig {
+  bool enabled = true;
+  Duration interval = std::chrono::minutes(5);
+  std::filesystem::path proc_root = "/proc";
+  std::filesystem::path root = "/";  // for run/reboot-required
+  std::string bus = "system";        // the systemd manager asked for units: system, user, none
+  std::int64_t max_processes = 32768;
+  std::int64_t max_map_lines = 65536;     // per process
+  std::int64_t metrics_unit_limit = 100;  // patchparty_restart_required{unit} series at most
+};
+
 // One advisory or enrichment feed. Kinds: osv, debian-tracker, debian-dsa-list, alpine-secdb,
 // friendsofphp, kev, epss.
 struct FeedConfig {
@@ -165,6 +177,7 @@ struct Config {
   ApiConfig api;
   AlertingConfig alerting;
   std::vector<TargetConfig> targets;
+  RestartConfig restart;
   // Suppression files: YAML (see config/suppressions.example.yml) or OpenVEX JSON (*.json).
   std::vector<std::filesystem::path> suppressions;
   // Absent in the file: chosen from what the inventory finds (see default_feeds).

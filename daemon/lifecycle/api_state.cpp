@@ -1,5 +1,6 @@
 #include "daemon/lifecycle/api_state.h"
 
+#include "collectors/restart/restart_store.h"
 #include "daemon/lifecycle/feeds_report.h"
 #include "daemon/lifecycle/party_job.h"
 #include "daemon/scan/scan_run.h"
@@ -19,6 +20,10 @@ Result<> ApiState::publish(store::Store& store, const config::Config& config,
   PP_TRY(scanned_at, store::last_scan_at(store.database()));
   next->info.host = scan::host_name(config);
   next->info.scanned_at = scanned_at.value_or(0);
+  if (config.restart.enabled) {
+    PP_TRY(restart, restart::load_restart_report(store.database()));
+    next->restart = std::move(restart);
+  }
   for (const auto& project : config.projects)
     next->info.project_roots[project.name] = project.path.string();
   std::shared_ptr<const ApiSnapshot> old;
@@ -77,7 +82,10 @@ Result<http::RankedFindings> ApiState::findings(std::int64_t now) const {
 
 Result<exporters::Backlog> ApiState::backlog(std::int64_t now, bool since_last_party) const {
   PP_TRY(s, current());
-  return backlog_from_findings(s->findings, s->config, s->suppressions, now, since_last_party);
+  PP_TRY(backlog,
+         backlog_from_findings(s->findings, s->config, s->suppressions, now, since_last_party));
+  backlog.restart = s->restart;
+  return backlog;
 }
 
 Result<std::string> ApiState::feeds_json() const {

@@ -34,7 +34,8 @@ struct ApiSnapshot {
   suppress::Suppressions suppressions;
   std::vector<Finding> findings;  // open findings as stored, not yet ranked for a given time
   std::vector<store::FeedStatus> feeds;
-  exporters::ScanInfo info;  // host, last scan time, project roots
+  exporters::ScanInfo info;              // host, last scan time, project roots
+  std::optional<RestartReport> restart;  // the latest restart-needed check, for the backlog
 };
 
 class ApiState final : public http::ApiBackend {

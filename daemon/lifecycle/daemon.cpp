@@ -19,6 +19,7 @@
 #include "daemon/lifecycle/feed_job.h"
 #include "daemon/lifecycle/inventory_job.h"
 #include "daemon/lifecycle/party_job.h"
+#include "daemon/lifecycle/restart_job.h"
 #include "daemon/lifecycle/scheduler.h"
 #include "daemon/lifecycle/sd_notifier.h"
 #include "daemon/lifecycle/signal_fd.h"
@@ -187,6 +188,7 @@ class Worker {
                          set_status("inventory: " + std::to_string(r->packages) +
                                     " packages from " + std::to_string(r->sources_ok) +
                                     " sources, " + std::to_string(r->sources_failed) + " failed");
+                         restart_after_inventory_ = true;  // packages may have been upgraded
                          return rescan();
                        }});
     // Feeds: the configured ones, or those this host's inventory calls for.
@@ -218,6 +220,16 @@ class Worker {
                                        " written to " + (*r)->directory.string());
                          return Result<void>{};
                        }});
+    if (c.restart.enabled)
+      jobs.push_back(Job{"restart", c.restart.interval, [this](std::stop_token) {
+                           auto r = run_restart_check(config_, store_, unix_now());
+                           if (!r) return Result<void>(tl::make_unexpected(r.error()));
+                           log::info("restart: " + std::to_string(r->units.size()) + " units and " +
+                                     std::to_string(r->stale_processes) +
+                                     " processes need a restart; reboot " +
+                                     (r->reboot_required ? "required" : "not required"));
+                           return Result<void>{};
+                         }});
     return jobs;
   }
 
@@ -317,6 +329,7 @@ class Worker {
       busy_since_ = Clock::time_point{};
       lock.lock();
       scheduler_.completed(name, Clock::now());
+      if (std::exchange(restart_after_inventory_, false)) scheduler_.run_next("restart");
     }
     finished_ = true;
     cv_.notify_all();
@@ -338,6 +351,7 @@ class Worker {
   std::string status_ = "starting";
   bool finished_ = false;
   bool scan_requested_ = false;
+  bool restart_after_inventory_ = false;  // worker thread only
   std::atomic<Clock::time_point> busy_since_{Clock::time_point{}};
   std::atomic<Clock::time_point> beat_{Clock::now()};
   std::jthread thread_;

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "collectors/inventory/inventory_plan.h"
+#include "collectors/restart/restart_store.h"
 #include "daemon/lifecycle/feed_job.h"
 #include "daemon/party/cron_schedule.h"
 #include "daemon/scan/scan_run.h"
@@ -84,7 +85,13 @@ Result<exporters::Backlog> current_backlog(store::Store& store, const config::Co
                                            const suppress::Suppressions& suppressions,
                                            std::int64_t now, bool since_last_party) {
   PP_TRY(findings, store::load_findings(store.database()));
-  return backlog_from_findings(std::move(findings), config, suppressions, now, since_last_party);
+  PP_TRY(backlog,
+         backlog_from_findings(std::move(findings), config, suppressions, now, since_last_party));
+  if (config.restart.enabled) {
+    PP_TRY(restart, restart::load_restart_report(store.database()));
+    backlog.restart = std::move(restart);
+  }
+  return backlog;
 }
 
 Result<exporters::Backlog> backlog_from_findings(std::vector<Finding> findings,

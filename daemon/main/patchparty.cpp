@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   add_feeds_command(app, exit_code);
   add_scan_command(app, exit_code);
   add_backlog_command(app, exit_code);
+  add_restart_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -158,10 +158,21 @@ CREATE TABLE party_exports (
 );
 )sql";
 
+// Version 4: the latest restart-needed check (collectors/restart/restart_store.h), one row kept
+// as its JSON report: it is read whole by the backlog and the metrics, never queried inside.
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE restart_report (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  taken_at INTEGER NOT NULL,
+  report   TEXT NOT NULL
+);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1},
     Migration{2, kSchemaV2},
     Migration{3, kSchemaV3},
+    Migration{4, kSchemaV4},
 };
 
 constexpr std::size_t kHeaderSize = 100;

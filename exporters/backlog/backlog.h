@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "daemon/finding.h"
 #include "daemon/model.h"
+#include "daemon/restart_report.h"
 
 namespace patchparty::exporters {
 
@@ -103,6 +104,8 @@ struct Backlog {
   std::vector<WatchItem> watch;             // max risk (desc), due, package, host, project
   std::vector<SuppressedEntry> suppressed;  // host, project, package, vulnerability
   BacklogSummary summary;
+  // The daemon's latest restart-needed check; none before the first or when it is disabled.
+  std::optional<RestartReport> restart;
 };
 
 // The remediation deadline for a finding of severity `s`, in seconds from its first sighting.

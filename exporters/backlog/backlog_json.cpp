@@ -133,6 +133,56 @@ std::string backlog_json(const Backlog& b) {
     j.end_object();
   }
   j.end_array();
+
+  j.key("restart");
+  if (!b.restart) {
+    j.null();
+  } else {
+    const RestartReport& r = *b.restart;
+    j.start_object();
+    j.field("checked_at", format_rfc3339(r.taken_at));
+    j.field("reboot_required", r.reboot_required);
+    j.field("reboot_packages", r.reboot_packages);
+    j.field_or_null("running_kernel", r.running_kernel);
+    j.field_or_null("newest_kernel", r.newest_kernel);
+    j.field("kernel_outdated", r.kernel_outdated);
+    j.key("units");
+    j.start_array();
+    for (const RestartUnit& u : r.units) {
+      j.start_object();
+      j.field("unit", u.unit);
+      j.key("pids");
+      j.start_array();
+      for (int pid : u.pids) j.integer(pid);
+      j.end_array();
+      j.field("libraries", u.libraries);
+      j.end_object();
+    }
+    j.end_array();
+    j.key("processes");
+    j.start_array();
+    for (const StaleProcess& p : r.processes) {
+      j.start_object();
+      j.field_int("pid", p.pid);
+      j.field("comm", p.comm);
+      j.field_or_null("unit", p.unit);
+      j.key("files");
+      j.start_array();
+      for (const StaleFile& f : p.files) {
+        j.start_object();
+        j.field("path", f.path);
+        j.field("reason", stale_reason_name(f.reason));
+        j.end_object();
+      }
+      j.end_array();
+      j.end_object();
+    }
+    j.end_array();
+    j.field_int("stale_processes", r.stale_processes);
+    j.field_int("permission_denied", r.permission_denied);
+    j.field("truncated", r.truncated);
+    j.end_object();
+  }
   j.end_object();
   return j.finish();
 }

@@ -109,6 +109,37 @@ std::string md_cell(std::string_view s) {
   return s.empty() ? "-" : md_text(s);
 }
 
+// Units and processes still running old code: the part of past patches not finished yet.
+void restart_section(std::string& out, const RestartReport& r) {
+  out += "\n## Restart needed\n\n";
+  out += "Checked " + format_rfc3339(r.taken_at) + ".";
+  if (r.permission_denied > 0)
+    out += " " + std::to_string(r.permission_denied) +
+           " processes of other users could not be inspected.";
+  if (r.truncated) out += " Stopped at restart.max_processes; more may need a restart.";
+  out += "\n\n";
+  if (r.units.empty() && r.processes.empty()) {
+    out += "No service or process runs a deleted or replaced library.\n";
+    return;
+  }
+  for (const RestartUnit& u : r.units) {
+    std::string pids;
+    for (int pid : u.pids) pids += (pids.empty() ? "" : ", ") + std::to_string(pid);
+    out += "- [ ] Restart " + md_code(u.unit) + " (pid " + pids + ")\n";
+    for (const auto& l : u.libraries) out += "  - " + md_code(l) + "\n";
+  }
+  if (!r.processes.empty()) {
+    out += "\nOutside any service (log out and in, or restart by hand):\n\n";
+    for (const StaleProcess& p : r.processes) {
+      out += "- " + md_code(p.comm) + " pid " + std::to_string(p.pid);
+      if (!p.unit.empty()) out += " in " + md_code(p.unit);
+      out += "\n";
+      for (const auto& f : p.files)
+        out += "  - " + md_code(f.path) + " (" + stale_reason_name(f.reason) + ")\n";
+    }
+  }
+}
+
 }  // namespace
 
 std::string backlog_markdown(const Backlog& b) {
@@ -120,6 +151,16 @@ std::string backlog_markdown(const Backlog& b) {
   out += " Next party: " +
          (b.next_party ? format_rfc3339(*b.next_party) : std::string("not scheduled")) + ".\n";
   if (b.since_last_party) out += "\nOnly what is new since the last party is listed.\n";
+  if (b.restart && b.restart->reboot_required) {
+    out += "\n**Reboot required**";
+    std::string pkgs;
+    for (const auto& p : b.restart->reboot_packages)
+      pkgs += (pkgs.empty() ? "" : ", ") + md_code(p);
+    out += pkgs.empty() ? std::string(".\n") : " (asked for by " + pkgs + ").\n";
+  }
+  if (b.restart && b.restart->kernel_outdated)
+    out += "\n**Reboot to the new kernel**: running " + md_code(b.restart->running_kernel) +
+           ", installed " + md_code(b.restart->newest_kernel) + ".\n";
 
   const BacklogSummary& s = b.summary;
   out += "\n## Summary\n\n";
@@ -136,6 +177,9 @@ std::string backlog_markdown(const Backlog& b) {
   row("New since last party", s.new_since_last_party);
   row("Watch / mitigate (no fix yet)", s.watch);
   row("Suppressed", s.suppressed);
+  if (b.restart) row("Units to restart", b.restart->units.size());
+
+  if (b.restart) restart_section(out, *b.restart);
 
   out += "\n## Tasks\n\n";
   if (b.tasks.empty()) out += "Nothing to upgrade.\n";

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "collectors/restart/restart_store.h"
 #include "daemon/finding.h"
 #include "daemon/party/cron_schedule.h"
 #include "daemon/store/advisory_tables.h"
@@ -156,6 +157,39 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                       .Help("Alert batches posted to Alertmanager, by outcome.")
                       .Register(r);
 
+  // node_exporter's textfile recipe exports /run/reboot-required as node_reboot_required; same
+  // file, same meaning, so dashboards and rules written for one read the other.
+  reboot_required_ = &BuildGauge()
+                          .Name("patchparty_reboot_required")
+                          .Help(
+                              "1 when /run/reboot-required exists (a package asked for a "
+                              "reboot), 0 otherwise.")
+                          .Register(r);
+  restart_units_ = &BuildGauge()
+                        .Name("patchparty_restart_required_units")
+                        .Help(
+                            "Service units with a process still running a deleted or "
+                            "replaced library or executable.")
+                        .Register(r);
+  restart_unit_ = &BuildGauge()
+                       .Name("patchparty_restart_required")
+                       .Help(
+                           "1 for each service unit that needs a restart (up to "
+                           "restart.metrics_unit_limit units, by name).")
+                       .Register(r);
+  restart_units_omitted_ = &BuildGauge()
+                                .Name("patchparty_restart_required_units_omitted")
+                                .Help(
+                                    "Units needing a restart left out of "
+                                    "patchparty_restart_required by restart.metrics_unit_limit.")
+                                .Register(r);
+  restart_processes_ = &BuildGauge()
+                            .Name("patchparty_restart_required_processes")
+                            .Help(
+                                "Processes still running a deleted or replaced library or "
+                                "executable, in service units or not.")
+                            .Register(r);
+
   build_info_->Add({{"version", PP_VERSION}}).Set(1);
   // Scans range from milliseconds (a small host, nothing new) to minutes (a big inventory
   // against every OSV ecosystem); the default buckets stop at 10 s.
@@ -175,6 +209,11 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   oldest_series_ = std::make_unique<GaugeSeries>(*oldest_open_age_);
   next_party_series_ = std::make_unique<GaugeSeries>(*next_party_);
   finding_info_series_ = std::make_unique<GaugeSeries>(*finding_info_);
+  reboot_series_ = std::make_unique<GaugeSeries>(*reboot_required_);
+  restart_units_series_ = std::make_unique<GaugeSeries>(*restart_units_);
+  restart_unit_series_ = std::make_unique<GaugeSeries>(*restart_unit_);
+  restart_omitted_series_ = std::make_unique<GaugeSeries>(*restart_units_omitted_);
+  restart_processes_series_ = std::make_unique<GaugeSeries>(*restart_processes_);
 }
 
 Result<std::unique_ptr<Metrics>> Metrics::create() {
@@ -187,6 +226,26 @@ Result<std::unique_ptr<Metrics>> Metrics::create() {
 
 void Metrics::observe_scan(double seconds) {
   scan_histogram_->Observe(seconds);
+}
+
+void Metrics::set_restart(const RestartReport* report, std::int64_t unit_limit) {
+  std::map<prometheus::Labels, double> reboot, units, unit, omitted, processes;
+  if (report) {
+    reboot[{}] = report->reboot_required ? 1 : 0;
+    units[{}] = static_cast<double>(report->units.size());
+    processes[{}] = static_cast<double>(report->stale_processes);
+    // Units come sorted by name, so the cap keeps the same ones from check to check.
+    const auto limit = static_cast<std::size_t>(std::max<std::int64_t>(0, unit_limit));
+    for (std::size_t i = 0; i < report->units.size() && i < limit; ++i)
+      unit[{{"unit", report->units[i].unit}}] = 1;
+    omitted[{}] =
+        static_cast<double>(report->units.size() > limit ? report->units.size() - limit : 0);
+  }
+  reboot_series_->replace(reboot);
+  restart_units_series_->replace(units);
+  restart_unit_series_->replace(unit);
+  restart_omitted_series_->replace(omitted);
+  restart_processes_series_->replace(processes);
 }
 
 void Metrics::count_alerts_sent(std::string_view outcome) {
@@ -321,6 +380,10 @@ Result<> Metrics::update_from_store(store::Store& store, const config::Config& c
     if (open.size() > limit) dropped_->Increment(static_cast<double>(open.size() - limit));
   }
   finding_info_series_->replace(info);
+
+  PP_TRY(restart_report, restart::load_restart_report(db));
+  set_restart(config.restart.enabled && restart_report ? &*restart_report : nullptr,
+              config.restart.metrics_unit_limit);
   return {};
 }
 

@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "config/config.h"
+#include "daemon/restart_report.h"
 #include "daemon/result.h"
 #include "daemon/store/store.h"
 
@@ -51,6 +52,11 @@ class Metrics {
   // store's consecutive-failure count as it changes between calls.
   [[nodiscard]] Result<> update_from_store(store::Store& store, const config::Config& config,
                                            std::int64_t now);
+
+  // The restart-needed families from the latest check; null (no check yet, or restart disabled)
+  // leaves them without series. At most `unit_limit` patchparty_restart_required{unit} series,
+  // by unit name; the rest are counted in patchparty_restart_required_units_omitted.
+  void set_restart(const RestartReport* report, std::int64_t unit_limit);
 
   // One correlation run of the scan job, in seconds.
   void observe_scan(double seconds);
@@ -92,9 +98,16 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* patch_events_ = nullptr;
   prometheus::Family<prometheus::Counter>* rollbacks_ = nullptr;
   prometheus::Family<prometheus::Counter>* alerts_sent_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* reboot_required_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* restart_units_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* restart_unit_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* restart_units_omitted_ = nullptr;
+  prometheus::Family<prometheus::Gauge>* restart_processes_ = nullptr;
 
   std::unique_ptr<GaugeSeries> last_success_series_, advisories_series_, inventory_series_,
-      findings_series_, backlog_series_, oldest_series_, next_party_series_, finding_info_series_;
+      findings_series_, backlog_series_, oldest_series_, next_party_series_, finding_info_series_,
+      reboot_series_, restart_units_series_, restart_unit_series_, restart_omitted_series_,
+      restart_processes_series_;
   prometheus::Histogram* scan_histogram_ = nullptr;
   prometheus::Counter* dropped_ = nullptr;
   std::map<std::string, std::int64_t> failures_seen_;  // feed -> consecutive failures last seen

@@ -49,6 +49,34 @@ Backlog sample_backlog() {
   return build_backlog(testing::sample_findings(), config::SlaConfig{}, o);
 }
 
+// The backlog after a check that found two services and a login session on old libraries, with
+// a reboot asked for.
+Backlog backlog_with_restart() {
+  Backlog b = sample_backlog();
+  RestartReport r;
+  r.taken_at = testing::kNow - 120;
+  r.reboot_required = true;
+  r.reboot_packages = {"linux-image-6.1.0-27-amd64", "libc6"};
+  r.units = {RestartUnit{"nginx.service",
+                         {812, 813},
+                         {"/usr/lib/x86_64-linux-gnu/libssl.so.3",
+                          "/usr/lib/x86_64-linux-gnu/libz.so.1.2.13"}},
+             RestartUnit{"php8.2-fpm.service", {901}, {"/usr/lib/x86_64-linux-gnu/libc.so.6"}}};
+  r.processes = {StaleProcess{4411,
+                              "bash",
+                              "session-3.scope",
+                              {{"/usr/lib/x86_64-linux-gnu/libc.so.6", StaleReason::replaced}}}};
+  r.stale_processes = 4;
+  r.processes_scanned = 182;
+  r.permission_denied = 0;
+  r.unit_source = "sd-bus";
+  r.running_kernel = "6.1.0-26-amd64";
+  r.newest_kernel = "6.1.0-27-amd64";
+  r.kernel_outdated = true;
+  b.restart = r;
+  return b;
+}
+
 ScanInfo sample_scan() {
   ScanInfo info;
   info.host = "web-1";
@@ -69,6 +97,13 @@ TEST(BacklogGolden, Json) {
 }
 TEST(BacklogGolden, Table) {
   expect_golden("backlog.txt", backlog_table(sample_backlog()));
+}
+
+TEST(BacklogGolden, MarkdownWithRestartNeeded) {
+  expect_golden("backlog-restart.md", backlog_markdown(backlog_with_restart()));
+}
+TEST(BacklogGolden, JsonWithRestartNeeded) {
+  expect_golden("backlog-restart.json", backlog_json(backlog_with_restart()));
 }
 
 TEST(BacklogGolden, FindingsJson) {

@@ -1,0 +1,121 @@
+#include "collectors/restart/unit_lookup.h"
+
+#include <systemd/sd-bus.h>
+
+#include <array>
+
+#include "collectors/restart/proc_file.h"
+
+namespace patchparty::restart {
+
+namespace {
+
+constexpr std::string_view kDestination = "org.freedesktop.systemd1";
+
+bool is_unit_name(std::string_view name) {
+  constexpr std::array kSuffixes = {std::string_view(".service"), std::string_view(".scope"),
+                                    std::string_view(".socket"), std::string_view(".mount"),
+                                    std::string_view(".swap")};
+  for (auto s : kSuffixes)
+    if (name.size() > s.size() && name.ends_with(s)) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string unit_from_cgroup_path(std::string_view path) {
+  std::string unit;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    const std::string_view part = path.substr(0, slash);
+    // user@1000.service/app.slice/x.service: the innermost unit is the process's.
+    if (is_unit_name(part)) unit = std::string(part);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return unit;
+}
+
+std::string unit_from_cgroup_file(std::string_view text) {
+  std::string v1;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    const std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    if (line.starts_with("0::")) return unit_from_cgroup_path(line.substr(3));
+    if (const auto at = line.find(":name=systemd:"); at != std::string_view::npos)
+      v1 = unit_from_cgroup_path(line.substr(at + 14));
+  }
+  return v1;
+}
+
+UnitLookup UnitLookup::open(BusKind kind, std::filesystem::path proc_root) {
+  sd_bus* raw = nullptr;
+  const int r = kind == BusKind::system ? sd_bus_open_system(&raw) : sd_bus_open_user(&raw);
+  Bus bus{raw};
+  if (r < 0) bus.reset();
+  UnitLookup lookup(std::move(bus), std::move(proc_root));
+  // A bus without a systemd manager on it is as good as none: probe once, fall back for all.
+  if (lookup.bus_ && !lookup.unit_over_bus(1).has_value()) lookup.bus_.reset();
+  return lookup;
+}
+
+UnitLookup UnitLookup::open_address(const std::string& address, std::filesystem::path proc_root) {
+  sd_bus* raw = nullptr;
+  int r = sd_bus_new(&raw);
+  Bus bus{raw};
+  if (r >= 0) r = sd_bus_set_address(bus.get(), address.c_str());
+  if (r >= 0) r = sd_bus_set_bus_client(bus.get(), 1);
+  if (r >= 0) r = sd_bus_start(bus.get());
+  if (r < 0) bus.reset();
+  UnitLookup lookup(std::move(bus), std::move(proc_root));
+  if (lookup.bus_ && !lookup.unit_over_bus(1).has_value()) lookup.bus_.reset();
+  return lookup;
+}
+
+UnitLookup UnitLookup::cgroup_only(std::filesystem::path proc_root) {
+  return UnitLookup(Bus{}, std::move(proc_root));
+}
+
+std::string UnitLookup::unit_of(int pid) {
+  if (bus_) {
+    if (auto unit = unit_over_bus(pid)) return *unit;
+  }
+  return unit_from_cgroup(pid);
+}
+
+// nullopt: the bus could not answer (no manager, bus gone); "" : the manager knows no unit.
+std::optional<std::string> UnitLookup::unit_over_bus(int pid) {
+  BusError error;
+  sd_bus_message* raw = nullptr;
+  int r = sd_bus_call_method(bus_.get(), kDestination.data(), "/org/freedesktop/systemd1",
+                             "org.freedesktop.systemd1.Manager", "GetUnitByPID", &error, &raw, "u",
+                             static_cast<std::uint32_t>(pid));
+  BusMessage reply{raw};
+  if (r < 0) {
+    // NoUnitForPID (and a pid that has gone) is an answer; anything else means no manager.
+    if (sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoUnitForPID") ||
+        sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchProcess"))
+      return std::string();
+    return std::nullopt;
+  }
+  const char* path = nullptr;
+  if (sd_bus_message_read(reply.get(), "o", &path) < 0 || path == nullptr) return std::nullopt;
+  BusError prop_error;
+  char* id = nullptr;
+  r = sd_bus_get_property_string(bus_.get(), kDestination.data(), path,
+                                 "org.freedesktop.systemd1.Unit", "Id", &prop_error, &id);
+  if (r < 0) return std::nullopt;
+  std::string unit(id);
+  ::free(id);
+  return unit;
+}
+
+std::string UnitLookup::unit_from_cgroup(int pid) {
+  std::string text;
+  if (read_proc_file(proc_root_ / std::to_string(pid) / "cgroup", 64 << 10, text) != ReadStatus::ok)
+    return std::string();
+  return unit_from_cgroup_file(text);
+}
+
+}  // namespace patchparty::restart
