@@ -135,7 +135,7 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                           .Register(r);
   patch_events_ = &BuildCounter()
                        .Name("patchparty_patch_events_total")
-                       .Help("Package upgrades and removals patchparty observed, by kind.")
+                       .Help("Patch events recorded (package changes and deploys), by kind.")
                        .Register(r);
   rollbacks_ = &BuildCounter()
                     .Name("patchparty_rollbacks_total")
@@ -157,6 +157,9 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   // sees the first one as an increase from zero.
   alerts_sent_->Add({{"outcome", "success"}});
   alerts_sent_->Add({{"outcome", "failure"}});
+  // Every kind from the start, for the same reason: the first deploy is an increase from zero.
+  for (const char* kind : {"upgrade", "downgrade", "install", "remove", "deploy"})
+    patch_events_->Add({{"kind", kind}});
   last_success_series_ = std::make_unique<GaugeSeries>(*feed_last_success_);
   advisories_series_ = std::make_unique<GaugeSeries>(*feed_advisories_);
   inventory_series_ = std::make_unique<GaugeSeries>(*inventory_packages_);
@@ -181,6 +184,10 @@ void Metrics::observe_scan(double seconds) {
 
 void Metrics::count_alerts_sent(std::string_view outcome) {
   alerts_sent_->Add({{"outcome", std::string(outcome)}}).Increment();
+}
+
+void Metrics::count_patch_event(std::string_view kind) {
+  patch_events_->Add({{"kind", std::string(kind)}}).Increment();
 }
 
 Result<> Metrics::update_from_store(store::Store& store, const config::Config& config,

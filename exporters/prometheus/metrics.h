@@ -59,6 +59,9 @@ class Metrics {
   // the alert sender calls it from its own thread.
   void count_alerts_sent(std::string_view outcome);
 
+  // One patch event recorded; `kind` is its kind ("upgrade", "deploy", ...). Worker thread.
+  void count_patch_event(std::string_view kind);
+
  private:
   Metrics();
 
