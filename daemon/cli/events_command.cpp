@@ -1,6 +1,4 @@
 // patchparty events: the patch events in the daemon's store, newest first.
-#include <unistd.h>
-
 #include <chrono>
 #include <ctime>
 #include <iostream>

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <thread>
@@ -64,8 +65,8 @@ class PatchEvents : public ::testing::Test {
     write_file(log_, "2025-06-24 14:00:00 upgrade zlib1g:amd64 1:1.2.13.dfsg-1 1:1.2.13.dfsg-2\n");
     write_file(dir_ / "api.token", "deploy-token\n");
     write_file(config_, "log_level: debug\nshutdown_timeout: 2s\nlisten: 127.0.0.1:" +
-                            std::to_string(port_) + "\ninventory:\n  interval: 1h\n  root: " +
-                            root_.string() +
+                            std::to_string(port_) +
+                            "\ninventory:\n  interval: 1h\n  root: " + root_.string() +
                             "\n  dpkg_log:\n    interval: 1s\nfeeds: []\napi:\n  token_file: " +
                             (dir_ / "api.token").string() + "\n");
   }
@@ -103,9 +104,8 @@ class PatchEvents : public ::testing::Test {
 
   static std::size_t count(const std::vector<Event>& events, std::string_view origin,
                            std::string_view target) {
-    return std::count_if(events.begin(), events.end(), [&](const Event& e) {
-      return e.origin == origin && e.target == target;
-    });
+    return std::count_if(events.begin(), events.end(),
+                         [&](const Event& e) { return e.origin == origin && e.target == target; });
   }
 
   fs::path dir_ = testing::temp_dir("patch-events");
@@ -116,9 +116,9 @@ class PatchEvents : public ::testing::Test {
 };
 
 TEST_F(PatchEvents, FromDpkgLogDeploysAndInventoryDiffs) {
-  testing::Subprocess d({PATCHPARTYD_BIN, "--config", config_.string(), "--state-dir",
-                         (dir_ / "state").string()},
-                        {{"TZ", "UTC"}}, dir_ / "out", dir_ / "err");
+  testing::Subprocess d(
+      {PATCHPARTYD_BIN, "--config", config_.string(), "--state-dir", (dir_ / "state").string()},
+      {{"TZ", "UTC"}}, dir_ / "out", dir_ / "err");
   ASSERT_GT(d.pid(), 0);
   testing::HttpResponse ready;
   for (auto deadline = std::chrono::steady_clock::now() + 30s;
@@ -183,8 +183,7 @@ TEST_F(PatchEvents, FromDpkgLogDeploysAndInventoryDiffs) {
   EXPECT_THAT(refused.err, HasSubstr("target"));
 
   // The inventory: libssl3's upgrade is dpkg.log's already; curl changed with no log line.
-  write_file(root_ / "var/lib/dpkg/status",
-             status_file("3.0.13-1~deb12u1", "7.88.1-10+deb12u5"));
+  write_file(root_ / "var/lib/dpkg/status", status_file("3.0.13-1~deb12u1", "7.88.1-10+deb12u5"));
   EXPECT_EQ(testing::http_request(port_, "POST", "/api/v1/scan",
                                   {{"Authorization", "Bearer deploy-token"}})
                 .status,
@@ -197,8 +196,8 @@ TEST_F(PatchEvents, FromDpkgLogDeploysAndInventoryDiffs) {
   EXPECT_EQ(count(seen, "cli", "shop"), 1u);
   EXPECT_EQ(seen.size(), 5u);
 
-  auto table = testing::run({PATCHPARTY_BIN, "events", "--state-dir", (dir_ / "state").string()},
-                            dir_);
+  auto table =
+      testing::run({PATCHPARTY_BIN, "events", "--state-dir", (dir_ / "state").string()}, dir_);
   EXPECT_EQ(table.code, 0);
   EXPECT_THAT(table.out, HasSubstr("VERDICT"));
   EXPECT_THAT(table.out, HasSubstr("libssl3:amd64"));
@@ -214,9 +213,9 @@ TEST_F(PatchEvents, FromDpkgLogDeploysAndInventoryDiffs) {
   EXPECT_EQ(d.wait(10s), 0);
 
   // After a restart nothing is read twice.
-  testing::Subprocess again({PATCHPARTYD_BIN, "--config", config_.string(), "--state-dir",
-                             (dir_ / "state").string()},
-                            {{"TZ", "UTC"}}, dir_ / "out2", dir_ / "err2");
+  testing::Subprocess again(
+      {PATCHPARTYD_BIN, "--config", config_.string(), "--state-dir", (dir_ / "state").string()},
+      {{"TZ", "UTC"}}, dir_ / "out2", dir_ / "err2");
   for (auto deadline = std::chrono::steady_clock::now() + 30s;
        std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(50ms)) {
     if (testing::http_get(port_, "/readyz").status == 200) break;

@@ -29,7 +29,8 @@ DpkgLogEntry parsed(std::string_view line) {
 }
 
 TEST_F(DpkgLogLine, ReadsUpgradeInstallAndRemove) {
-  auto up = parsed("2025-06-24 14:36:25 upgrade libsystemd0:amd64 252.36-1~deb12u1 252.38-1~deb12u1");
+  auto up =
+      parsed("2025-06-24 14:36:25 upgrade libsystemd0:amd64 252.36-1~deb12u1 252.38-1~deb12u1");
   EXPECT_EQ(up.at, 1750775785);
   EXPECT_EQ(up.action, "upgrade");
   EXPECT_EQ(up.package, "libsystemd0");
@@ -96,7 +97,9 @@ TEST_F(DpkgLogLine, RefusesMalformedActionLines) {
        }) {
     auto r = parse_dpkg_log_line(line);
     EXPECT_FALSE(r.has_value()) << line;
-    if (!r) EXPECT_EQ(r.error().code, Errc::invalid_argument);
+    if (!r) {
+      EXPECT_EQ(r.error().code, Errc::invalid_argument);
+    }
   }
   std::string long_line = "2025-06-24 14:36:25 upgrade libfoo:amd64 1.0 " + std::string(5000, '9');
   EXPECT_FALSE(parse_dpkg_log_line(long_line).has_value());
@@ -104,15 +107,15 @@ TEST_F(DpkgLogLine, RefusesMalformedActionLines) {
 
 TEST_F(DpkgLogLine, UpgradeLineToAnOlderVersionIsADowngradeByDpkgOrder) {
   // 1:2.0 has an epoch, so it is newer than 2.0~rc1 and far newer than 2.0~rc1 without one.
-  auto down = to_patch_event(parsed("2025-06-24 14:36:25 upgrade libfoo:amd64 1:2.0 2.0~rc1"),
-                             "Debian:12");
+  auto down =
+      to_patch_event(parsed("2025-06-24 14:36:25 upgrade libfoo:amd64 1:2.0 2.0~rc1"), "Debian:12");
   ASSERT_TRUE(down);
   EXPECT_EQ(down->kind, events::Kind::downgrade);
   EXPECT_EQ(down->origin, events::Origin::dpkg_log);
   EXPECT_EQ(down->ecosystem, "Debian:12");
   EXPECT_EQ(down->arch, "amd64");
-  auto up = to_patch_event(parsed("2025-06-24 14:36:25 upgrade libfoo:amd64 2.0~rc1 2.0"),
-                           "Debian:12");
+  auto up =
+      to_patch_event(parsed("2025-06-24 14:36:25 upgrade libfoo:amd64 2.0~rc1 2.0"), "Debian:12");
   ASSERT_TRUE(up);
   EXPECT_EQ(up->kind, events::Kind::upgrade);
   EXPECT_EQ(up->from_version, "2.0~rc1");
@@ -146,7 +149,9 @@ TEST_F(DpkgLogLine, ReadsThisHostsLog) {
     if (*r) {
       ++entries;
       auto e = to_patch_event(**r, "Debian:12");
-      if (e) EXPECT_OK(events::validate_event(*e)) << line;
+      if (e) {
+        EXPECT_OK(events::validate_event(*e)) << line;
+      }
     }
   }
   EXPECT_GT(lines, 0u);

@@ -98,12 +98,22 @@ TEST_F(LogFollower, RotationWhenTheOldFileIsGoneReadsTheNewOneWhole) {
   read();
   append(file_, "before\n");
   read();
-  fs::rename(file_, dir_ / "dpkg.log.1");
-  fs::remove(dir_ / "dpkg.log.1");  // compressed away: .gz files are not read
+  // Moved on to a name that is not read (as dpkg.log.2.gz would be), keeping its inode busy.
+  fs::rename(file_, dir_ / "dpkg.log.2");
   rewrite(file_, "after\n");
   EXPECT_THAT(read(), ElementsAre("after"));
   ASSERT_EQ(notices_.size(), 1u);
   EXPECT_THAT(notices_[0], ::testing::HasSubstr("may be missed"));
+}
+
+TEST_F(LogFollower, NewFileThatReusesTheOldInodeIsReadWhole) {
+  rewrite(file_, "");
+  read();
+  append(file_, "a long line before the rotation\n");
+  read();
+  fs::remove(file_);  // the file system may hand the same inode to the next file
+  rewrite(file_, "after\n");
+  EXPECT_THAT(read(), ElementsAre("after"));
 }
 
 TEST_F(LogFollower, TruncatedFileRestartsFromZero) {

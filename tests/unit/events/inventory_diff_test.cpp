@@ -73,9 +73,9 @@ TEST(InventoryDiff, NothingChangedNothingReported) {
 }
 
 TEST(InventoryDiff, ArchitecturesAndLocationsStayApart) {
-  auto events = diff_inventory({deb("libc6", "2.36-9", "amd64"), deb("libc6", "2.36-9", "i386")},
-                               {deb("libc6", "2.36-9+deb12u4", "amd64"), deb("libc6", "2.36-9", "i386")},
-                               1);
+  auto events =
+      diff_inventory({deb("libc6", "2.36-9", "amd64"), deb("libc6", "2.36-9", "i386")},
+                     {deb("libc6", "2.36-9+deb12u4", "amd64"), deb("libc6", "2.36-9", "i386")}, 1);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].arch, "amd64");
   events = diff_inventory({npm("lodash", "4.17.20", "node_modules/lodash"),

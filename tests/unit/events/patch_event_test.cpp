@@ -43,9 +43,8 @@ TEST(PatchEvent, NamesRoundTrip) {
 TEST(PatchEvent, DeployTargetsAreRestrictedToASafeCharset) {
   for (std::string_view ok : {"shop", "shop-web.service", "api@blue", "eu-1:shop_v2", "a"})
     EXPECT_OK(validate_deploy_target(ok)) << ok;
-  for (std::string_view bad :
-       {"", "-rf", "..", ".", "shop web", "shop;rm", "shop$(x)", "a/b", "shop`id`", "x\ny",
-        "caf\xc3\xa9", "a|b", "a&b", "a>b", "'a'"})
+  for (std::string_view bad : {"", "-rf", "..", ".", "shop web", "shop;rm", "shop$(x)", "a/b",
+                               "shop`id`", "x\ny", "caf\xc3\xa9", "a|b", "a&b", "a>b", "'a'"})
     EXPECT_FALSE(validate_deploy_target(bad).has_value()) << bad;
   EXPECT_OK(validate_deploy_target(std::string(128, 'a')));
   EXPECT_FALSE(validate_deploy_target(std::string(129, 'a')).has_value());
@@ -102,15 +101,17 @@ TEST(PatchEvent, DeployRequestJson) {
   EXPECT_EQ(cli->origin, Origin::cli);
   EXPECT_EQ(cli->note, "");
 
-  for (std::string_view bad : {"", "[]", "{", R"({"version":"1"})", R"({"target":"shop"})",
-                               R"({"target":"shop","version":1})",
-                               R"({"target":"shop","version":"1","extra":"x"})",
-                               R"({"target":"sh op","version":"1"})",
-                               R"({"target":"shop","version":"1","origin":"inventory"})",
-                               R"({"target":"shop","version":"1","note":"a\u0000b"})"}) {
+  for (std::string_view bad :
+       {"", "[]", "{", R"({"version":"1"})", R"({"target":"shop"})",
+        R"({"target":"shop","version":1})", R"({"target":"shop","version":"1","extra":"x"})",
+        R"({"target":"sh op","version":"1"})",
+        R"({"target":"shop","version":"1","origin":"inventory"})",
+        R"({"target":"shop","version":"1","note":"a\u0000b"})"}) {
     auto r = deploy_event_from_json(bad, 1);
     EXPECT_FALSE(r.has_value()) << bad;
-    if (!r) EXPECT_EQ(r.error().code, Errc::invalid_argument);
+    if (!r) {
+      EXPECT_EQ(r.error().code, Errc::invalid_argument);
+    }
   }
 }
 

@@ -73,8 +73,8 @@ TEST_F(PatchEventJobs, DpkgLogLinesBecomeEventsOnceAcrossRestarts) {
   auto again = poll_dpkg_log(log_, "Debian:12", *store, 3000);
   ASSERT_TRUE(again.has_value());
   EXPECT_TRUE(again->events.empty());
-  EXPECT_EQ(store::list_events(store->database()).value_or(std::vector<events::PatchEvent>{}).size(),
-            3u);
+  EXPECT_EQ(
+      store::list_events(store->database()).value_or(std::vector<events::PatchEvent>{}).size(), 3u);
 }
 
 TEST_F(PatchEventJobs, InventoryDiffLeavesOutWhatDpkgLogGave) {
@@ -84,7 +84,8 @@ TEST_F(PatchEventJobs, InventoryDiffLeavesOutWhatDpkgLogGave) {
   append(log_, "2025-06-24 14:36:25 upgrade libssl3:amd64 3.0.11-1~deb12u2 3.0.13-1~deb12u1\n");
   ASSERT_EQ(poll_dpkg_log(log_, "Debian:12", *store, 1750775800).value().events.size(), 1u);
 
-  const std::vector<Package> before = {deb("libssl3", "3.0.11-1~deb12u2"), deb("curl", "7.88.1-10")};
+  const std::vector<Package> before = {deb("libssl3", "3.0.11-1~deb12u2"),
+                                       deb("curl", "7.88.1-10")};
   const std::vector<Package> after = {deb("libssl3", "3.0.13-1~deb12u1"),
                                       deb("curl", "7.88.1-10+deb12u5")};
   auto diff = record_inventory_events(*store, "dpkg", before, 1750775000, after, 1750776000);
