@@ -223,25 +223,24 @@ TEST_F(ApiRoutes, DeploysAreValidatedStoredAndAnswered) {
     EXPECT_EQ(backend_.deploys_[0].origin, events::Origin::api);
     EXPECT_GT(backend_.deploys_[0].at, 0);
   }
-  for (std::string_view bad : {"not json", R"({"target":"$(id)", "version" : "1"})
-    ",
-    R"({"target":"shop"})",
-        R"({"target":"shop","version":"1","x":1})"
-}) {
-  auto r = testing::http_request(port_, "POST", "/api/v1/deploys", auth, bad);
-  EXPECT_EQ(r.status, 400) << bad;
-  EXPECT_THAT(r.body, HasSubstr("\"error\"")) << bad;
-}
-EXPECT_EQ(testing::http_request(port_, "POST", "/api/v1/deploys?x=1", auth, body).status, 400);
-{
-  std::lock_guard lock(backend_.mu_);
-  EXPECT_EQ(backend_.deploys_.size(), 1u);
-  backend_.queue_deploys_ = true;
-}
-auto queued = testing::http_request(port_, "POST", "/api/v1/deploys", auth, body);
-EXPECT_EQ(queued.status, 202);
-EXPECT_THAT(queued.body, HasSubstr("\"status\": \"queued\""));
-EXPECT_EQ(get("/api/v1/deploys").status, 405);
+  for (std::string_view bad :
+       {std::string_view("not json"), std::string_view(R"j({"target":"$(id)","version":"1"})j"),
+        std::string_view(R"j({"target":"shop"})j"),
+        std::string_view(R"j({"target":"shop","version":"1","x":1})j")}) {
+    auto r = testing::http_request(port_, "POST", "/api/v1/deploys", auth, bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_THAT(r.body, HasSubstr("\"error\"")) << bad;
+  }
+  EXPECT_EQ(testing::http_request(port_, "POST", "/api/v1/deploys?x=1", auth, body).status, 400);
+  {
+    std::lock_guard lock(backend_.mu_);
+    EXPECT_EQ(backend_.deploys_.size(), 1u);
+    backend_.queue_deploys_ = true;
+  }
+  auto queued = testing::http_request(port_, "POST", "/api/v1/deploys", auth, body);
+  EXPECT_EQ(queued.status, 202);
+  EXPECT_THAT(queued.body, HasSubstr("\"status\": \"queued\""));
+  EXPECT_EQ(get("/api/v1/deploys").status, 405);
 }
 
 }  // namespace
