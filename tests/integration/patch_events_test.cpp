@@ -157,8 +157,14 @@ TEST_F(PatchEvents, FromDpkgLogDeploysAndInventoryDiffs) {
                                    R"({"target":"shop;reboot","version":"1"})");
   EXPECT_EQ(bad.status, 400);
   EXPECT_THAT(bad.body, HasSubstr("\"error\""));
+  const auto posted = std::chrono::steady_clock::now();
   auto created = testing::http_request(port_, "POST", "/api/v1/deploys",
                                        {{"Authorization", "Bearer deploy-token"}}, body);
+  std::cout << "POST /api/v1/deploys to 201: "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - posted)
+                   .count()
+            << " ms\n";
   ASSERT_EQ(created.status, 201) << created.body << d.err();
   rapidjson::Document doc;
   doc.Parse(created.body.c_str());
