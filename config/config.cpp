@@ -34,7 +34,7 @@ void read_inventory(YamlReader& r, const YAML::Node& node, InventoryConfig& inv)
   if (!node.IsDefined() || node.IsNull()) return;
   if (!r.expect_map(node, p,
                     {"interval", "root", "os_release", "dpkg", "rpm", "apk", "max_file_bytes",
-                     "snapshots_kept"}))
+                     "snapshots_kept", "dpkg_log"}))
     return;
   r.read(node, p, "interval", inv.interval, std::chrono::seconds(10));
   r.read_path(node, p, "root", inv.root);
@@ -50,6 +50,13 @@ void read_inventory(YamlReader& r, const YAML::Node& node, InventoryConfig& inv)
   read_database(r, node["apk"], "inventory.apk", "installed", inv.apk);
   r.read(node, p, "max_file_bytes", inv.max_file_bytes, 1 << 10, std::int64_t{1} << 34);
   r.read(node, p, "snapshots_kept", inv.snapshots_kept, 1, 100000);
+  const YAML::Node log = node["dpkg_log"];
+  if (log.IsDefined() && !log.IsNull() &&
+      r.expect_map(log, "inventory.dpkg_log", {"enabled", "path", "interval"})) {
+    read_toggle(r, log, "inventory.dpkg_log", inv.dpkg_log.enabled);
+    r.read_path(log, "inventory.dpkg_log", "path", inv.dpkg_log.path);
+    r.read(log, "inventory.dpkg_log", "interval", inv.dpkg_log.interval, std::chrono::seconds(1));
+  }
 }
 
 void read_context(YamlReader& r, const YAML::Node& map, std::string_view path, Context& out) {

@@ -90,6 +90,13 @@ struct AlertingConfig {
   AlertRulesConfig rules;
 };
 
+// dpkg's own log, followed for patch events between inventories (README "Patch events").
+struct DpkgLogConfig {
+  Toggle enabled = Toggle::automatic;  // auto: followed when dpkg's status file exists
+  std::filesystem::path path = "/var/log/dpkg.log";  // under inventory.root
+  Duration interval = std::chrono::seconds(30);
+};
+
 struct InventoryConfig {
   Duration interval = std::chrono::hours(1);
   std::filesystem::path root = "/";  // prefix for chroots and container images
@@ -100,6 +107,7 @@ struct InventoryConfig {
   DatabaseSource apk{Toggle::automatic, "/lib/apk/db/installed"};
   std::int64_t max_file_bytes = 64 << 20;  // a larger database or lockfile is refused
   std::int64_t snapshots_kept = 30;        // per source and project
+  DpkgLogConfig dpkg_log;
 };
 
 // Restart needed: processes still running deleted or replaced libraries, and the reboot flag.

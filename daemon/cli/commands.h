@@ -13,5 +13,7 @@ void add_feeds_command(CLI::App& app, int& exit_code);
 void add_scan_command(CLI::App& app, int& exit_code);
 void add_backlog_command(CLI::App& app, int& exit_code);
 void add_restart_command(CLI::App& app, int& exit_code);
+void add_events_command(CLI::App& app, int& exit_code);
+void add_deploy_command(CLI::App& app, int& exit_code);
 
 }  // namespace patchparty::cli

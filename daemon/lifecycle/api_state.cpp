@@ -45,10 +45,12 @@ void ApiState::scan_finished(const Result<void>& outcome) {
   }
 }
 
-void ApiState::connect_worker(std::function<bool()> alive, std::function<void()> request_scan) {
+void ApiState::connect_worker(std::function<bool()> alive, std::function<void()> request_scan,
+                              SubmitEvent submit_event) {
   std::lock_guard lock(mu_);
   alive_ = std::move(alive);
   request_scan_ = std::move(request_scan);
+  submit_event_ = std::move(submit_event);
 }
 
 bool ApiState::alive() const {
@@ -102,6 +104,25 @@ bool ApiState::request_scan() {
   if (!request) return false;
   request();
   return true;
+}
+
+}  // namespace patchparty::lifecycle
+
+namespace patchparty::lifecycle {
+
+Result<std::optional<events::PatchEvent>> ApiState::record_deploy(events::PatchEvent event,
+                                                                  std::chrono::milliseconds wait) {
+  SubmitEvent submit;
+  {
+    std::lock_guard lock(mu_);
+    submit = submit_event_;
+  }
+  if (!submit) return fail(Errc::unavailable, "the worker is not running");
+  auto stored = submit(std::move(event));
+  if (stored.wait_for(wait) != std::future_status::ready)
+    return std::optional<events::PatchEvent>();
+  PP_TRY(e, stored.get());
+  return std::optional<events::PatchEvent>(std::move(e));
 }
 
 }  // namespace patchparty::lifecycle

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -45,8 +46,11 @@ class ApiState final : public http::ApiBackend {
                                  const suppress::Suppressions& suppressions);
   // Worker thread, after each scan: the first success makes the daemon ready.
   void scan_finished(const Result<void>& outcome);
+  // Hands a deploy event to the worker (Worker::submit_event); the future holds the stored event.
+  using SubmitEvent = std::function<std::future<Result<events::PatchEvent>>(events::PatchEvent)>;
   // Main thread, once the worker exists; until then the daemon is neither alive nor scannable.
-  void connect_worker(std::function<bool()> alive, std::function<void()> request_scan);
+  void connect_worker(std::function<bool()> alive, std::function<void()> request_scan,
+                      SubmitEvent submit_event);
 
   bool alive() const override;
   std::optional<std::string> not_ready() const override;
@@ -54,6 +58,8 @@ class ApiState final : public http::ApiBackend {
   Result<exporters::Backlog> backlog(std::int64_t now, bool since_last_party) const override;
   Result<std::string> feeds_json() const override;
   bool request_scan() override;
+  Result<std::optional<events::PatchEvent>> record_deploy(events::PatchEvent event,
+                                                          std::chrono::milliseconds wait) override;
 
  private:
   [[nodiscard]] Result<std::shared_ptr<const ApiSnapshot>> current() const;
@@ -64,6 +70,7 @@ class ApiState final : public http::ApiBackend {
   std::string scan_error_;
   std::function<bool()> alive_;
   std::function<void()> request_scan_;
+  SubmitEvent submit_event_;
 };
 
 }  // namespace patchparty::lifecycle

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -15,16 +16,20 @@
 #include "collectors/health/health_json.h"
 #include "collectors/health/health_monitor.h"
 #include "config/config.h"
+#include "daemon/events/event_inbox.h"
+#include "daemon/events/event_listener.h"
 #include "daemon/lifecycle/api_state.h"
 #include "daemon/lifecycle/feed_job.h"
 #include "daemon/lifecycle/inventory_job.h"
 #include "daemon/lifecycle/party_job.h"
+#include "daemon/lifecycle/patch_event_jobs.h"
 #include "daemon/lifecycle/restart_job.h"
 #include "daemon/lifecycle/scheduler.h"
 #include "daemon/lifecycle/sd_notifier.h"
 #include "daemon/lifecycle/signal_fd.h"
 #include "daemon/log.h"
 #include "daemon/scan/scan_run.h"
+#include "daemon/store/event_tables.h"
 #include "daemon/store/store.h"
 #include "daemon/suppress/suppressions.h"
 #include "exporters/alertmanager/alert_rules.h"
@@ -171,6 +176,19 @@ class Worker {
     return status_;
   }
 
+  // Any thread: a deploy event for the worker to store between jobs (events/event_inbox.h).
+  std::future<Result<events::PatchEvent>> submit_event(events::PatchEvent event) {
+    auto stored = inbox_.push(std::move(event));
+    std::lock_guard lock(mu_);  // so the loop cannot miss the wake-up between check and wait
+    cv_.notify_all();
+    return stored;
+  }
+
+  // Before start(): called after each patch event is stored (events/event_listener.h).
+  void add_event_listener(events::EventListener listener) {
+    listeners_.push_back(std::move(listener));
+  }
+
  private:
   static constexpr auto kStallLimit = 30min;
   static constexpr auto kBeat = 10s;
@@ -182,9 +200,15 @@ class Worker {
 
   std::vector<Job> jobs_for(const config::Config& c) {
     std::vector<Job> jobs;
+    dpkg_log_ = dpkg_log_file(c);
+    host_ecosystem_ = host_ecosystem(c);
     jobs.push_back(Job{"inventory", c.inventory.interval, [this](std::stop_token stop) {
+                         // dpkg.log first, so its events win over the diff's (patch_event_jobs.h).
+                         if (auto p = poll_dpkg_log(); !p)
+                           log::warning("dpkg-log: " + p.error().to_string());
                          auto r = run_inventory(config_, store_, stop);
                          if (!r) return Result<void>(tl::make_unexpected(r.error()));
+                         announce(r->events);
                          set_status("inventory: " + std::to_string(r->packages) +
                                     " packages from " + std::to_string(r->sources_ok) +
                                     " sources, " + std::to_string(r->sources_failed) + " failed");
@@ -210,6 +234,9 @@ class Worker {
                            return rescan();
                          }});
     }
+    if (!dpkg_log_.empty())
+      jobs.push_back(Job{"dpkg-log", c.inventory.dpkg_log.interval,
+                         [this](std::stop_token) { return poll_dpkg_log(); }});
     // After the feeds, so a daemon started inside the export window has its advisories first.
     // Checked every minute: cheap, and exact enough for an export a day ahead of the party.
     jobs.push_back(Job{"party", std::chrono::minutes(1), [this](std::stop_token) {
@@ -231,6 +258,42 @@ class Worker {
                            return Result<void>{};
                          }});
     return jobs;
+  }
+
+  Result<void> poll_dpkg_log() {
+    if (dpkg_log_.empty()) return {};
+    PP_TRY(poll, lifecycle::poll_dpkg_log(dpkg_log_, host_ecosystem_, store_, unix_now()));
+    for (const auto& p : poll.problems) log::warning("dpkg-log: " + p);
+    if (!poll.events.empty())
+      log::info("dpkg-log: " + std::to_string(poll.events.size()) + " patch events from " +
+                std::to_string(poll.lines) + " lines");
+    announce(poll.events);
+    return {};
+  }
+
+  // Deploys handed over by the API threads, stored in the order they came.
+  void record_submitted_events() {
+    for (auto& pending : inbox_.take()) {
+      auto stored = store::record_event(store_.database(), std::move(pending.event), unix_now());
+      if (stored) {
+        log::notice("patch event " + std::to_string(stored->id) + ": " +
+                    std::string(events::kind_name(stored->kind)) + " " + stored->target + " " +
+                    stored->to_version + " (" + std::string(events::origin_name(stored->origin)) +
+                    ")");
+        announce({*stored});
+      } else {
+        log::warning("patch event: " + stored.error().to_string());
+      }
+      pending.stored.set_value(std::move(stored));
+    }
+  }
+
+  // Stored events: counted, then handed to every listener.
+  void announce(const std::vector<events::PatchEvent>& stored) {
+    for (const auto& e : stored) {
+      if (metrics_) metrics_->count_patch_event(events::kind_name(e.kind));
+      for (const auto& listener : listeners_) listener(e);
+    }
   }
 
   // New packages or new advisories: correlate again and record what changed.
@@ -300,11 +363,18 @@ class Worker {
         scheduler_.set_jobs(jobs_for(config_), Clock::now());
         configure_alerting();
       }
+      if (!inbox_.empty()) {
+        lock.unlock();
+        record_submitted_events();
+        lock.lock();
+        continue;
+      }
       if (std::exchange(scan_requested_, false)) scheduler_.run_next("inventory");
       Job* job = scheduler_.due(Clock::now());
       if (job == nullptr) {
         cv_.wait_until(lock, std::min(scheduler_.next_due(), Clock::now() + kBeat), [&] {
-          return stop.stop_requested() || pending_.has_value() || scan_requested_;
+          return stop.stop_requested() || pending_.has_value() || scan_requested_ ||
+                 !inbox_.empty();
         });
         continue;
       }
@@ -343,6 +413,10 @@ class Worker {
   feeds::Fetcher fetcher_;
   std::vector<std::unique_ptr<feeds::Feed>> feeds_;
   std::unique_ptr<exporters::Alerter> alerter_;  // null when no Alertmanager is configured
+  events::EventInbox inbox_;
+  std::vector<events::EventListener> listeners_;
+  std::filesystem::path dpkg_log_;  // empty: not followed
+  std::string host_ecosystem_;
   Scheduler scheduler_;
   mutable std::mutex mu_;
   std::condition_variable_any cv_;
@@ -421,7 +495,8 @@ int run_daemon(const DaemonOptions& options) {
   router.token().set(*token);
   router.set_max_body_bytes(config->api.max_body_bytes);
   Worker worker(*config, std::move(*suppressions), std::move(*store), metrics.get(), &api);
-  api.connect_worker([&worker] { return worker.alive(); }, [&worker] { worker.request_scan(); });
+  api.connect_worker([&worker] { return worker.alive(); }, [&worker] { worker.request_scan(); },
+                     [&worker](events::PatchEvent e) { return worker.submit_event(std::move(e)); });
   // The server is for watching and asking, not the daemon's purpose: a port already taken is
   // logged and the daemon runs on without it rather than leaving the host unwatched. Declared
   // after the worker, so it stops (joining its threads) before the worker it calls goes away.

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "collectors/inventory/inventory_plan.h"
+#include "daemon/lifecycle/patch_event_jobs.h"
 #include "daemon/log.h"
 
 namespace patchparty::lifecycle {
@@ -16,6 +17,20 @@ std::int64_t unix_now() {
 
 std::string label(const inventory::PlannedSource& s) {
   return s.project.empty() ? s.kind : s.kind + " (project " + s.project + ")";
+}
+
+// The newest successful snapshot of (source, project); nullopt before the first.
+Result<std::optional<store::SnapshotInfo>> previous_good(store::Store& store,
+                                                         const std::string& source,
+                                                         const std::string& project) {
+  store::SnapshotFilter filter;
+  filter.source = source;
+  filter.project = project;
+  filter.limit = 0;
+  PP_TRY(all, store.snapshots(filter));
+  for (auto& s : all)
+    if (s.ok) return std::optional<store::SnapshotInfo>(std::move(s));
+  return std::optional<store::SnapshotInfo>();
 }
 }  // namespace
 
@@ -39,7 +54,19 @@ Result<InventoryOutcome> run_inventory(const config::Config& config, store::Stor
                                               packages.error().message, now));
       continue;
     }
+    PP_TRY(previous, previous_good(store, planned.kind, planned.project));
     PP_CHECK(store.save_inventory(planned.kind, planned.project, *packages, now));
+    if (previous) {
+      PP_TRY(before, store.inventory(previous->id));
+      auto events =
+          record_inventory_events(store, planned.kind, before, previous->taken_at, *packages, now);
+      // The snapshot is stored either way; the events are lost, not the inventory.
+      if (!events)
+        log::error("inventory: " + label(planned) +
+                   ": patch events: " + events.error().to_string());
+      else
+        for (auto& e : *events) outcome.events.push_back(std::move(e));
+    }
     log::info("inventory: " + label(planned) + ": " + std::to_string(packages->size()) +
               " packages from " + planned.path);
     ++outcome.sources_ok;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "daemon/events/patch_event.h"
 #include "daemon/result.h"
 #include "daemon/store/store.h"
 
@@ -15,6 +16,9 @@ struct InventoryOutcome {
   int sources_ok = 0;
   int sources_failed = 0;
   std::size_t packages = 0;
+  // What changed against each source's previous good snapshot, as stored (patch_event_jobs.h);
+  // none for a source's first snapshot.
+  std::vector<events::PatchEvent> events;
 };
 
 [[nodiscard]] Result<InventoryOutcome> run_inventory(const config::Config& config,

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   add_scan_command(app, exit_code);
   add_backlog_command(app, exit_code);
   add_restart_command(app, exit_code);
+  add_events_command(app, exit_code);
+  add_deploy_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -158,9 +158,42 @@ CREATE TABLE party_exports (
 );
 )sql";
 
-// Version 4: the latest restart-needed check (collectors/restart/restart_store.h), one row kept
-// as its JSON report: it is read whole by the backlog and the metrics, never queried inside.
+// Version 4: patch events (daemon/events/patch_event.h) and the cursors of followed logs.
+// verdict and rollback stay '' until the health watch judges the event. An event's time `at` is
+// when it happened; ids follow the order of recording.
 constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE patch_events (
+  id           INTEGER PRIMARY KEY,
+  at           INTEGER NOT NULL,
+  recorded_at  INTEGER NOT NULL,
+  origin       TEXT NOT NULL CHECK (origin IN ('inventory', 'dpkg_log', 'api', 'cli')),
+  kind         TEXT NOT NULL
+               CHECK (kind IN ('upgrade', 'downgrade', 'install', 'remove', 'deploy')),
+  target       TEXT NOT NULL CHECK (target <> ''),
+  arch         TEXT NOT NULL DEFAULT '',
+  ecosystem    TEXT NOT NULL DEFAULT '',
+  project      TEXT NOT NULL DEFAULT '',
+  from_version TEXT NOT NULL DEFAULT '',
+  to_version   TEXT NOT NULL DEFAULT '',
+  note         TEXT NOT NULL DEFAULT '',
+  verdict      TEXT NOT NULL DEFAULT '',
+  rollback     TEXT NOT NULL DEFAULT ''
+);
+-- `patchparty events --since`, and the watch engine's "events touching target T".
+CREATE INDEX patch_events_by_time ON patch_events (at);
+CREATE INDEX patch_events_by_target ON patch_events (target, at);
+CREATE TABLE log_cursors (
+  path       TEXT PRIMARY KEY NOT NULL CHECK (path <> ''),
+  inode      INTEGER NOT NULL,
+  offset     INTEGER NOT NULL CHECK (offset >= 0),
+  head_hash  INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+// Version 5: the latest restart-needed check (collectors/restart/restart_store.h), one row kept
+// as its JSON report: it is read whole by the backlog and the metrics, never queried inside.
+constexpr std::string_view kSchemaV5 = R"sql(
 CREATE TABLE restart_report (
   id       INTEGER PRIMARY KEY CHECK (id = 1),
   taken_at INTEGER NOT NULL,
@@ -169,10 +202,8 @@ CREATE TABLE restart_report (
 )sql";
 
 constexpr std::array kMigrations{
-    Migration{1, kSchemaV1},
-    Migration{2, kSchemaV2},
-    Migration{3, kSchemaV3},
-    Migration{4, kSchemaV4},
+    Migration{1, kSchemaV1}, Migration{2, kSchemaV2}, Migration{3, kSchemaV3},
+    Migration{4, kSchemaV4}, Migration{5, kSchemaV5},
 };
 
 constexpr std::size_t kHeaderSize = 100;

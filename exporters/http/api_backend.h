@@ -3,11 +3,13 @@
 // worker thread that owns it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "daemon/events/patch_event.h"
 #include "daemon/finding.h"
 #include "daemon/result.h"
 #include "exporters/backlog/backlog.h"
@@ -39,6 +41,13 @@ class ApiBackend {
   // Asks the worker for an inventory and a rescan as soon as it is free; returns at once,
   // false when there is no worker to ask.
   virtual bool request_scan() = 0;
+
+  // POST /api/v1/deploys: hands a validated deploy event to the worker, which alone writes the
+  // store, and waits up to `wait` for it to be stored. The stored event (with its id), or
+  // nullopt when the worker is still busy with a long job: the event stays queued and is stored
+  // when the job ends. unavailable without a worker, resource_exhausted when the queue is full.
+  [[nodiscard]] virtual Result<std::optional<events::PatchEvent>> record_deploy(
+      events::PatchEvent event, std::chrono::milliseconds wait) = 0;
 };
 
 }  // namespace patchparty::http

@@ -30,6 +30,24 @@ Response status_json(int status, std::string_view state, std::optional<std::stri
   return json_response(j.finish(), status);
 }
 
+// How long a deploy request waits for the worker to store its event before answering 202.
+constexpr std::chrono::seconds kDeployWait{10};
+
+Response deploy(ApiBackend& backend, const Request& request) {
+  if (!request.query.empty()) return json_error(400, "/api/v1/deploys takes no parameters");
+  auto event = events::deploy_event_from_json(request.body, request.now);
+  if (!event) return json_error(400, event.error().message);
+  auto stored = backend.record_deploy(std::move(*event), kDeployWait);
+  if (!stored) {
+    const auto code = stored.error().code;
+    return json_error(code == Errc::unavailable || code == Errc::resource_exhausted ? 503 : 500,
+                      stored.error().message);
+  }
+  // Still queued behind a long job: accepted, not yet stored (so no id yet).
+  if (!*stored) return status_json(202, "queued", std::nullopt);
+  return json_response(events::event_to_json(**stored) + "\n", 201);
+}
+
 Response findings(const ApiBackend& backend, const Request& request) {
   auto filter = parse_findings_filter(request);
   if (!filter) return json_error(400, filter.error().message);
@@ -90,6 +108,7 @@ void add_api_routes(Router& router, ApiBackend& backend) {
     auto json = backend.feeds_json();
     return json ? json_response(std::move(*json)) : backend_error(json.error());
   });
+  router.post("/api/v1/deploys", [&backend](const Request& r) { return deploy(backend, r); });
   router.post("/api/v1/scan", [&backend](const Request&) {
     if (!backend.request_scan()) return json_error(503, "the worker is not running");
     return status_json(202, "accepted", std::nullopt);

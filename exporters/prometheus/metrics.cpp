@@ -146,7 +146,7 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                      .Register(r);
   patch_events_ = &BuildCounter()
                        .Name("patchparty_patch_events_total")
-                       .Help("Package upgrades and removals patchparty observed, by kind.")
+                       .Help("Patch events recorded (package changes and deploys), by kind.")
                        .Register(r);
   rollbacks_ = &BuildCounter()
                     .Name("patchparty_rollbacks_total")
@@ -201,6 +201,9 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   // sees the first one as an increase from zero.
   alerts_sent_->Add({{"outcome", "success"}});
   alerts_sent_->Add({{"outcome", "failure"}});
+  // Every kind from the start, for the same reason: the first deploy is an increase from zero.
+  for (const char* kind : {"upgrade", "downgrade", "install", "remove", "deploy"})
+    patch_events_->Add({{"kind", kind}});
   last_success_series_ = std::make_unique<GaugeSeries>(*feed_last_success_);
   advisories_series_ = std::make_unique<GaugeSeries>(*feed_advisories_);
   inventory_series_ = std::make_unique<GaugeSeries>(*inventory_packages_);
@@ -269,6 +272,10 @@ void Metrics::remove_health_check(std::string_view check) {
   for (auto* family : {health_check_up_, health_check_latency_, backup_age_}) {
     if (family->Has(labels)) family->Remove(&family->Add(labels));
   }
+}
+
+void Metrics::count_patch_event(std::string_view kind) {
+  patch_events_->Add({{"kind", std::string(kind)}}).Increment();
 }
 
 Result<> Metrics::update_from_store(store::Store& store, const config::Config& config,

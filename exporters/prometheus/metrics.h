@@ -72,6 +72,9 @@ class Metrics {
   void set_backup_age(std::string_view check, double seconds);
   void remove_health_check(std::string_view check);
 
+  // One patch event recorded; `kind` is its kind ("upgrade", "deploy", ...). Worker thread.
+  void count_patch_event(std::string_view kind);
+
  private:
   Metrics();
 

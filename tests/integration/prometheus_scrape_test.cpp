@@ -145,8 +145,8 @@ bool eventually(std::chrono::milliseconds timeout, F&& done) {
 }
 
 // Metric families patchpartyd declares but does not set yet: their panels may be empty.
-const std::set<std::string> kReserved = {"patchparty_health_check_up", "patchparty_rollbacks_total",
-                                         "patchparty_patch_events_total"};
+const std::set<std::string> kReserved = {"patchparty_health_check_up",
+                                         "patchparty_rollbacks_total"};
 
 class PrometheusScrape : public ::testing::Test {
  protected:

@@ -41,6 +41,9 @@ TEST(Config, ExampleFileParsesToTheDefaults) {
   EXPECT_EQ(c->inventory.apk.path, d.inventory.apk.path);
   EXPECT_EQ(c->inventory.max_file_bytes, d.inventory.max_file_bytes);
   EXPECT_EQ(c->inventory.snapshots_kept, d.inventory.snapshots_kept);
+  EXPECT_EQ(c->inventory.dpkg_log.enabled, d.inventory.dpkg_log.enabled);
+  EXPECT_EQ(c->inventory.dpkg_log.path, d.inventory.dpkg_log.path);
+  EXPECT_EQ(c->inventory.dpkg_log.interval, d.inventory.dpkg_log.interval);
   EXPECT_TRUE(c->projects.empty());
   EXPECT_EQ(c->metrics.per_finding, d.metrics.per_finding);
   EXPECT_EQ(c->metrics.per_finding_limit, d.metrics.per_finding_limit);
@@ -141,6 +144,31 @@ TEST(Config, ReadsApiSection) {
   auto unparsable = parse_config("api:\n  max_body_bytes: lots\n", "t.yml");
   ASSERT_FALSE(unparsable);
   EXPECT_THAT(unparsable.error().message, HasSubstr("api.max_body_bytes: bad size 'lots'"));
+}
+
+TEST(Config, ReadsDpkgLogSection) {
+  const auto d = default_config().inventory.dpkg_log;
+  EXPECT_EQ(d.enabled, Toggle::automatic);
+  EXPECT_EQ(d.path, "/var/log/dpkg.log");
+  EXPECT_EQ(d.interval, std::chrono::seconds(30));
+  auto c = parse_config(
+      "inventory:\n  dpkg_log:\n    enabled: false\n    path: /srv/log/dpkg.log\n"
+      "    interval: 5s\n",
+      "t.yml");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->inventory.dpkg_log.enabled, Toggle::off);
+  EXPECT_EQ(c->inventory.dpkg_log.path, "/srv/log/dpkg.log");
+  EXPECT_EQ(c->inventory.dpkg_log.interval, std::chrono::seconds(5));
+  auto bad = parse_config(
+      "inventory:\n  dpkg_log:\n    enabled: maybe\n    path: dpkg.log\n    interval: 10ms\n"
+      "    follow: true\n",
+      "t.yml");
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr("inventory.dpkg_log.enabled"));
+  EXPECT_THAT(bad.error().message,
+              HasSubstr("inventory.dpkg_log.path: 'dpkg.log' is not an absolute path"));
+  EXPECT_THAT(bad.error().message, HasSubstr("inventory.dpkg_log.interval: must be at least 1s"));
+  EXPECT_THAT(bad.error().message, HasSubstr("inventory.dpkg_log.follow: unknown key"));
 }
 
 TEST(Config, ReadsAlertingSection) {

@@ -4,7 +4,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <rapidjson/document.h>
+#include <map>
 
 #include <set>
 
@@ -203,6 +205,42 @@ TEST_F(ApiRoutes, ScanRequestIsAcceptedWithTheToken) {
   EXPECT_THAT(r.body, HasSubstr("\"status\": \"accepted\""));
   EXPECT_EQ(backend_.scans_requested_, 1);
   EXPECT_EQ(get("/api/v1/scan").status, 405);
+}
+
+TEST_F(ApiRoutes, DeploysAreValidatedStoredAndAnswered) {
+  const std::map<std::string, std::string> auth = {{"Authorization", "Bearer tok"}};
+  const std::string body = R"({"target":"shop","version":"2.4.1","previous_version":"2.4.0"})";
+  EXPECT_EQ(testing::http_request(port_, "POST", "/api/v1/deploys", {}, body).status, 401);
+  auto created = testing::http_request(port_, "POST", "/api/v1/deploys", auth, body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_THAT(created.body, HasSubstr("\"id\":1"));
+  EXPECT_THAT(created.body, HasSubstr("\"kind\":\"deploy\""));
+  EXPECT_THAT(created.body, HasSubstr("\"from_version\":\"2.4.0\""));
+  {
+    std::lock_guard lock(backend_.mu_);
+    ASSERT_EQ(backend_.deploys_.size(), 1u);
+    EXPECT_EQ(backend_.deploys_[0].target, "shop");
+    EXPECT_EQ(backend_.deploys_[0].origin, events::Origin::api);
+    EXPECT_GT(backend_.deploys_[0].at, 0);
+  }
+  for (std::string_view bad :
+       {std::string_view("not json"), std::string_view(R"j({"target":"$(id)","version":"1"})j"),
+        std::string_view(R"j({"target":"shop"})j"),
+        std::string_view(R"j({"target":"shop","version":"1","x":1})j")}) {
+    auto r = testing::http_request(port_, "POST", "/api/v1/deploys", auth, bad);
+    EXPECT_EQ(r.status, 400) << bad;
+    EXPECT_THAT(r.body, HasSubstr("\"error\"")) << bad;
+  }
+  EXPECT_EQ(testing::http_request(port_, "POST", "/api/v1/deploys?x=1", auth, body).status, 400);
+  {
+    std::lock_guard lock(backend_.mu_);
+    EXPECT_EQ(backend_.deploys_.size(), 1u);
+    backend_.queue_deploys_ = true;
+  }
+  auto queued = testing::http_request(port_, "POST", "/api/v1/deploys", auth, body);
+  EXPECT_EQ(queued.status, 202);
+  EXPECT_THAT(queued.body, HasSubstr("\"status\": \"queued\""));
+  EXPECT_EQ(get("/api/v1/deploys").status, 405);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <atomic>
+#include <mutex>
+#include <vector>
 
 #include "exporters/backlog/backlog.h"
 #include "exporters/http/api_backend.h"
@@ -41,7 +43,19 @@ class SampleBackend final : public http::ApiBackend {
     return true;
   }
 
+  Result<std::optional<events::PatchEvent>> record_deploy(events::PatchEvent event,
+                                                          std::chrono::milliseconds) override {
+    std::lock_guard lock(mu_);
+    if (queue_deploys_) return std::optional<events::PatchEvent>();
+    event.id = static_cast<std::int64_t>(deploys_.size()) + 1;
+    deploys_.push_back(event);
+    return std::optional<events::PatchEvent>(std::move(event));
+  }
+
   std::atomic<bool> alive_{true}, ready_{true};
+  std::mutex mu_;
+  std::vector<events::PatchEvent> deploys_;
+  bool queue_deploys_ = false;  // answer as a worker busy with a long job would
   std::atomic<int> scans_requested_{0};
 };
 

@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <thread>
+
+#include "daemon/events/event_inbox.h"
 #include "daemon/lifecycle/feeds_report.h"
 #include "daemon/lifecycle/party_job.h"
 #include "daemon/store/advisory_tables.h"
@@ -143,12 +146,53 @@ TEST_F(ApiStateTest, ReadyAfterTheFirstSuccessfulScan) {
 TEST_F(ApiStateTest, WorkerHooks) {
   bool alive = true;
   int scans = 0;
-  api_.connect_worker([&] { return alive; }, [&] { ++scans; });
+  events::EventInbox inbox;
+  api_.connect_worker([&] { return alive; }, [&] { ++scans; },
+                      [&](events::PatchEvent e) { return inbox.push(std::move(e)); });
   EXPECT_TRUE(api_.alive());
   alive = false;
   EXPECT_FALSE(api_.alive());
   EXPECT_TRUE(api_.request_scan());
   EXPECT_EQ(scans, 1);
+
+  events::PatchEvent deploy;
+  deploy.at = 1;
+  deploy.origin = events::Origin::api;
+  deploy.kind = events::Kind::deploy;
+  deploy.target = "shop";
+  deploy.to_version = "2";
+  // A worker busy with a long job: the request is answered "queued" when the wait ends.
+  auto queued = api_.record_deploy(deploy, std::chrono::milliseconds(20));
+  ASSERT_OK(queued);
+  EXPECT_FALSE(queued->has_value());
+  for (auto& p : inbox.take()) p.stored.set_value(p.event);  // the worker catches up
+  // A worker that stores it: the request gets the stored event with its id.
+  std::thread worker([&] {
+    for (;;) {
+      auto pending = inbox.take();
+      if (pending.empty()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        continue;
+      }
+      for (auto& p : pending) {
+        p.event.id = 42;
+        p.stored.set_value(p.event);
+      }
+      break;
+    }
+  });
+  auto stored = api_.record_deploy(deploy, std::chrono::seconds(30));
+  worker.join();
+  ASSERT_OK(stored);
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ((*stored)->id, 42);
+}
+
+TEST_F(ApiStateTest, DeployWithoutAWorkerIsUnavailable) {
+  events::PatchEvent deploy;
+  auto r = api_.record_deploy(deploy, std::chrono::milliseconds(1));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, Errc::unavailable);
 }
 
 TEST_F(ApiStateTest, APublishReplacesTheSnapshotAndKeepsTheOldOneOnError) {

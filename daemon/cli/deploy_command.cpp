@@ -1,0 +1,130 @@
+// patchparty deploy: tells the running daemon that an application was deployed, through
+// POST /api/v1/deploys with the API's bearer token. The daemon stores it as a patch event.
+#include <curl/curl.h>
+
+#include <iostream>
+
+#include "config/config.h"
+#include "daemon/c_handles.h"
+#include "daemon/cli/commands.h"
+#include "daemon/cli/exit_codes.h"
+#include "daemon/events/patch_event.h"
+#include "exporters/http/bearer_token.h"
+
+namespace patchparty::cli {
+
+namespace {
+
+constexpr std::size_t kMaxResponseBytes = 64 << 10;
+constexpr long kTimeoutMs = 30000;  // the daemon waits up to 10 s for its worker
+
+struct DeployArgs {
+  std::string config_file, target, version, previous, note;
+};
+
+struct HttpReply {
+  long status = 0;
+  std::string body;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  const std::size_t len = size * n;
+  if (body->size() + len > kMaxResponseBytes) return 0;  // aborts the transfer
+  body->append(data, len);
+  return len;
+}
+
+// The daemon's own address: a wildcard listen address is reached on loopback.
+std::string deploys_url(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  std::string host = listen.substr(0, colon);
+  const std::string port = listen.substr(colon + 1);
+  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "[::]") host = "[::1]";
+  return "http://" + host + ":" + port + "/api/v1/deploys";
+}
+
+Result<HttpReply> post(const std::string& url, const std::string& token, const std::string& body) {
+  Curl curl(curl_easy_init());
+  if (!curl) return fail(Errc::internal, "curl_easy_init failed");
+  CurlHeaders headers(curl_slist_append(nullptr, "Content-Type: application/json"));
+  if (!headers) return fail(Errc::internal, "curl_slist_append failed");
+  const std::string auth = "Authorization: Bearer " + token;
+  if (!curl_slist_append(headers.get(), auth.c_str()))
+    return fail(Errc::internal, "curl_slist_append failed");
+  HttpReply reply;
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  CURL* h = curl.get();
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
+  curl_easy_setopt(h, CURLOPT_POST, 1L);
+  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(h, CURLOPT_USERAGENT, "patchparty/" PP_VERSION);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, kTimeoutMs);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_NOPROXY, "*");  // the daemon is local; a proxy must not see the token
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &reply.body);
+  const CURLcode rc = curl_easy_perform(h);
+  if (rc != CURLE_OK)
+    return fail(Errc::unavailable, url + ": " + (*errbuf ? errbuf : curl_easy_strerror(rc)));
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply.status);
+  return reply;
+}
+
+int run(const DeployArgs& args) {
+  auto fail_with = [](const std::string& message) {
+    std::cerr << "patchparty deploy: " << message << "\n";
+    return kExitError;
+  };
+  // Checked here as the daemon will, so a typo fails before the network is touched.
+  if (auto ok = events::validate_deploy_target(args.target); !ok)
+    return fail_with("--" + ok.error().message);
+  const std::string body = events::deploy_request_json(args.target, args.version, args.previous,
+                                                       args.note, events::Origin::cli);
+  if (auto e = events::deploy_event_from_json(body, 1); !e) return fail_with(e.error().message);
+  auto c = args.config_file.empty() ? Result<config::Config>(config::default_config())
+                                    : config::load_config_file(args.config_file);
+  if (!c) return fail_with(c.error().message);
+  if (c->api.token_file.empty())
+    return fail_with("api.token_file is not set, so the daemon accepts no deploys");
+  auto token = http::read_token_file(c->api.token_file);
+  if (!token) return fail_with(token.error().message);
+  auto reply = post(deploys_url(c->listen), *token, body);
+  if (!reply) return fail_with(reply.error().message);
+  if (reply->status == 201) {
+    std::cout << reply->body;
+    return kExitOk;
+  }
+  if (reply->status == 202) {
+    std::cerr << "patchparty deploy: the daemon is busy; the event is queued and will be "
+                 "stored when its current job ends\n";
+    return kExitOk;
+  }
+  return fail_with("the daemon answered HTTP " + std::to_string(reply->status) + ": " +
+                   reply->body.substr(0, 512));
+}
+
+}  // namespace
+
+void add_deploy_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<DeployArgs>();
+  auto* cmd = app.add_subcommand(
+      "deploy", "record an application deploy as a patch event in the running daemon");
+  cmd->add_option("--target", args->target,
+                  "what was deployed: [A-Za-z0-9._@:-], as the "
+                  "health watch names it")
+      ->required();
+  cmd->add_option("--version", args->version, "the version now deployed")->required();
+  cmd->add_option("--previous", args->previous, "the version it replaced");
+  cmd->add_option("--note", args->note, "free text: deploy tool, commit");
+  cmd->add_option("-c,--config", args->config_file,
+                  "configuration file: listen and api.token_file (default: built-in)");
+  cmd->callback([args, &exit_code] { exit_code = run(*args); });
+}
+
+}  // namespace patchparty::cli
