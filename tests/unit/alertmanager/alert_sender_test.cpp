@@ -92,7 +92,8 @@ TEST(Alerter, SendsAtOnceThenResendsEachInterval) {
   auto metrics = Metrics::create();
   ASSERT_TRUE(metrics.has_value());
   const auto started = std::chrono::steady_clock::now();
-  auto alerter = Alerter::start(options({am.url()}, 600ms), metrics->get());
+  // An interval long enough that a slow machine cannot pass it during the pause below.
+  auto alerter = Alerter::start(options({am.url()}, 1500ms), metrics->get());
   alerter->publish({alert("CVE-2024-0001")}, kNow);
   ASSERT_TRUE(am.wait_for([](const auto& p) { return p.size() >= 1; }, 5s));
   auto first = am.posts()[0];
@@ -110,15 +111,15 @@ TEST(Alerter, SendsAtOnceThenResendsEachInterval) {
   std::this_thread::sleep_for(150ms);
   EXPECT_EQ(am.count(), 1u);
   // ...and the set again once it has passed, without any publish.
-  ASSERT_TRUE(am.wait_for([](const auto& p) { return p.size() >= 3; }, 5s));
+  ASSERT_TRUE(am.wait_for([](const auto& p) { return p.size() >= 3; }, 15s));
   const auto elapsed = std::chrono::steady_clock::now() - started;
-  EXPECT_GE(elapsed, 1200ms) << "two resends need two intervals";
+  EXPECT_GE(elapsed, 3000ms) << "two resends need two intervals";
   EXPECT_EQ(decode(am.posts()[2]).size(), 1u);
   // Counted once the answer is in, a moment after the server saw the request.
   ASSERT_TRUE(am.wait_for(
       [&](const auto& p) { return counter(**metrics, "success") == std::to_string(p.size()); },
       2s));
-  EXPECT_EQ(counter(**metrics, "failure"), "absent");
+  EXPECT_EQ(counter(**metrics, "failure"), "0");
 }
 
 TEST(Alerter, NewAlertIsSentWithoutWaitingForTheInterval) {
