@@ -14,6 +14,7 @@
 
 #include "exporters/alertmanager/alert_payload.h"
 #include "exporters/alertmanager/alert_rules.h"
+#include "tests/support/golden.h"
 #include "tests/unit/backlog/sample_findings.h"
 
 namespace patchparty::exporters {
@@ -39,18 +40,7 @@ TEST(AlertPayloadGolden, SampleHost) {
 
   const auto file =
       std::filesystem::path(PP_SOURCE_DIR) / "tests/unit/alertmanager/golden/alerts.json";
-  const char* update = std::getenv("PP_UPDATE_GOLDEN");
-  if (update != nullptr && std::string(update) == "1") {
-    std::filesystem::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << actual;
-    return;
-  }
-  std::ifstream in(file, std::ios::binary);
-  ASSERT_TRUE(in) << "missing golden file " << file << "; run with PP_UPDATE_GOLDEN=1";
-  std::stringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(actual, expected.str())
-      << "differs from " << file << "; if intended, run with PP_UPDATE_GOLDEN=1 and review";
+  testing::expect_golden(file, actual);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "exporters/backlog/backlog_writers.h"
 #include "exporters/backlog/scan_report.h"
+#include "tests/support/golden.h"
 #include "tests/unit/backlog/sample_findings.h"
 
 namespace patchparty::exporters {
@@ -20,24 +21,9 @@ std::filesystem::path golden_dir() {
   return std::filesystem::path(PP_SOURCE_DIR) / "tests/unit/backlog/golden";
 }
 
-bool updating() {
-  const char* v = std::getenv("PP_UPDATE_GOLDEN");
-  return v != nullptr && std::string(v) == "1";
-}
-
 void expect_golden(const std::string& name, const std::string& actual) {
   const std::filesystem::path file = golden_dir() / name;
-  if (updating()) {
-    std::filesystem::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << actual;
-    return;
-  }
-  std::ifstream in(file, std::ios::binary);
-  ASSERT_TRUE(in) << "missing golden file " << file << "; run with PP_UPDATE_GOLDEN=1";
-  std::stringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(actual, expected.str())
-      << "differs from " << file << "; if intended, run with PP_UPDATE_GOLDEN=1 and review";
+  testing::expect_golden(file, actual);
 }
 
 Backlog sample_backlog() {
