@@ -117,6 +117,17 @@ Result<events::PatchEvent> event_by_id(Database& db, std::int64_t id) {
   return read_event(st);
 }
 
+Result<> set_event_outcome(Database& db, std::int64_t id, std::string_view verdict,
+                          std::string_view rollback) {
+  PP_TRY(st, db.prepare("UPDATE patch_events SET verdict = ?2, rollback = ?3 WHERE id = ?1"));
+  PP_CHECK(st.bind_int64(1, id));
+  PP_CHECK(st.bind_text(2, verdict.substr(0, events::kMaxNoteBytes)));
+  PP_CHECK(st.bind_text(3, rollback.substr(0, events::kMaxNoteBytes)));
+  PP_CHECK(st.run());
+  if (db.changes() == 0) return fail(Errc::not_found, "no patch event " + std::to_string(id));
+  return {};
+}
+
 Result<bool> seen_in_dpkg_log(Database& db, std::string_view target, std::string_view arch,
                               std::string_view to_version, std::int64_t since) {
   PP_TRY(st, db.prepare("SELECT 1 FROM patch_events WHERE target = ?1 AND at >= ?2 AND "

@@ -42,6 +42,11 @@ struct EventQuery {
                                             std::string_view arch, std::string_view to_version,
                                             std::int64_t since);
 
+// The health watch's judgement of event `id` (README "Patch watch"): its verdict and what the
+// rollback did. not_found for an unknown id; text is bounded like the event's note.
+[[nodiscard]] Result<> set_event_outcome(Database& db, std::int64_t id, std::string_view verdict,
+                                         std::string_view rollback);
+
 // nullopt before the first read of `path`.
 [[nodiscard]] Result<std::optional<events::LogCursor>> load_log_cursor(Database& db,
                                                                        std::string_view path);

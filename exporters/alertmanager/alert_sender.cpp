@@ -133,14 +133,21 @@ std::size_t Alerter::held() const {
   return alerts_.size();
 }
 
-void Alerter::publish(std::vector<Alert> firing, std::int64_t now) {
-  std::map<std::string, Alert> next;
-  for (auto& a : firing) {
-    a.ends_at.reset();  // firing: the sender sets endsAt at each send
-    next.insert_or_assign(a.key(), std::move(a));
-  }
+std::map<std::string, std::vector<Alert>> Alerter::sources() const {
+  std::lock_guard lock(mu_);
+  return sources_;
+}
+
+void Alerter::publish(const std::string& source, std::vector<Alert> firing, std::int64_t now) {
   {
     std::lock_guard lock(mu_);
+    sources_[source] = std::move(firing);
+    std::map<std::string, Alert> next;
+    for (const auto& [name, set] : sources_)
+      for (Alert a : set) {
+        a.ends_at.reset();  // firing: the sender sets endsAt at each send
+        next.insert_or_assign(a.key(), std::move(a));
+      }
     for (auto& [key, held] : alerts_) {
       if (held.resolved || next.count(key)) continue;
       held.resolved = true;

@@ -62,7 +62,12 @@ class Alerter {
 
   // Never blocks on the network: records the set and wakes the thread. `now` is unix seconds,
   // the endsAt of alerts that left the set.
-  void publish(std::vector<Alert> firing, std::int64_t now);
+  void publish(std::vector<Alert> firing, std::int64_t now) { publish("", std::move(firing), now); }
+  // Several subsystems page (vulnerabilities after a scan, the patch watch as it judges): each
+  // publishes its own complete set under its own name, and the firing set is their union.
+  void publish(const std::string& source, std::vector<Alert> firing, std::int64_t now);
+  // Every source's last set, for carrying them over to a reconfigured Alerter.
+  std::map<std::string, std::vector<Alert>> sources() const;
 
   // Stops the threads; a POST in flight is cancelled at libcurl's next progress call (within
   // about a second). Idempotent.
@@ -102,6 +107,7 @@ class Alerter {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, Held> alerts_;  // by Alert::key()
+  std::map<std::string, std::vector<Alert>> sources_;
   std::vector<Target> targets_;         // fixed at construction: each thread holds a reference
   std::uint64_t generation_ = 0;        // bumped when an alert starts (or starts again) firing
   std::uint64_t changes_ = 0;           // bumped by each publish, so a waiting thread looks again

@@ -278,6 +278,10 @@ void Metrics::count_patch_event(std::string_view kind) {
   patch_events_->Add({{"kind", std::string(kind)}}).Increment();
 }
 
+void Metrics::count_rollback(std::string_view target, std::string_view outcome) {
+  rollbacks_->Add({{"target", std::string(target)}, {"outcome", std::string(outcome)}}).Increment();
+}
+
 Result<> Metrics::update_from_store(store::Store& store, const config::Config& config,
                                     std::int64_t now) {
   auto& db = store.database();

@@ -74,6 +74,8 @@ class Metrics {
 
   // One patch event recorded; `kind` is its kind ("upgrade", "deploy", ...). Worker thread.
   void count_patch_event(std::string_view kind);
+  // A rollback's outcome (README "Patch watch"), from the watch engine's thread.
+  void count_rollback(std::string_view target, std::string_view outcome);
 
  private:
   Metrics();
