@@ -28,6 +28,9 @@
 #include "daemon/lifecycle/sd_notifier.h"
 #include "daemon/lifecycle/signal_fd.h"
 #include "daemon/log.h"
+#include "daemon/patch_watch/watch_engine.h"
+#include "daemon/patch_watch/watches_json.h"
+#include "daemon/rollback/rollback_runner.h"
 #include "daemon/scan/scan_run.h"
 #include "daemon/store/event_tables.h"
 #include "daemon/store/store.h"
@@ -189,6 +192,18 @@ class Worker {
     listeners_.push_back(std::move(listener));
   }
 
+  // Before start(): the patch watch whose verdicts this worker stores and whose alerts it sends.
+  void set_watch(patch_watch::WatchEngine* engine) { watch_ = engine; }
+
+  // From the watch engine's thread: it has outcomes to store or its alerts changed.
+  void watch_changed() {
+    {
+      std::lock_guard lock(mu_);
+      watch_changed_ = true;
+    }
+    cv_.notify_all();
+  }
+
  private:
   static constexpr auto kStallLimit = 30min;
   static constexpr auto kBeat = 10s;
@@ -320,15 +335,30 @@ class Worker {
   void configure_alerting() {
     auto options = exporters::AlerterOptions::from(config_.alerting);
     if (alerter_ && alerter_->options() == options) return;
+    // What pages now (vulnerabilities, regressed patches) pages on the new Alertmanagers too.
+    std::map<std::string, std::vector<exporters::Alert>> carried;
+    if (alerter_) carried = alerter_->sources();
     alerter_.reset();
     if (options.alertmanagers.empty()) return;
     alerter_ = exporters::Alerter::start(std::move(options), metrics_);
+    for (auto& [source, alerts] : carried) alerter_->publish(source, std::move(alerts), unix_now());
     log::notice("alerting to " + std::to_string(config_.alerting.alertmanagers.size()) +
                 " Alertmanager(s)");
   }
 
   // The store is the source of truth for every gauge, and only this thread may read it, so the
   // values are refreshed here, after each job, rather than at scrape time.
+  // The watch's verdicts go to the store (`patchparty events`), its alerts to Alertmanager.
+  void apply_watch() {
+    if (!watch_) return;
+    for (const auto& o : watch_->take_outcomes())
+      if (auto r = store::set_event_outcome(store_.database(), o.event_id, o.verdict, o.rollback);
+          !r)
+        log::error("patch event " + std::to_string(o.event_id) +
+                   ": cannot store the watch's verdict: " + r.error().to_string());
+    if (alerter_) alerter_->publish("watch", watch_->alerts(), unix_now());
+  }
+
   void update_metrics() {
     if (!metrics_) return;
     if (auto r = metrics_->update_from_store(store_, config_, unix_now()); !r)
@@ -369,12 +399,18 @@ class Worker {
         lock.lock();
         continue;
       }
+      if (std::exchange(watch_changed_, false)) {
+        lock.unlock();
+        apply_watch();
+        lock.lock();
+        continue;
+      }
       if (std::exchange(scan_requested_, false)) scheduler_.run_next("inventory");
       Job* job = scheduler_.due(Clock::now());
       if (job == nullptr) {
         cv_.wait_until(lock, std::min(scheduler_.next_due(), Clock::now() + kBeat), [&] {
           return stop.stop_requested() || pending_.has_value() || scan_requested_ ||
-                 !inbox_.empty();
+                 !inbox_.empty() || watch_changed_;
         });
         continue;
       }
@@ -425,6 +461,8 @@ class Worker {
   std::string status_ = "starting";
   bool finished_ = false;
   bool scan_requested_ = false;
+  bool watch_changed_ = false;
+  patch_watch::WatchEngine* watch_ = nullptr;
   bool restart_after_inventory_ = false;  // worker thread only
   std::atomic<Clock::time_point> busy_since_{Clock::time_point{}};
   std::atomic<Clock::time_point> beat_{Clock::now()};
@@ -497,6 +535,17 @@ int run_daemon(const DaemonOptions& options) {
   Worker worker(*config, std::move(*suppressions), std::move(*store), metrics.get(), &api);
   api.connect_worker([&worker] { return worker.alive(); }, [&worker] { worker.request_scan(); },
                      [&worker](events::PatchEvent e) { return worker.submit_event(std::move(e)); });
+  // Declared after the worker that stores its verdicts, so it stops (and interrupts a rollback
+  // in flight) first.
+  patch_watch::WatchEngine watch_engine(
+      config->targets, [&health_checks] { return health_checks.get(); }, rollback::make_rollback,
+      metrics.get(), {.host = scan::host_name(*config)}, [&worker] { worker.watch_changed(); });
+  worker.set_watch(&watch_engine);
+  worker.add_event_listener(
+      [&watch_engine](const events::PatchEvent& e) { watch_engine.on_event(e); });
+  router.get("/api/v1/watches", [&watch_engine](const http::Request&) {
+    return http::json_response(patch_watch::watches_json(watch_engine.watches()));
+  });
   // The server is for watching and asking, not the daemon's purpose: a port already taken is
   // logged and the daemon runs on without it rather than leaving the host unwatched. Declared
   // after the worker, so it stops (joining its threads) before the worker it calls goes away.
@@ -506,6 +555,7 @@ int run_daemon(const DaemonOptions& options) {
   else
     server = std::move(*s);
   if (server) log::notice("serving /metrics and the API on " + config->listen);
+  watch_engine.start();
   worker.start();
   notifier.ready("running");
 
@@ -554,6 +604,7 @@ int run_daemon(const DaemonOptions& options) {
           health_checks.replace(nullptr);
           health_checks.replace(start_health(next->health, metrics.get()));
         }
+        watch_engine.set_targets(next->targets);
         *config = *next;
         worker.reload(std::move(*next), std::move(*sup));
         log::notice("SIGHUP: configuration reloaded from " + options.config_file->string());
@@ -566,6 +617,7 @@ int run_daemon(const DaemonOptions& options) {
     break;
   }
   notifier.stopping();
+  watch_engine.stop();
   health_checks.replace(nullptr);
   if (!worker.stop(config->shutdown_timeout)) {
     // The job's open transaction dies with the process and SQLite rolls it back on next open.

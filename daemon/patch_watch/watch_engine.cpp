@@ -50,14 +50,26 @@ bool touches(const config::TargetConfig& target, const events::PatchEvent& event
 }
 
 WatchEngine::WatchEngine(std::vector<config::TargetConfig> targets, MonitorSource monitor,
-                         RunnerFactory runners, exporters::Metrics* metrics,
-                         EngineOptions options, std::function<void()> on_change)
+                         RunnerFactory runners, exporters::Metrics* metrics, EngineOptions options,
+                         std::function<void()> on_change)
     : monitor_(std::move(monitor)),
       runners_(std::move(runners)),
       metrics_(metrics),
       options_(std::move(options)),
       on_change_(std::move(on_change)),
-      targets_(std::move(targets)) {}
+      targets_(std::move(targets)) {
+  declare_series();
+}
+
+void WatchEngine::declare_series() {
+  if (!metrics_) return;
+  for (const auto& t : targets_) {
+    if (!t.rollback.enabled) continue;
+    for (const char* outcome : {"succeeded", "failed", "not_recovered", "refused"})
+      metrics_->declare_rollback(t.name, outcome);
+    if (t.rollback.dry_run) metrics_->declare_rollback(t.name, "dry_run");
+  }
+}
 
 WatchEngine::~WatchEngine() {
   stop();
@@ -86,6 +98,7 @@ void WatchEngine::stop() {
 void WatchEngine::set_targets(std::vector<config::TargetConfig> targets) {
   std::lock_guard lock(mu_);
   targets_ = std::move(targets);
+  declare_series();
   for (auto it = watches_.begin(); it != watches_.end();) {
     Watch& w = *it->second;
     const bool kept = std::any_of(targets_.begin(), targets_.end(),
@@ -124,9 +137,10 @@ void WatchEngine::on_event(const events::PatchEvent& event) {
       if (busy != watches_.end()) {
         log::info("watch: " + on + " comes during the rollback of event " +
                   std::to_string(busy->second->event.id) + ": not watched");
-        record(*w, "not_watched: during the rollback of event " +
-                       std::to_string(busy->second->event.id),
-               "");
+        record(
+            *w,
+            "not_watched: during the rollback of event " + std::to_string(busy->second->event.id),
+            "");
         continue;
       }
       if (event.at + w->policy.window.count() < now) {
@@ -182,8 +196,8 @@ exporters::Alert WatchEngine::alert_for(const Watch& w, std::string_view name) c
   a.annotations["rollback"] = w.rollback.empty() ? "none" : w.rollback;
   a.annotations["patch"] = event_label(w.event);
   if (name == "PatchPartyPatchRegressed")
-    a.annotations["summary"] = "A patch to " + w.target.name + " on " + options_.host +
-                               " broke its health checks";
+    a.annotations["summary"] =
+        "A patch to " + w.target.name + " on " + options_.host + " broke its health checks";
   else
     a.annotations["summary"] = "Rolling back the patch to " + w.target.name + " on " +
                                options_.host + " did not restore its health";
@@ -207,9 +221,8 @@ void WatchEngine::record(Watch& w, std::string verdict, std::string rollback) {
   std::string v = w.verdict;
   std::string r = w.rollback;
   // One event can touch several targets: each one's judgement is named in the event's row.
-  const bool several =
-      std::count_if(targets_.begin(), targets_.end(),
-                    [&](const auto& t) { return touches(t, w.event); }) > 1;
+  const bool several = std::count_if(targets_.begin(), targets_.end(),
+                                     [&](const auto& t) { return touches(t, w.event); }) > 1;
   if (several) {
     v = w.target.name + ": " + v;
     if (!r.empty()) r = w.target.name + ": " + r;
@@ -228,8 +241,8 @@ std::map<std::string, std::vector<watch::Sample>> WatchEngine::samples(
   for (const auto& check : w.target.checks) {
     auto& list = out[check];
     if (!monitor) continue;
-    for (const auto& p : monitor->history(check, health::WallClock::time_point(
-                                                     std::chrono::seconds(since))))
+    for (const auto& p :
+         monitor->history(check, health::WallClock::time_point(std::chrono::seconds(since))))
       list.push_back({unix_seconds(p.at), p.healthy});
   }
   return out;
@@ -263,8 +276,7 @@ bool WatchEngine::advance(Watch& w, std::int64_t now, health::HealthMonitor* mon
                                   samples(w, w.event.at - w.policy.baseline.count(), monitor));
       if (j.verdict == watch::Verdict::regressed) return on_regressed(w, now, j);
       if (j.verdict == watch::Verdict::passed) {
-        log::notice("watch of " + event_label(w.event) + " on " + w.target.name + ": " +
-                    j.reason);
+        log::notice("watch of " + event_label(w.event) + " on " + w.target.name + ": " + j.reason);
         record(w, j.reason, w.rollback);
         return true;
       }
@@ -291,7 +303,8 @@ bool WatchEngine::advance(Watch& w, std::int64_t now, health::HealthMonitor* mon
         log::notice("rollback of " + event_label(w.event) + " on " + w.target.name +
                     ": health recovered " + took + " s after the regression");
         count(w, "succeeded");
-        record(w, w.verdict, "succeeded: " + w.rollback_what + "; recovered " + took + " s after the regression");
+        record(w, w.verdict,
+               "succeeded: " + w.rollback_what + "; recovered " + took + " s after the regression");
         return true;
       }
       log::error("rollback of " + event_label(w.event) + " on " + w.target.name +

@@ -97,10 +97,10 @@ class WatchEngine {
     config::TargetConfig target;
     watch::WatchPolicy policy;
     State state = State::watching;
-    std::string verdict;            // as last recorded
-    std::string rollback;           // as last recorded
+    std::string verdict;   // as last recorded
+    std::string rollback;  // as last recorded
     std::vector<std::string> regressed_checks;
-    std::int64_t regressed_at = 0;  // unix seconds
+    std::int64_t regressed_at = 0;   // unix seconds
     std::int64_t recovery_from = 0;  // probes from here on show the recovery
     std::string rollback_what;       // describe() of the runner
     std::shared_ptr<RollbackSlot> slot;
@@ -108,6 +108,7 @@ class WatchEngine {
     bool rollback_failed = false;  // the rollback alert fires
   };
 
+  void declare_series();
   void loop(std::stop_token stop);
   // Each returns whether the watch is finished (removed after its outcome is queued).
   bool advance(Watch& w, std::int64_t now, health::HealthMonitor* monitor);

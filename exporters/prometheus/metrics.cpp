@@ -282,6 +282,10 @@ void Metrics::count_rollback(std::string_view target, std::string_view outcome) 
   rollbacks_->Add({{"target", std::string(target)}, {"outcome", std::string(outcome)}}).Increment();
 }
 
+void Metrics::declare_rollback(std::string_view target, std::string_view outcome) {
+  rollbacks_->Add({{"target", std::string(target)}, {"outcome", std::string(outcome)}});
+}
+
 Result<> Metrics::update_from_store(store::Store& store, const config::Config& config,
                                     std::int64_t now) {
   auto& db = store.database();

@@ -76,6 +76,8 @@ class Metrics {
   void count_patch_event(std::string_view kind);
   // A rollback's outcome (README "Patch watch"), from the watch engine's thread.
   void count_rollback(std::string_view target, std::string_view outcome);
+  // The series at 0 before the first rollback, so increase() sees the first one.
+  void declare_rollback(std::string_view target, std::string_view outcome);
 
  private:
   Metrics();
