@@ -25,6 +25,7 @@ using Curl = std::unique_ptr<CURL, CFree<curl_easy_cleanup>>;
 using CurlHeaders = std::unique_ptr<curl_slist, CFree<curl_slist_free_all>>;
 using Bus = std::unique_ptr<sd_bus, CFree<sd_bus_flush_close_unref>>;
 using BusMessage = std::unique_ptr<sd_bus_message, CFree<sd_bus_message_unref>>;
+using BusSlot = std::unique_ptr<sd_bus_slot, CFree<sd_bus_slot_unref>>;
 using File = std::unique_ptr<std::FILE, CFree<std::fclose>>;
 
 struct BusError : sd_bus_error {

@@ -1,4 +1,5 @@
-// placeholder: replaced by the rollback executors' branch
+// What undoes a regressed patch: a command or a systemd unit, expanded from the target's
+// rollback template with the patch event's values (README "Rollback").
 #pragma once
 
 #include <memory>
@@ -10,16 +11,27 @@
 #include "daemon/watch/rollback_argv.h"
 
 namespace patchparty::rollback {
+
 struct RollbackResult {
   bool ok = false;
+  // One line: "exit 0", "exit 3: <first output line>", "timed out after 30s", "job done",
+  // "job failed", "StartUnit: <bus error>"...
   std::string detail;
 };
+
 class RollbackRunner {
  public:
   virtual ~RollbackRunner() = default;
+  // Blocks until the rollback finished, its timeout passed, or `stop` was requested. Never throws.
   virtual RollbackResult run(std::stop_token stop) = 0;
+  // What would run, for logs and dry runs: "/usr/bin/apt-get install -y nginx=1.2" or
+  // "StartUnit patchparty-rollback@web.service (user bus)".
   virtual std::string describe() const = 0;
 };
+
+// Expands the config's template with `values` (watch::expand_argv / expand_unit_name) and builds
+// the runner. invalid_argument (naming the refused value) when a value is refused: nothing runs.
 [[nodiscard]] Result<std::unique_ptr<RollbackRunner>> make_rollback(
     const config::RollbackConfig& config, const watch::RollbackValues& values);
+
 }  // namespace patchparty::rollback
