@@ -8,7 +8,7 @@
 //           and restarts it; health recovers; Alertmanager sends firing, then resolved.
 //   broken  its rollback unit fails: reported, paged, and not started a second time.
 //   before  its check was failing before the deploy: the deploy is not blamed.
-//   flap    its check fails every other probe, below the limits: no rollback.
+//   flap    after the deploy its check fails every other probe, below the limits: no rollback.
 //   meta    a deploy whose version carries shell metacharacters is refused at the API; a
 //           dpkg.log line with such a version is stored, and its rollback is refused.
 #include <gmock/gmock.h>
@@ -25,6 +25,7 @@
 #include "tests/support/post_collector.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/systemd_user_manager.h"
+#include "tests/support/test_data.h"
 
 namespace patchparty {
 namespace {
@@ -91,9 +92,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 http.server.HTTPServer(("127.0.0.1", port), Handler).serve_forever()
 )";
 
-// Healthy on every other run: a check that flaps.
+// A check that flaps once armed: healthy, failing, healthy, ... (so the baseline is healthy and
+// the flapping is judged, not excused as "failing before").
 constexpr const char* kFlap = R"(import os, sys
-state = sys.argv[1]
+state, armed = sys.argv[1], sys.argv[2]
+if not os.path.exists(armed):
+    sys.exit(0)
 n = int(open(state).read()) if os.path.exists(state) else 0
 open(state, "w").write(str(n + 1))
 sys.exit(n % 2)
@@ -115,7 +119,9 @@ class PatchWatch : public ::testing::Test {
       daemon_->signal(SIGTERM);
       auto code = daemon_->wait(15s);
       EXPECT_TRUE(code.has_value()) << "patchpartyd did not stop";
-      if (code) EXPECT_EQ(*code, 0) << daemon_->err();
+      if (code) {
+        EXPECT_EQ(*code, 0) << daemon_->err();
+      }
     }
     if (am_) {
       am_->signal(SIGTERM);
@@ -175,10 +181,12 @@ class PatchWatch : public ::testing::Test {
   }
 
   std::string target(const std::string& name, const std::string& packages, const std::string& check,
-                     const std::string& window, const std::string& rollback) const {
+                     const std::string& window, const std::string& rollback,
+                     int failure_threshold = 4) const {
     return "  - name: " + name + "\n    packages: [" + packages + "]\n    checks: [" + check +
            "]\n    watch: {window: " + window +
-           ", baseline: 1m, failure_threshold: 4, consecutive_failures: 2, "
+           ", baseline: 1m, failure_threshold: " + std::to_string(failure_threshold) +
+           ", consecutive_failures: 2, "
            "recovery_successes: 2}\n    rollback: " +
            rollback + "\n";
   }
@@ -211,8 +219,8 @@ class PatchWatch : public ::testing::Test {
             d +
             "/before.ok], interval: 1s}\n"
             "    - {name: flap, kind: command, command: [/usr/bin/python3, " +
-            d + "/flap.py, " + d +
-            "/flap.state], interval: 1s}\n"
+            d + "/flap.py, " + d + "/flap.state, " + d +
+            "/flap.armed], interval: 1s}\n"
             "    - {name: meta, kind: command, command: [/usr/bin/test, -e, " +
             d +
             "/meta.ok], interval: 1s}\n"
@@ -222,7 +230,7 @@ class PatchWatch : public ::testing::Test {
                    "{enabled: true, systemd_unit: \"failing-rollback@{target}.service\", bus: "
                    "user, timeout: 30s}") +
             target("before", "", "before", "8s", unit_rb) +
-            target("flap", "", "flap", "8s", unit_rb) +
+            target("flap", "", "flap", "8s", unit_rb, /*failure_threshold=*/7) +
             target("meta", "metapkg", "meta", "1m",
                    "{enabled: true, command: [/usr/bin/touch, \"" + d +
                        "/meta-{from_version}\"], timeout: 10s}"));
@@ -303,6 +311,7 @@ TEST_F(PatchWatch, EndToEnd) {
   fs::remove(dir_ / "broken.ok");
   ASSERT_EQ(deploy("before", "2").code, 0);
   ASSERT_EQ(deploy("flap", "2").code, 0);
+  write_file(dir_ / "flap.armed", "");
   auto refused = deploy("meta", "2$(id)");
   EXPECT_NE(refused.code, 0);
   EXPECT_THAT(refused.err, HasSubstr("only letters, digits"));
@@ -386,6 +395,10 @@ TEST_F(PatchWatch, EndToEnd) {
   EXPECT_TRUE(all["flap"].second.empty()) << all["flap"].second;
   EXPECT_FALSE(fs::exists(dir_ / "before.conf"));  // its rollback unit never ran
   EXPECT_FALSE(fs::exists(dir_ / "flap.conf"));
+  std::ifstream flap_state(dir_ / "flap.state");
+  int flap_probes = 0;
+  flap_state >> flap_probes;
+  EXPECT_GE(flap_probes, 6) << "the flapping check failed every other probe in the window";
   for (const auto& e : fs::directory_iterator(dir_))
     EXPECT_FALSE(e.path().filename().string().starts_with("meta-")) << e.path();
 
