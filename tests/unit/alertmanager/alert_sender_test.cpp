@@ -144,7 +144,9 @@ TEST(Alerter, DisappearedAlertIsResolvedOnceThenForgotten) {
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[0].vulnerability, "CVE-2024-0001");
   EXPECT_EQ(sent[0].ends_at, "2026-11-26T10:01:00Z") << "endsAt = the publish time";
-  EXPECT_EQ(alerter->held(), 1u) << "accepted by the only Alertmanager: forgotten";
+  // The POST reaches the receiver before the sender has read the answer: poll.
+  EXPECT_TRUE(am.wait_for([&](const auto&) { return alerter->held() == 1u; }, 5s))
+      << "accepted by the only Alertmanager: forgotten";
 
   // Nothing left to send: no further POST until something changes.
   alerter->publish({alert("CVE-2024-0002")}, kNow + 120);
@@ -155,9 +157,31 @@ TEST(Alerter, DisappearedAlertIsResolvedOnceThenForgotten) {
   sent = decode(am.posts()[2]);
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].ends_at, "2026-11-26T10:03:00Z");
-  EXPECT_EQ(alerter->held(), 0u);
+  EXPECT_TRUE(am.wait_for([&](const auto&) { return alerter->held() == 0u; }, 5s));
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(am.count(), 3u) << "a resolved alert is sent once";
+}
+
+TEST(Alerter, SourcesPublishTheirOwnSetsAndTheUnionFires) {
+  testing::PostCollector am;
+  auto alerter = Alerter::start(options({am.url()}, 1h), nullptr);
+  alerter->publish({alert("CVE-2024-0001")}, kNow);
+  ASSERT_TRUE(am.wait_for([](const auto& p) { return p.size() == 1; }, 5s));
+  alerter->publish("watch", {alert("CVE-2024-0002")}, kNow + 1);
+  ASSERT_TRUE(am.wait_for([](const auto& p) { return p.size() == 2; }, 5s));
+  auto sent = decode(am.posts()[1]);
+  ASSERT_EQ(sent.size(), 2u) << "the new alert goes out with the one still firing";
+  // The watch's set empties: only its alert resolves, the other source's keeps firing.
+  alerter->publish("watch", {}, kNow + 2);
+  ASSERT_TRUE(am.wait_for([](const auto& p) { return p.size() == 3; }, 5s));
+  std::map<std::string, std::string> ends;
+  for (const auto& a : decode(am.posts()[2])) ends[a.vulnerability] = a.ends_at;
+  EXPECT_EQ(ends["CVE-2024-0002"], "2026-11-26T10:00:02Z") << "resolved at the publish time";
+  ASSERT_TRUE(ends.count("CVE-2024-0001"));
+  EXPECT_NE(ends["CVE-2024-0001"], "2026-11-26T10:00:02Z") << "still firing";
+  EXPECT_TRUE(am.wait_for([&](const auto&) { return alerter->held() == 1u; }, 5s));
+  EXPECT_EQ(alerter->sources().size(), 2u);
+  EXPECT_EQ(alerter->sources().at("").size(), 1u);
 }
 
 TEST(Alerter, FailuresAreRetriedWithBackoffAndCounted) {
