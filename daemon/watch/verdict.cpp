@@ -68,6 +68,10 @@ WatchJudgement judge(std::int64_t event_at, std::int64_t now, const WatchPolicy&
   } else if (now >= window_end) {
     out.verdict = Verdict::passed;
     out.reason = "passed: no check regressed in " + std::to_string(policy.window.count()) + " s";
+    // Said, so nobody reads "passed" as "healthy".
+    for (const auto& j : out.checks)
+      if (!j.no_baseline && !j.baseline_healthy)
+        out.reason += "; " + j.check + " was already failing before the patch";
   } else {
     out.reason = "watching until " + std::to_string(window_end);
   }

@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "tests/support/loopback.h"
@@ -391,6 +392,7 @@ TEST_F(PatchWatch, EndToEnd) {
       },
       30s))
       << all["before"].first << " / " << all["flap"].first;
+  EXPECT_THAT(all["before"].first, HasSubstr("before was already failing before the patch"));
   EXPECT_TRUE(all["before"].second.empty()) << all["before"].second;
   EXPECT_TRUE(all["flap"].second.empty()) << all["flap"].second;
   EXPECT_FALSE(fs::exists(dir_ / "before.conf"));  // its rollback unit never ran
@@ -419,6 +421,11 @@ TEST_F(PatchWatch, EndToEnd) {
   EXPECT_THAT(m, HasSubstr("patchparty_patch_events_total{kind=\"upgrade\"} 1"));
   for (const auto& n : notified(hook_.posts()))
     EXPECT_TRUE(n.target != "before" && n.target != "flap") << n.alertname << " " << n.target;
+  // The timeline as the daemon logged it, for the reader of the test's output.
+  std::istringstream log(daemon_->err());
+  for (std::string line; std::getline(log, line);)
+    if (line.find("watch") != std::string::npos || line.find("rollback") != std::string::npos)
+      std::printf("%s\n", line.c_str());
 }
 
 }  // namespace

@@ -82,6 +82,16 @@ class SystemdUserManager {
     return testing::run(std::move(argv), dir_, std::nullopt, env(), timeout);
   }
 
+  // systemd-run --user --unit=UNIT argv...: a transient service whose output goes to `out`.
+  // Returns systemd-run's exit code.
+  int run_unit(const std::string& unit, const std::filesystem::path& out,
+               std::vector<std::string> argv) const {
+    std::vector<std::string> cmd{"systemd-run", "--user", "--unit=" + unit,
+                                 "--property=StandardOutput=file:" + out.string()};
+    cmd.insert(cmd.end(), argv.begin(), argv.end());
+    return run(std::move(cmd)).code;
+  }
+
   // Polls `systemctl --user show -p Property --value unit` until it equals `want`.
   bool wait_property(const std::string& unit, const std::string& property, const std::string& want,
                      std::chrono::milliseconds timeout = std::chrono::seconds(20)) const {
@@ -119,6 +129,11 @@ class SystemdUserManager {
     const std::string unshare = find_on_path("unshare");
     if (!fs::exists(systemd) || dbus.empty() || unshare.empty()) {
       why = "needs /lib/systemd/systemd, dbus-daemon and unshare: apt-get install systemd dbus";
+      return false;
+    }
+    // The manager's sockets live under the runtime dir, and a unix socket path has 108 bytes.
+    if ((runtime_dir_ / "systemd" / "private").string().size() >= 100) {
+      why = "the runtime dir " + runtime_dir_.string() + " is too long for unix socket paths";
       return false;
     }
     fs::create_directories(dir_ / "run" / "system");

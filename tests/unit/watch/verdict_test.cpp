@@ -7,6 +7,7 @@ namespace patchparty::watch {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr std::int64_t kEvent = 1'800'000'000;
 
@@ -63,6 +64,8 @@ TEST(Verdict, ACheckFailingBeforeThePatchDoesNotBlameIt) {
   EXPECT_FALSE(j.checks[0].baseline_healthy);
   EXPECT_FALSE(j.checks[0].regressed);
   EXPECT_THAT(j.checks[0].reason, HasSubstr("already failing before the patch"));
+  EXPECT_THAT(j.reason, HasSubstr("db was already failing before the patch"));
+  EXPECT_THAT(j.reason, Not(HasSubstr("http was")));
 }
 
 TEST(Verdict, OnlyTheBaselineWindowCountsAsBefore) {
