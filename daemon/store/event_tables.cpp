@@ -118,7 +118,7 @@ Result<events::PatchEvent> event_by_id(Database& db, std::int64_t id) {
 }
 
 Result<> set_event_outcome(Database& db, std::int64_t id, std::string_view verdict,
-                          std::string_view rollback) {
+                           std::string_view rollback) {
   PP_TRY(st, db.prepare("UPDATE patch_events SET verdict = ?2, rollback = ?3 WHERE id = ?1"));
   PP_CHECK(st.bind_int64(1, id));
   PP_CHECK(st.bind_text(2, verdict.substr(0, events::kMaxNoteBytes)));

@@ -108,9 +108,9 @@ class Alerter {
   std::condition_variable cv_;
   std::map<std::string, Held> alerts_;  // by Alert::key()
   std::map<std::string, std::vector<Alert>> sources_;
-  std::vector<Target> targets_;         // fixed at construction: each thread holds a reference
-  std::uint64_t generation_ = 0;        // bumped when an alert starts (or starts again) firing
-  std::uint64_t changes_ = 0;           // bumped by each publish, so a waiting thread looks again
+  std::vector<Target> targets_;   // fixed at construction: each thread holds a reference
+  std::uint64_t generation_ = 0;  // bumped when an alert starts (or starts again) firing
+  std::uint64_t changes_ = 0;     // bumped by each publish, so a waiting thread looks again
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> threads_;
 };
