@@ -132,7 +132,7 @@ class SystemdUserManager {
       return false;
     }
     // The manager's sockets live under the runtime dir, and a unix socket path has 108 bytes.
-    if ((runtime_dir_ / "systemd" / "private").string().size() >= 100) {
+    if ((runtime_dir_ / "systemd" / "private").string().size() >= 108) {
       why = "the runtime dir " + runtime_dir_.string() + " is too long for unix socket paths";
       return false;
     }
