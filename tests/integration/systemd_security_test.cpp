@@ -193,5 +193,74 @@ TEST_F(SystemdFiles, PolkitRuleLetsPatchpartyStartRollbacksOnly) {
   EXPECT_THAT(r.out, HasSubstr("10 decisions as expected"));
 }
 
+// The rule under the real polkitd (Debian 12: polkit 122, duktape): in a private mount
+// namespace, polkitd reads a rules directory holding only this rule and a passwd with a
+// `patchparty` user, on a bus of the test's own; pkcheck asks it about processes running as
+// `patchparty` and as `nobody`.
+TEST_F(SystemdFiles, PolkitdAnswersAsTheRuleSays) {
+  const std::string polkitd = "/usr/lib/polkit-1/polkitd";
+  if (!fs::exists(polkitd)) GTEST_SKIP() << "polkitd not installed (apt-get install polkitd)";
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root (a mount namespace)";
+  for (const char* tool : {"unshare", "dbus-daemon", "pkcheck", "setpriv"})
+    ASSERT_FALSE(testing::find_on_path(tool).empty()) << tool;
+  fs::create_directories(dir_ / "rules");
+  fs::copy_file(kSystemdDir / "polkit" / "50-patchparty-rollback.rules",
+                dir_ / "rules" / "50-patchparty-rollback.rules");
+  // A free uid for `patchparty`, in copies of passwd and group bound over the real ones.
+  std::string passwd = read_text("/etc/passwd"), group = read_text("/etc/group");
+  int uid = 61234;
+  while (passwd.find(":" + std::to_string(uid) + ":") != std::string::npos) ++uid;
+  const std::string id = std::to_string(uid);
+  write_text(dir_ / "passwd", passwd + "patchparty:x:" + id + ":" + id + "::/:/usr/sbin/nologin\n");
+  write_text(dir_ / "group", group + "patchparty:x:" + id + ":\n");
+  const fs::path bus = dir_ / "bus";
+  ASSERT_LT(bus.string().size(), 100u);
+  // A system bus that lets polkitd (it drops to the user polkitd) and everyone else in.
+  write_text(dir_ / "bus.conf",
+             "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\" "
+             "\"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+             "<busconfig><type>system</type><listen>unix:path=" +
+                 bus.string() +
+                 "</listen><auth>EXTERNAL</auth><policy context=\"default\">"
+                 "<allow user=\"*\"/><allow own=\"*\"/><allow send_destination=\"*\"/>"
+                 "<allow receive_sender=\"*\"/></policy></busconfig>\n");
+  // Paths and ids are the test's own, passed as arguments; polling with a deadline.
+  const std::string script = R"(
+    set -e; d=$1; uid=$2; polkitd=$3; bus=; pk=; pp=; other=
+    trap 'kill $pp $other $pk $bus 2>/dev/null' EXIT
+    mount --bind "$d/rules" /usr/share/polkit-1/rules.d
+    mkdir -p "$d/etc-rules"; [ -d /etc/polkit-1/rules.d ] && mount --bind "$d/etc-rules" /etc/polkit-1/rules.d
+    mount --bind "$d/passwd" /etc/passwd; mount --bind "$d/group" /etc/group
+    export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$d/bus"
+    dbus-daemon --config-file="$d/bus.conf" --nofork --nopidfile >"$d/dbus.log" 2>&1 & bus=$!
+    i=0; until [ -S "$d/bus" ]; do
+      i=$((i+1)); [ $i -lt 300 ] || { echo "dbus-daemon did not start"; exit 1; }; sleep 0.1; done
+    "$polkitd" >"$d/polkitd.log" 2>&1 & pk=$!
+    setpriv --reuid="$uid" --regid="$uid" --clear-groups sleep 60 & pp=$!
+    setpriv --reuid=65534 --regid=65534 --clear-groups sleep 60 & other=$!
+    i=0; until grep -q "Acquired the name" "$d/polkitd.log"; do
+      i=$((i+1)); [ $i -lt 300 ] || { echo "polkitd did not start"; cat "$d/polkitd.log"; exit 1; }
+      sleep 0.1; done
+    ask() { if pkcheck --action-id "$1" --process "$2" --detail unit "$3" --detail verb "$4" \
+              >>"$d/pkcheck.log" 2>&1; then r=yes; else r=no; fi; echo "$5 $3 $4: $r"; }
+    m=org.freedesktop.systemd1.manage-units
+    ask $m $pp patchparty-rollback@shop.service start patchparty
+    ask $m $pp patchparty-rollback@shop.service stop patchparty
+    ask $m $pp patchparty-rollback@shop.service restart patchparty
+    ask $m $pp nginx.service start patchparty
+    ask $m $other patchparty-rollback@shop.service start nobody
+  )";
+  auto r = testing::run({testing::find_on_path("unshare"), "-m", "--propagation", "private",
+                         "/bin/sh", "-c", script, "sh", dir_.string(), id, polkitd},
+                        dir_, std::nullopt, {}, std::chrono::seconds(60));
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("patchparty patchparty-rollback@shop.service start: yes"))
+      << r.out << read_text(dir_ / "pkcheck.log") << read_text(dir_ / "polkitd.log");
+  EXPECT_THAT(r.out, HasSubstr("patchparty patchparty-rollback@shop.service stop: no"));
+  EXPECT_THAT(r.out, HasSubstr("patchparty patchparty-rollback@shop.service restart: no"));
+  EXPECT_THAT(r.out, HasSubstr("patchparty nginx.service start: no"));
+  EXPECT_THAT(r.out, HasSubstr("nobody patchparty-rollback@shop.service start: no"));
+}
+
 }  // namespace
 }  // namespace patchparty
