@@ -247,5 +247,49 @@ TEST_F(SystemdService, WatchdogKillsAStuckDaemonAndRestartIsOnFailure) {
   EXPECT_EQ(testing::http_get(port_, "/healthz").status, 200) << log();
 }
 
+// The rollback template as shipped, with the scripts' directory moved into the test's: root runs
+// the target's script, a missing script fails the start job (what patchparty sees as a failed
+// rollback), and so does a failing one.
+TEST_F(SystemdService, RollbackTemplateRunsTheTargetsScriptOnly) {
+  std::string unit = testing::Subprocess::slurp(fs::path(PP_SOURCE_DIR) / "systemd" /
+                                                "patchparty-rollback@.service");
+  ASSERT_FALSE(unit.empty());
+  const fs::path scripts = dir_ / "rollback.d";
+  const fs::path out = dir_ / "rollback.log";
+  unit =
+      std::regex_replace(unit, std::regex("/etc/patchparty/rollback\\.d/"), scripts.string() + "/");
+  // No journald under the test's manager.
+  unit = std::regex_replace(
+      unit, std::regex("^(StandardOutput|StandardError)=journal$", std::regex::multiline),
+      "$1=append:" + out.string());
+  std::ofstream(sd_->unit_dir() / "patchparty-rollback@.service") << unit;
+  fs::create_directories(scripts);
+  auto script = [&](const std::string& name, const std::string& body) {
+    std::ofstream(scripts / name) << "#!/bin/sh\n" << body;
+    fs::permissions(scripts / name, fs::perms::owner_all | fs::perms::group_read);
+  };
+  script("shop", "echo \"rollback of $PATCHPARTY_TARGET by uid $(id -u)\"\n");
+  script("broken", "echo 'downgrade failed' >&2\nexit 3\n");
+  ASSERT_EQ(sd_->run({"systemctl", "--user", "daemon-reload"}).code, 0);
+
+  auto ok = sd_->run({"systemctl", "--user", "start", "patchparty-rollback@shop.service"});
+  EXPECT_EQ(ok.code, 0) << ok.err;
+  auto prop = [&](const std::string& unit_name, const std::string& p) {
+    auto r = sd_->run({"systemctl", "--user", "show", "-p", p, "--value", unit_name});
+    return r.out.substr(0, r.out.find('\n'));
+  };
+  EXPECT_EQ(prop("patchparty-rollback@shop.service", "Result"), "success");
+  EXPECT_THAT(testing::Subprocess::slurp(out), HasSubstr("rollback of shop by uid 0"));
+
+  auto missing = sd_->run({"systemctl", "--user", "start", "patchparty-rollback@web.service"});
+  EXPECT_NE(missing.code, 0) << "no script for the target must fail the job";
+  EXPECT_EQ(prop("patchparty-rollback@web.service", "AssertResult"), "no");
+
+  auto broken = sd_->run({"systemctl", "--user", "start", "patchparty-rollback@broken.service"});
+  EXPECT_NE(broken.code, 0);
+  EXPECT_EQ(prop("patchparty-rollback@broken.service", "Result"), "exit-code");
+  EXPECT_EQ(prop("patchparty-rollback@broken.service", "ExecMainStatus"), "3");
+}
+
 }  // namespace
 }  // namespace patchparty
