@@ -102,6 +102,7 @@ class SystemdService : public ::testing::Test {
         ("sdsvc-" +
          std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()).substr(0, 8) +
          "-" + std::to_string(::getpid()));
+    ASSERT_FALSE(under(dir_, {"/run"})) << "build outside /run to run this test: " << dir_;
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "sd" / "run");
     make_inaccessible_nodes(dir_ / "sd" / "run" / "inaccessible");
