@@ -292,5 +292,23 @@ TEST_F(SystemdService, RollbackTemplateRunsTheTargetsScriptOnly) {
   EXPECT_EQ(prop("patchparty-rollback@broken.service", "ExecMainStatus"), "3");
 }
 
+// An invalid configuration (exit 2) is not restarted every RestartSec= forever: it stays failed
+// until someone fixes the file.
+TEST_F(SystemdService, InvalidConfigurationFailsOnceAndIsNotRestarted) {
+  std::ofstream(dir_ / "patchparty.yml") << "inventory:\n  interval: soon\n";
+  auto start = systemctl("start");
+  EXPECT_NE(start.code, 0);
+  ASSERT_TRUE(sd_->wait_property(kUnit, "ActiveState", "failed", 30s)) << log();
+  EXPECT_EQ(show("ExecMainStatus"), "2");
+  EXPECT_THAT(log(), HasSubstr("inventory.interval: bad duration 'soon'"));
+  // Longer than RestartSec=5s: no second attempt.
+  const auto until = std::chrono::steady_clock::now() + 7s;
+  while (std::chrono::steady_clock::now() < until) {
+    ASSERT_EQ(show("NRestarts"), "0");
+    ASSERT_EQ(show("ActiveState"), "failed");
+    std::this_thread::sleep_for(250ms);
+  }
+}
+
 }  // namespace
 }  // namespace patchparty
