@@ -2,6 +2,7 @@
 // on this machine with apt-get, run, and purged. It needs root and the dpkg lock; it refuses to
 // touch a patchparty someone else installed, and leaves the machine as it found it.
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -78,6 +79,9 @@ std::string package_status(const fs::path& dir) {
 bool user_exists(const char* name) {
   return ::getpwnam(name) != nullptr;
 }
+bool group_exists() {
+  return ::getgrnam("patchparty") != nullptr;
+}
 
 // Serialises this test across ctest runs of several build trees on one machine (RUN_SERIAL
 // only orders tests within one run); the lock file is left behind, empty, by design.
@@ -105,11 +109,26 @@ class MachineLock {
 };
 
 // Undoes whatever the test got to, on every path out of it: purges the package if it is still
-// there, and removes the system user the package created (Debian's postrm keeps it).
+// there, removes the system user the package created (Debian's postrm keeps it), then the test's
+// directory, which its commands write their output to until then.
 class MachineRestorer {
  public:
   explicit MachineRestorer(fs::path dir) : dir_(std::move(dir)) {}
-  ~MachineRestorer() {
+  ~MachineRestorer() { restore(); }
+  MachineRestorer(const MachineRestorer&) = delete;
+  MachineRestorer& operator=(const MachineRestorer&) = delete;
+
+  void record_before() {
+    user_was_absent_ = !user_exists("patchparty");
+    group_was_absent_ = !group_exists();
+  }
+  void installing() { installed_ = true; }
+  bool user_was_absent() const { return user_was_absent_; }
+
+  // Idempotent; the test calls it to check the result, the destructor on every other way out.
+  void restore() {
+    if (restored_) return;
+    restored_ = true;
     if (installed_ && package_status(dir_) != "not-installed") {
       auto r =
           tool({"/usr/bin/apt-get", "purge", "-y", "-o", "DPkg::Lock::Timeout=60", "patchparty"},
@@ -118,25 +137,22 @@ class MachineRestorer {
     }
     if (user_was_absent_ && user_exists("patchparty")) {
       auto r = tool({"/usr/sbin/userdel", "patchparty"}, dir_);
-      if (r.code != 0) ADD_FAILURE() << "cleanup: userdel failed: " << r.err;
+      if (r.code != 0 || user_exists("patchparty"))
+        ADD_FAILURE() << "cleanup: userdel patchparty failed: " << r.err;
     }
     // userdel removes the user's own group only under USERGROUPS_ENAB; sysusers makes one.
-    if (group_was_absent_ && tool({"/usr/bin/getent", "group", "patchparty"}, dir_).code == 0) {
+    if (group_was_absent_ && group_exists()) {
       auto r = tool({"/usr/sbin/groupdel", "patchparty"}, dir_);
-      if (r.code != 0) ADD_FAILURE() << "cleanup: groupdel failed: " << r.err;
+      if (r.code != 0 || group_exists())
+        ADD_FAILURE() << "cleanup: groupdel patchparty failed: " << r.err;
     }
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
   }
-  MachineRestorer(const MachineRestorer&) = delete;
-  MachineRestorer& operator=(const MachineRestorer&) = delete;
-
-  void record_before() {
-    user_was_absent_ = !user_exists("patchparty");
-    group_was_absent_ = tool({"/usr/bin/getent", "group", "patchparty"}, dir_).code != 0;
-  }
-  void installing() { installed_ = true; }
 
  private:
   fs::path dir_;
+  bool restored_ = false;
   bool installed_ = false;
   bool user_was_absent_ = false;
   bool group_was_absent_ = false;
@@ -345,7 +361,11 @@ TEST(DebPackage, BuildsInstallsRunsAndPurges) {
   // Debian keeps system users on purge; the restorer removes the one this test caused.
   EXPECT_TRUE(user_exists("patchparty"));
 
-  fs::remove_all(dir);
+  restorer.restore();
+  if (restorer.user_was_absent()) {
+    EXPECT_FALSE(user_exists("patchparty")) << "the test's cleanup left the patchparty user";
+    EXPECT_FALSE(group_exists()) << "the test's cleanup left the patchparty group";
+  }
 }
 
 }  // namespace
