@@ -2,6 +2,7 @@
 # patchparty setup: installs the Debian 12 packages it needs, builds, then runs or tests.
 #   scripts/setup.sh run    build and run patchpartyd on its built-in defaults (state in ./state)
 #   scripts/setup.sh test   build (plain and ASan+UBSan) and run every test
+#   scripts/setup.sh package  build the Debian package: build-package/patchparty_VERSION_ARCH.deb
 #   scripts/setup.sh deps | build | bench | fuzz [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,7 @@ test_packages=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-d
 deps() {
   local wanted=("${build_packages[@]}")
   [ "${1:-}" = test ] && wanted+=("${test_packages[@]}")
+  [ "${1:-}" = package ] && wanted+=(dpkg-dev)  # dpkg-shlibdeps fills the package's Depends
   local missing=()
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -50,6 +52,11 @@ case "${1:-}" in
   build)
     deps
     configure_and_build build -DPP_TESTS=OFF ;;
+  package)
+    deps package
+    configure_and_build build-package -DPP_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    (cd build-package && cpack -G DEB)
+    ls -l build-package/patchparty_*.deb build-package/patchparty-dbgsym_*.ddeb ;;
   run)
     deps
     configure_and_build build-run -DPP_TESTS=OFF
@@ -89,6 +96,6 @@ case "${1:-}" in
       "$f" -max_total_time="$secs" -rss_limit_mb=2048 -max_len=1048576 "$corpus" "$seeds"
     done ;;
   *)
-    echo "usage: scripts/setup.sh run|test|deps|build|bench|fuzz [SECONDS]" >&2
+    echo "usage: scripts/setup.sh run|test|package|deps|build|bench|fuzz [SECONDS]" >&2
     exit 2 ;;
 esac
