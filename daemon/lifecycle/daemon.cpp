@@ -496,6 +496,9 @@ int run_daemon(const DaemonOptions& options) {
     return 2;
   }
   auto state_dir = choose_state_dir(options, *config);
+  // What the file said, so a reload warns about a change the file made, not about systemd's
+  // $STATE_DIRECTORY differing from it.
+  auto configured_state_dir = config->state_dir;
   config->state_dir = state_dir;
   auto store = store::Store::open(state_dir);
   if (!store) {
@@ -593,8 +596,9 @@ int run_daemon(const DaemonOptions& options) {
       } else {
         router.token().set(std::move(*next_token));
         router.set_max_body_bytes(next->api.max_body_bytes);
-        if (next->state_dir != config->state_dir && !options.state_dir)
+        if (next->state_dir != configured_state_dir && !options.state_dir)
           log::warning("SIGHUP: state_dir changes only take effect after a restart");
+        configured_state_dir = next->state_dir;
         if (next->listen != config->listen)
           log::warning("SIGHUP: listen changes only take effect after a restart");
         next->state_dir = state_dir;
