@@ -67,9 +67,13 @@ std::string integrity(const fs::path& db) {
 
 // A Debian 11 host and a Composer project, against the Debian DSA list, FriendsOfPHP, KEV and
 // two OSV directories (Packagist and the npm malicious-packages set, for size).
+// The API token (POST /api/v1/scan) lives beside the host root.
 std::string daemon_config(int port, const fs::path& root) {
   return "listen: 127.0.0.1:" + std::to_string(port) +
          "\nlog_level: debug\nhost_name: backup-test\nshutdown_timeout: 3s\n"
+         "api:\n  token_file: " +
+         (root.parent_path() / "token").string() +
+         "\n"
          "inventory:\n  root: " +
          root.string() +
          "\nprojects:\n  - name: demo\n    path: /srv/demo\n"
@@ -123,7 +127,7 @@ bool every_feed_succeeded(int port) {
   doc.Parse(r.body.c_str());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("feeds")) return false;
   const auto& feeds = doc["feeds"];
-  if (!feeds.IsArray() || feeds.Size() != 5) return false;
+  if (!feeds.IsArray() || feeds.Size() < 5) return false;
   for (const auto& f : feeds.GetArray())
     if (!f.HasMember("last_success_at") || !f["last_success_at"].IsInt64() ||
         f["last_success_at"].GetInt64() <= 0)
@@ -158,13 +162,20 @@ testing::RunResult cli(const fs::path& dir, std::vector<std::string> args) {
   return testing::run(argv, dir / "cli", std::nullopt, {}, 120s);
 }
 
-// The backlog JSON without the one field that is the time of the request.
-std::string backlog_json(const fs::path& dir, const fs::path& state) {
+// The backlog as JSON, less what is not the store's content: the time of the request, and the
+// restart check, which each daemon runs on the host when it starts.
+rapidjson::Document backlog_json(const fs::path& dir, const fs::path& state) {
   auto r = cli(dir, {"backlog", "--format", "json", "--state-dir", state.string(), "-c",
                      (dir / "pp-main.yml").string()});
   EXPECT_TRUE(r.code == 0 || r.code == 1) << r.err;
-  return std::regex_replace(r.out, std::regex("\"generated_at\": ?\"[^\"]*\""),
-                            "\"generated_at\":\"\"");
+  rapidjson::Document doc;
+  doc.Parse(r.out.c_str());
+  EXPECT_FALSE(doc.HasParseError()) << r.out.substr(0, 500);
+  if (doc.IsObject()) {
+    doc.RemoveMember("generated_at");
+    doc.RemoveMember("restart");
+  }
+  return doc;
 }
 
 class BackupRestore : public ::testing::Test {
@@ -181,6 +192,7 @@ class BackupRestore : public ::testing::Test {
                "Version: 2.31-13+deb11u5\n\n"
                "Package: policykit-1\nStatus: install ok installed\nArchitecture: amd64\n"
                "Version: 0.105-31\n\n");
+    write_file(*dir_ / "token", "backup-test-token\n");
     fs::create_directories(root / "srv/demo");
     fs::copy_file(testing::test_data("lockfiles/symfony-demo-v1.7.1-composer.lock"),
                   root / "srv/demo/composer.lock");
@@ -244,7 +256,10 @@ TEST_F(BackupRestore, BackupsTakenWhileTheDaemonWritesAreWholeAndAgreeWithTheApi
   std::atomic<int> scans_asked{0};
   std::thread busy([&] {
     while (!stop) {
-      if (testing::http_request(daemon_->port, "POST", "/api/v1/scan").status == 202) ++scans_asked;
+      if (testing::http_request(daemon_->port, "POST", "/api/v1/scan",
+                                {{"Authorization", "Bearer backup-test-token"}})
+              .status == 202)
+        ++scans_asked;
       daemon_->process->signal(SIGHUP);
       std::this_thread::sleep_for(50ms);
     }
@@ -360,9 +375,12 @@ TEST_F(BackupRestore, ARestoredStateDirectoryGivesTheSameBacklog) {
   Daemon restored = start_daemon(*dir_, fresh, root(), "restored");
   ASSERT_TRUE(wait_settled(restored, 120s)) << restored.process->err();
   EXPECT_EQ(api_findings_count(restored.port), findings_);
-  const std::string original = backlog_json(*dir_, state());
-  EXPECT_THAT(original, HasSubstr("\"tasks\""));
-  EXPECT_EQ(backlog_json(*dir_, fresh), original);
+  const rapidjson::Document original = backlog_json(*dir_, state());
+  ASSERT_TRUE(original.IsObject() && original.HasMember("tasks"));
+  EXPECT_GT(original["tasks"].Size(), 0u);
+  const rapidjson::Document restored_backlog = backlog_json(*dir_, fresh);
+  EXPECT_TRUE(restored_backlog == original)
+      << "the restored state's backlog differs from the original's";
   restored.process->signal(SIGTERM);
   EXPECT_EQ(restored.process->wait(10s), std::optional<int>(0)) << restored.process->err();
 }
