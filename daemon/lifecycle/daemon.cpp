@@ -504,7 +504,7 @@ int run_daemon(const DaemonOptions& options) {
   if (!state_lock) {
     log::error("not starting: " + state_lock.error().message +
                (state_lock.error().code == Errc::failed_precondition
-                    ? "; another patchpartyd already runs on this state directory"
+                    ? "; only one patchpartyd may run per state directory"
                     : ""));
     return 2;
   }

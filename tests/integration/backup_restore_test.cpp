@@ -244,7 +244,7 @@ TEST_F(BackupRestore, ASecondDaemonOnTheSameStateDirectoryExits2) {
   EXPECT_EQ(*code, 2);
   EXPECT_THAT(second.err(), HasSubstr("state directory " + state().string() + " is in use"));
   EXPECT_THAT(second.err(), HasSubstr("(patchpartyd) holds"));
-  EXPECT_THAT(second.err(), HasSubstr("another patchpartyd already runs"));
+  EXPECT_THAT(second.err(), HasSubstr("only one patchpartyd may run per state directory"));
   EXPECT_TRUE(daemon_->process->running());
   EXPECT_EQ(api_findings_count(daemon_->port), findings_);
 }
