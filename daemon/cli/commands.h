@@ -15,5 +15,7 @@ void add_backlog_command(CLI::App& app, int& exit_code);
 void add_restart_command(CLI::App& app, int& exit_code);
 void add_events_command(CLI::App& app, int& exit_code);
 void add_deploy_command(CLI::App& app, int& exit_code);
+void add_backup_command(CLI::App& app, int& exit_code);
+void add_restore_command(CLI::App& app, int& exit_code);
 
 }  // namespace patchparty::cli

@@ -33,6 +33,7 @@
 #include "daemon/rollback/rollback_runner.h"
 #include "daemon/scan/scan_run.h"
 #include "daemon/store/event_tables.h"
+#include "daemon/store/state_lock.h"
 #include "daemon/store/store.h"
 #include "daemon/suppress/suppressions.h"
 #include "exporters/alertmanager/alert_rules.h"
@@ -500,6 +501,16 @@ int run_daemon(const DaemonOptions& options) {
   // $STATE_DIRECTORY differing from it.
   auto configured_state_dir = config->state_dir;
   config->state_dir = state_dir;
+  // Before the store: a second daemon on the same database would double every job and race
+  // the first one's writes.
+  auto state_lock = store::StateLock::acquire(state_dir, "patchpartyd");
+  if (!state_lock) {
+    log::error("not starting: " + state_lock.error().message +
+               (state_lock.error().code == Errc::failed_precondition
+                    ? "; only one patchpartyd may run per state directory"
+                    : ""));
+    return 2;
+  }
   auto store = store::Store::open(state_dir);
   if (!store) {
     log::error("cannot open the store in " + state_dir.string() + ": " + store.error().to_string());

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   add_restart_command(app, exit_code);
   add_events_command(app, exit_code);
   add_deploy_command(app, exit_code);
+  add_backup_command(app, exit_code);
+  add_restore_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
