@@ -180,7 +180,7 @@ TEST_F(SystemdFiles, SysusersCreatesTheUserAndTmpfilesItsDirectories) {
 // it must make. polkitd's engine (duktape) knows ECMAScript 5.1 only, which node does not check.
 TEST_F(SystemdFiles, PolkitRuleLetsPatchpartyStartRollbacksOnly) {
   const std::string node = testing::find_on_path("node");
-  if (node.empty()) GTEST_SKIP() << "node not installed (scripts/setup.sh installs nodejs)";
+  ASSERT_FALSE(node.empty()) << "node not installed (scripts/setup.sh test installs nodejs)";
   const fs::path rules = kSystemdDir / "polkit" / "50-patchparty-rollback.rules";
   const std::string text = read_text(rules);
   for (const char* es6 : {"=>", "let ", "const ", "`"})
@@ -199,8 +199,8 @@ TEST_F(SystemdFiles, PolkitRuleLetsPatchpartyStartRollbacksOnly) {
 // `patchparty` and as `nobody`.
 TEST_F(SystemdFiles, PolkitdAnswersAsTheRuleSays) {
   const std::string polkitd = "/usr/lib/polkit-1/polkitd";
-  if (!fs::exists(polkitd)) GTEST_SKIP() << "polkitd not installed (apt-get install polkitd)";
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root (a mount namespace)";
+  ASSERT_TRUE(fs::exists(polkitd)) << "polkitd not installed (scripts/setup.sh test installs it)";
+  ASSERT_EQ(::geteuid(), 0u) << "needs root (a mount namespace)";
   for (const char* tool : {"unshare", "dbus-daemon", "pkcheck", "setpriv"})
     ASSERT_FALSE(testing::find_on_path(tool).empty()) << tool;
   fs::create_directories(dir_ / "rules");
