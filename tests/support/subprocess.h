@@ -51,7 +51,12 @@ class Subprocess {
     sigemptyset(&none);
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-    if (posix_spawn(&pid_, cargv[0], &fa, &attr, cargv.data(), cenv.data()) != 0) pid_ = -1;
+    // Not started: reported as exit 127, like a shell's "not found". pid_ stays -1, which
+    // waitpid() and kill() would read as "any child" and "every process".
+    if (posix_spawn(&pid_, cargv[0], &fa, &attr, cargv.data(), cenv.data()) != 0) {
+      pid_ = -1;
+      status_ = 127 << 8;
+    }
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
   }
@@ -75,7 +80,9 @@ class Subprocess {
     }
     return true;
   }
-  void signal(int sig) { ::kill(pid_, sig); }
+  void signal(int sig) {
+    if (pid_ > 0 && !status_) ::kill(pid_, sig);
+  }
   // Exit code, 128+signal for a signal death, nullopt when still running after `timeout`.
   std::optional<int> wait(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
