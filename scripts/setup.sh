@@ -17,12 +17,13 @@ build_packages=(cmake ninja-build g++ pkg-config ca-certificates
 test_packages=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   dpkg-dev rpm python3 python3-apt python3-rpm python3-packaging libapt-pkg-dev librpm-dev
   composer php-cli nodejs sqlite3 prometheus prometheus-alertmanager wrk curl
-  systemd dbus polkitd)
+  systemd dbus polkitd file)
 
 deps() {
   local wanted=("${build_packages[@]}")
   [ "${1:-}" = test ] && wanted+=("${test_packages[@]}")
-  [ "${1:-}" = package ] && wanted+=(dpkg-dev)  # dpkg-shlibdeps fills the package's Depends
+  # dpkg-shlibdeps fills the package's Depends; CPack finds the binaries with file(1).
+  [ "${1:-}" = package ] && wanted+=(dpkg-dev file)
   local missing=()
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
