@@ -176,8 +176,9 @@ class SystemdUserManager {
       why = "systemd --user did not come up: " + manager_->err();
       // unshare cannot make the namespace's mounts private when / is no mount point (a chroot).
       if (why.find("propagation") != std::string::npos)
-        why += " (the root is not a mount point here, as in a chroot: a private mount namespace "
-               "needs a real root, as on a host, a VM or a container)";
+        why +=
+            " (the root is not a mount point here, as in a chroot: a private mount namespace "
+            "needs a real root, as on a host, a VM or a container)";
       return false;
     }
     return true;
