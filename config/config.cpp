@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
-#include "config/yaml_reader.h"
-#include "daemon/bounded_file.h"
-#include "daemon/party/cron_schedule.h"
-#include "daemon/watch/rollback_argv.h"
+#include "core/base/bounded_file.h"
+#include "core/base/yaml_reader.h"
+#include "core/party/cron_schedule.h"
+#include "core/watch/rollback_argv.h"
 
 namespace patchparty::config {
 
@@ -498,6 +498,18 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
 Result<Config> load_config_file(const std::filesystem::path& file) {
   PP_TRY(text, read_bounded_file(file, kMaxConfigBytes));
   return parse_config(text, file.string());
+}
+
+Context effective_context(const Config& config, std::string_view project) {
+  Context c = config.host;
+  if (project.empty()) return c;
+  for (const auto& p : config.projects) {
+    if (p.name != project) continue;
+    if (!p.context.exposure.empty()) c.exposure = p.context.exposure;
+    if (!p.context.criticality.empty()) c.criticality = p.context.criticality;
+    break;
+  }
+  return c;
 }
 
 }  // namespace patchparty::config

@@ -9,9 +9,10 @@
 #include <string_view>
 #include <vector>
 
-#include "config/duration.h"
 #include "config/health_config.h"
-#include "daemon/result.h"
+#include "core/base/duration.h"
+#include "core/base/result.h"
+#include "core/risk/risk_context.h"
 
 namespace patchparty::config {
 
@@ -24,11 +25,7 @@ struct DatabaseSource {
 };
 
 // Host context for risk: how reachable the software is and how much its failure costs.
-// Values: exposure internet|internal|isolated, criticality high|medium|low.
-struct Context {
-  std::string exposure;     // empty in a project: the host's
-  std::string criticality;  // empty in a project: the host's
-};
+using Context = risk::Context;
 
 struct ProjectConfig {
   std::string name;                    // label on every package and finding of the project
@@ -64,7 +61,7 @@ struct MetricsConfig {
   std::int64_t per_finding_limit = 500;  // the rest are counted as dropped, not exposed
 };
 
-// The HTTP API served on `listen` beside /metrics (README "HTTP API").
+// The HTTP API served on `listen` beside /metrics (docs/http-api.md "HTTP API").
 struct ApiConfig {
   // Holds the bearer token POST endpoints require; read at start and on SIGHUP. Empty: POST
   // endpoints answer 403.
@@ -77,7 +74,7 @@ struct ApiConfig {
 struct AlertRulesConfig {
   bool kev = true;                // CISA lists the CVE as exploited
   bool critical_with_fix = true;  // severity critical and a fixed version exists
-  // daemon/risk/ score, 0..100; 0 turns the rule off. 50 needs, on the default host context
+  // core/risk/ score, 0..100; 0 turns the rule off. 50 needs, on the default host context
   // (internal, medium: x0.6), threat x impact >= 0.83, e.g. a critical CVE with EPSS >= 0.9.
   double min_risk = 50;
 };
@@ -90,7 +87,8 @@ struct AlertingConfig {
   AlertRulesConfig rules;
 };
 
-// dpkg's own log, followed for patch events between inventories (README "Patch events").
+// dpkg's own log, followed for patch events between inventories (docs/patch-watch-and-rollback.md
+// "Patch events").
 struct DpkgLogConfig {
   Toggle enabled = Toggle::automatic;  // auto: followed when dpkg's status file exists
   std::filesystem::path path = "/var/log/dpkg.log";  // under inventory.root
@@ -138,7 +136,7 @@ struct FeedConfig {
   std::string ca_path;  // CA bundle for https; empty: the system's
 };
 
-// How a patch to a target is watched (daemon/watch/verdict.h WatchPolicy).
+// How a patch to a target is watched (core/watch/verdict.h WatchPolicy).
 struct WatchConfig {
   Duration window = std::chrono::minutes(10);
   Duration baseline = std::chrono::minutes(10);  // history before the patch that counts
@@ -209,5 +207,9 @@ Config default_config();
 [[nodiscard]] Result<Config> load_config_file(const std::filesystem::path& file);
 
 std::string_view toggle_name(Toggle t);
+
+// The project's exposure and criticality where it sets them, the host's otherwise. An empty
+// project (host packages) or one the config does not name gets the host's context.
+Context effective_context(const Config& config, std::string_view project);
 
 }  // namespace patchparty::config

@@ -7,7 +7,7 @@
 #include <regex>
 
 #include "config/config.h"
-#include "config/yaml_reader.h"
+#include "core/base/yaml_reader.h"
 
 namespace patchparty::config {
 

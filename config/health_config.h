@@ -1,5 +1,5 @@
-// health: continuous checks of the services a patch could break (README "Health checks").
-// Their history is the baseline a patch's watch window is compared with.
+// health: continuous checks of the services a patch could break (docs/patch-watch-and-rollback.md
+// "Health checks"). Their history is the baseline a patch's watch window is compared with.
 #pragma once
 
 #include <cstdint>
@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "config/duration.h"
-#include "daemon/result.h"
+#include "core/base/duration.h"
+#include "core/base/result.h"
 
 namespace YAML {
 class Node;

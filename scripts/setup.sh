@@ -17,7 +17,7 @@ build_packages=(cmake ninja-build g++ pkg-config ca-certificates
 test_packages=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   dpkg-dev rpm python3 python3-apt python3-rpm python3-packaging libapt-pkg-dev librpm-dev
   composer php-cli nodejs sqlite3 prometheus prometheus-alertmanager wrk curl
-  systemd dbus polkitd file)
+  systemd dbus dbus-user-session polkitd file)
 
 deps() {
   local wanted=("${build_packages[@]}")

@@ -3,7 +3,7 @@
 #include <ctime>
 #include <vector>
 
-#include "daemon/versions/dpkg_version.h"
+#include "core/versions/dpkg_version.h"
 
 namespace patchparty::dpkglog {
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/events/patch_event.h"
-#include "daemon/result.h"
+#include "core/base/result.h"
+#include "core/events/patch_event.h"
 
 namespace patchparty::dpkglog {
 

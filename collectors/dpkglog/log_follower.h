@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "daemon/events/log_cursor.h"
-#include "daemon/result.h"
+#include "core/base/result.h"
+#include "core/events/log_cursor.h"
 
 namespace patchparty::dpkglog {
 

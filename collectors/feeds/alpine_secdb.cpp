@@ -7,7 +7,7 @@
 #include <map>
 #include <utility>
 
-#include "daemon/bounded_file.h"
+#include "core/base/bounded_file.h"
 
 namespace patchparty::feeds {
 

@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "collectors/feeds/debian_releases.h"
-#include "daemon/c_handles.h"
+#include "core/base/c_handles.h"
 
 namespace patchparty::feeds {
 

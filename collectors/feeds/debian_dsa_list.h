@@ -28,8 +28,8 @@
 #include <vector>
 
 #include "collectors/feeds/fetcher.h"
-#include "daemon/model.h"
-#include "daemon/result.h"
+#include "core/base/result.h"
+#include "core/model/model.h"
 
 namespace patchparty::feeds {
 

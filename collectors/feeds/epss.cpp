@@ -10,7 +10,7 @@
 #include <string>
 
 #include "collectors/feeds/kev.h"
-#include "daemon/c_handles.h"
+#include "core/base/c_handles.h"
 
 namespace patchparty::feeds {
 

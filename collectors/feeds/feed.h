@@ -12,8 +12,8 @@
 
 #include "collectors/feeds/fetcher.h"
 #include "config/config.h"
-#include "daemon/model.h"
-#include "daemon/result.h"
+#include "core/base/result.h"
+#include "core/model/model.h"
 
 namespace patchparty::feeds {
 

@@ -10,8 +10,8 @@
 #include <system_error>
 #include <thread>
 
-#include "daemon/c_handles.h"
-#include "daemon/log.h"
+#include "core/base/c_handles.h"
+#include "core/base/log.h"
 
 namespace patchparty::feeds {
 

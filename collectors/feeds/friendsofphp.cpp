@@ -13,8 +13,8 @@
 #include <optional>
 
 #include "collectors/feeds/kev.h"
-#include "daemon/bounded_file.h"
-#include "daemon/c_handles.h"
+#include "core/base/bounded_file.h"
+#include "core/base/c_handles.h"
 
 namespace patchparty::feeds {
 
@@ -22,7 +22,7 @@ namespace {
 
 using ArchivePtr = std::unique_ptr<archive, CFree<archive_read_free>>;
 
-// Composer refuses longer constraint strings (see daemon/versions/composer_constraint.h).
+// Composer refuses longer constraint strings (see core/versions/composer_constraint.h).
 constexpr std::size_t kMaxConstraintBytes = 1024;
 // Real advisories list up to about 30 branches. Aliases let a small file name one long list from
 // many branches, so the cap also bounds the work and memory a hostile file can cause.

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "daemon/bounded_file.h"
+#include "core/base/bounded_file.h"
 
 namespace patchparty::feeds {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/model.h"
-#include "daemon/result.h"
+#include "core/base/result.h"
+#include "core/model/model.h"
 
 namespace patchparty::feeds {
 

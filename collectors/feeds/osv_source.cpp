@@ -9,9 +9,9 @@
 #include <algorithm>
 #include <memory>
 
-#include "collectors/feeds/osv_record.h"
-#include "daemon/bounded_file.h"
-#include "daemon/c_handles.h"
+#include "core/base/bounded_file.h"
+#include "core/base/c_handles.h"
+#include "core/record/osv_record.h"
 
 namespace patchparty::feeds {
 

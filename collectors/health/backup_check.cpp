@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "collectors/health/command_check.h"
-#include "config/duration.h"
+#include "core/base/duration.h"
 
 namespace patchparty::health {
 

@@ -5,7 +5,7 @@
 
 #include "collectors/health/health_check.h"
 #include "config/health_config.h"
-#include "daemon/result.h"
+#include "core/base/result.h"
 
 namespace patchparty::health {
 

@@ -1,7 +1,8 @@
 #include "collectors/health/command_check.h"
 
-#include "collectors/health/child_process.h"
-#include "config/duration.h"
+#include "core/base/child_process.h"
+#include "core/base/duration.h"
+#include "core/base/one_line.h"
 
 namespace patchparty::health {
 

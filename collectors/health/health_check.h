@@ -1,6 +1,7 @@
-// A health check: one probe of one thing a patch could break (README "Health checks").
-// probe() never fails: "could not check" (refused connection, bus gone, deadline passed) is
-// unhealthy with the reason in `detail`, because for a watch window both mean "not working".
+// A health check: one probe of one thing a patch could break (docs/patch-watch-and-rollback.md
+// "Health checks"). probe() never fails: "could not check" (refused connection, bus gone, deadline
+// passed) is unhealthy with the reason in `detail`, because for a watch window both mean "not
+// working".
 #pragma once
 
 #include <chrono>
@@ -29,8 +30,5 @@ class HealthCheck {
   // Called from one thread at a time; a requested stop ends a probe early (unhealthy).
   virtual Probe probe(std::stop_token stop) = 0;
 };
-
-// Keeps detail to one bounded line: control characters become spaces.
-std::string one_line(std::string_view text, std::size_t max = 512);
 
 }  // namespace patchparty::health

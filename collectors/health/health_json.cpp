@@ -1,6 +1,6 @@
 #include "collectors/health/health_json.h"
 
-#include "exporters/backlog/json_output.h"
+#include "core/report/json_output.h"
 
 namespace patchparty::health {
 

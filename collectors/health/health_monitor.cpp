@@ -6,7 +6,7 @@
 namespace patchparty::health {
 
 HealthMonitor::HealthMonitor(std::vector<MonitoredCheck> checks, std::size_t history,
-                             exporters::Metrics* metrics)
+                             HealthMetrics* metrics)
     : history_(std::max<std::size_t>(history, 1)), metrics_(metrics) {
   for (auto& c : checks) {
     auto slot = std::make_unique<Slot>();
@@ -16,7 +16,7 @@ HealthMonitor::HealthMonitor(std::vector<MonitoredCheck> checks, std::size_t his
 }
 
 Result<std::unique_ptr<HealthMonitor>> HealthMonitor::from_config(
-    const config::HealthConfig& config, exporters::Metrics* metrics) {
+    const config::HealthConfig& config, HealthMetrics* metrics) {
   std::vector<MonitoredCheck> checks;
   for (const auto& c : config.checks) {
     PP_TRY(check, make_check(c));
@@ -47,7 +47,7 @@ void HealthMonitor::stop() {
   for (auto& s : slots_) s->thread.request_stop();
   for (auto& s : slots_) {
     if (s->thread.joinable()) s->thread.join();
-    if (metrics_) metrics_->remove_health_check(s->spec.check->name());
+    if (metrics_) metrics_->remove(s->spec.check->name());
   }
 }
 
@@ -82,11 +82,7 @@ void HealthMonitor::record(Slot& slot, Probe p) {
       p.detail += buf;
     }
   }
-  if (metrics_) {
-    metrics_->set_health_check(name, p.healthy);
-    metrics_->set_health_check_latency(name, std::chrono::duration<double>(p.latency).count());
-    if (slot.spec.exports_backup_age && p.value) metrics_->set_backup_age(name, *p.value);
-  }
+  if (metrics_) metrics_->record(name, p, slot.spec.exports_backup_age);
   std::lock_guard lock(slot.mu);
   slot.ring.push_back(std::move(p));
   while (slot.ring.size() > history_) slot.ring.pop_front();

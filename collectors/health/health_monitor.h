@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "collectors/health/health_check.h"
+#include "collectors/health/health_metrics.h"
 #include "config/health_config.h"
-#include "daemon/result.h"
-#include "exporters/prometheus/metrics.h"
+#include "core/base/result.h"
 
 namespace patchparty::health {
 
@@ -30,10 +30,9 @@ struct MonitoredCheck {
 class HealthMonitor {
  public:
   // `metrics` may be null; it must outlive the monitor. Threads start in start().
-  HealthMonitor(std::vector<MonitoredCheck> checks, std::size_t history,
-                exporters::Metrics* metrics);
+  HealthMonitor(std::vector<MonitoredCheck> checks, std::size_t history, HealthMetrics* metrics);
   [[nodiscard]] static Result<std::unique_ptr<HealthMonitor>> from_config(
-      const config::HealthConfig& config, exporters::Metrics* metrics);
+      const config::HealthConfig& config, HealthMetrics* metrics);
   HealthMonitor(const HealthMonitor&) = delete;
   HealthMonitor& operator=(const HealthMonitor&) = delete;
   ~HealthMonitor();
@@ -71,7 +70,7 @@ class HealthMonitor {
 
   std::vector<std::unique_ptr<Slot>> slots_;
   std::size_t history_;
-  exporters::Metrics* metrics_;
+  HealthMetrics* metrics_;
   bool stopped_ = false;
 };
 

@@ -1,6 +1,7 @@
 #include "collectors/health/http_check.h"
 
-#include "daemon/c_handles.h"
+#include "core/base/c_handles.h"
+#include "core/base/one_line.h"
 
 namespace patchparty::health {
 

@@ -4,7 +4,8 @@
 
 #include <cstdlib>
 
-#include "daemon/c_handles.h"
+#include "core/base/c_handles.h"
+#include "core/base/one_line.h"
 
 namespace patchparty::health {
 

@@ -3,7 +3,8 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "daemon/c_handles.h"
+#include "core/base/c_handles.h"
+#include "core/base/one_line.h"
 
 namespace patchparty::health {
 

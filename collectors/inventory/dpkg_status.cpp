@@ -49,7 +49,7 @@ bool valid_package_name(std::string_view s) {
   });
 }
 
-// The character set dpkg accepts in a version; ordering is left to daemon/versions.
+// The character set dpkg accepts in a version; ordering is left to core/versions.
 bool valid_version(std::string_view s) {
   if (s.empty()) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {

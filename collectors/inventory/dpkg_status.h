@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "collectors/inventory/inventory_source.h"
-#include "daemon/bounded_file.h"
-#include "daemon/model.h"
-#include "daemon/result.h"
+#include "core/base/bounded_file.h"
+#include "core/base/result.h"
+#include "core/model/model.h"
 
 namespace patchparty::inventory {
 

@@ -9,7 +9,7 @@
 #include "collectors/inventory/os_release.h"
 #include "collectors/inventory/package_lock.h"
 #include "collectors/inventory/rpm_db.h"
-#include "daemon/bounded_file.h"
+#include "core/base/bounded_file.h"
 
 namespace patchparty::inventory {
 

@@ -4,8 +4,8 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/model.h"
-#include "daemon/result.h"
+#include "core/base/result.h"
+#include "core/model/model.h"
 
 namespace patchparty::inventory {
 

@@ -4,7 +4,7 @@
 #include <array>
 #include <utility>
 
-#include "daemon/bounded_file.h"
+#include "core/base/bounded_file.h"
 
 namespace patchparty::inventory {
 

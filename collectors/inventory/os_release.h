@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/result.h"
+#include "core/base/result.h"
 
 namespace patchparty::inventory {
 

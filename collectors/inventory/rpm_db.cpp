@@ -8,8 +8,8 @@
 #include <system_error>
 #include <utility>
 
-#include "daemon/bounded_file.h"
-#include "daemon/c_handles.h"
+#include "core/base/bounded_file.h"
+#include "core/base/c_handles.h"
 
 namespace patchparty::inventory {
 

@@ -2,7 +2,7 @@
 
 #include <sys/utsname.h>
 
-#include "daemon/versions/dpkg_version.h"
+#include "core/versions/dpkg_version.h"
 
 namespace patchparty::restart {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/model.h"
+#include "core/model/model.h"
 
 namespace patchparty::restart {
 

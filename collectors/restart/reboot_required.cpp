@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "collectors/restart/proc_file.h"
-#include "daemon/bounded_file.h"
+#include "core/base/bounded_file.h"
 
 namespace patchparty::restart {
 

@@ -10,7 +10,7 @@
 #include "collectors/restart/stale_scan.h"
 #include "collectors/restart/unit_lookup.h"
 #include "config/config.h"
-#include "daemon/restart_report.h"
+#include "core/model/restart_report.h"
 
 namespace patchparty::restart {
 

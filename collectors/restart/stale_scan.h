@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "collectors/restart/proc_maps.h"
-#include "daemon/restart_report.h"
+#include "core/model/restart_report.h"
 
 namespace patchparty::restart {
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/c_handles.h"
-#include "daemon/result.h"
+#include "core/base/c_handles.h"
+#include "core/base/result.h"
 
 namespace patchparty::restart {
 

@@ -3,11 +3,11 @@
 #include <iostream>
 
 #include "config/config.h"
+#include "core/store/store.h"
+#include "core/suppress/suppressions.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/lifecycle/party_job.h"
-#include "daemon/store/store.h"
-#include "daemon/suppress/suppressions.h"
 #include "exporters/backlog/backlog_writers.h"
 
 namespace patchparty::cli {

@@ -3,9 +3,9 @@
 #include <iostream>
 
 #include "config/config.h"
+#include "core/store/backup.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
-#include "daemon/store/backup.h"
 
 namespace patchparty::cli {
 

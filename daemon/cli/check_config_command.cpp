@@ -1,9 +1,9 @@
 #include <iostream>
 
 #include "config/config.h"
+#include "core/suppress/suppressions.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
-#include "daemon/suppress/suppressions.h"
 
 namespace patchparty::cli {
 

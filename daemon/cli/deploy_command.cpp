@@ -5,10 +5,10 @@
 #include <iostream>
 
 #include "config/config.h"
-#include "daemon/c_handles.h"
+#include "core/base/c_handles.h"
+#include "core/events/patch_event.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
-#include "daemon/events/patch_event.h"
 #include "exporters/http/bearer_token.h"
 
 namespace patchparty::cli {

@@ -4,11 +4,11 @@
 #include <iostream>
 
 #include "config/config.h"
+#include "core/store/event_tables.h"
+#include "core/store/store.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/cli/text_table.h"
-#include "daemon/store/event_tables.h"
-#include "daemon/store/store.h"
 
 namespace patchparty::cli {
 

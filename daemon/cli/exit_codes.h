@@ -1,4 +1,4 @@
-// Exit codes shared by every patchparty subcommand (README "Exit codes").
+// Exit codes shared by every patchparty subcommand (docs/cli.md "Exit codes").
 #pragma once
 
 namespace patchparty::cli {

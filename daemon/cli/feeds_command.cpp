@@ -4,14 +4,14 @@
 #include "collectors/feeds/builtin_feeds.h"
 #include "collectors/inventory/inventory_plan.h"
 #include "config/config.h"
+#include "core/store/advisory_tables.h"
+#include "core/store/store.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/cli/progress_bar.h"
 #include "daemon/cli/text_table.h"
 #include "daemon/lifecycle/feed_job.h"
 #include "daemon/lifecycle/feeds_report.h"
-#include "daemon/store/advisory_tables.h"
-#include "daemon/store/store.h"
 
 namespace patchparty::cli {
 

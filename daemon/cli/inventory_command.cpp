@@ -7,10 +7,10 @@
 
 #include "collectors/inventory/inventory_plan.h"
 #include "config/config.h"
+#include "core/store/store.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/cli/text_table.h"
-#include "daemon/store/store.h"
 
 namespace patchparty::cli {
 

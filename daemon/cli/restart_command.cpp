@@ -4,8 +4,8 @@
 #include <iostream>
 
 #include "collectors/restart/restart_check.h"
-#include "collectors/restart/restart_json.h"
 #include "config/config.h"
+#include "core/report/restart_json.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
 

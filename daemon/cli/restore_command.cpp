@@ -2,9 +2,9 @@
 #include <iostream>
 
 #include "config/config.h"
+#include "core/store/restore.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
-#include "daemon/store/restore.h"
 
 namespace patchparty::cli {
 

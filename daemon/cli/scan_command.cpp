@@ -10,6 +10,7 @@
 #include "collectors/feeds/builtin_feeds.h"
 #include "collectors/inventory/inventory_plan.h"
 #include "config/config.h"
+#include "core/store/store.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/cli/scan_sources.h"
@@ -17,7 +18,6 @@
 #include "daemon/lifecycle/feed_job.h"
 #include "daemon/lifecycle/inventory_job.h"
 #include "daemon/scan/scan_run.h"
-#include "daemon/store/store.h"
 #include "exporters/backlog/scan_report.h"
 
 namespace patchparty::cli {

@@ -10,7 +10,7 @@
 
 #include "collectors/inventory/inventory_source.h"
 #include "config/config.h"
-#include "daemon/result.h"
+#include "core/base/result.h"
 
 namespace patchparty::cli {
 

@@ -1,12 +1,12 @@
 #include <iostream>
 #include <string>
 
+#include "core/versions/comparator_range.h"
+#include "core/versions/composer_constraint.h"
+#include "core/versions/npm_range.h"
+#include "core/versions/version_scheme.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
-#include "daemon/versions/comparator_range.h"
-#include "daemon/versions/composer_constraint.h"
-#include "daemon/versions/npm_range.h"
-#include "daemon/versions/version_scheme.h"
 
 namespace patchparty::cli {
 

@@ -1,10 +1,10 @@
 #include "daemon/lifecycle/api_state.h"
 
-#include "collectors/restart/restart_store.h"
+#include "core/store/finding_tables.h"
+#include "core/store/restart_store.h"
 #include "daemon/lifecycle/feeds_report.h"
 #include "daemon/lifecycle/party_job.h"
 #include "daemon/scan/scan_run.h"
-#include "daemon/store/finding_tables.h"
 
 namespace patchparty::lifecycle {
 

@@ -21,11 +21,11 @@
 #include <vector>
 
 #include "config/config.h"
-#include "daemon/finding.h"
-#include "daemon/result.h"
-#include "daemon/store/advisory_tables.h"
-#include "daemon/store/store.h"
-#include "daemon/suppress/suppressions.h"
+#include "core/base/result.h"
+#include "core/model/finding.h"
+#include "core/store/advisory_tables.h"
+#include "core/store/store.h"
+#include "core/suppress/suppressions.h"
 #include "exporters/http/api_backend.h"
 
 namespace patchparty::lifecycle {

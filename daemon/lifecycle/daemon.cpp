@@ -16,8 +16,13 @@
 #include "collectors/health/health_json.h"
 #include "collectors/health/health_monitor.h"
 #include "config/config.h"
-#include "daemon/events/event_inbox.h"
-#include "daemon/events/event_listener.h"
+#include "core/base/log.h"
+#include "core/events/event_inbox.h"
+#include "core/events/event_listener.h"
+#include "core/store/event_tables.h"
+#include "core/store/state_lock.h"
+#include "core/store/store.h"
+#include "core/suppress/suppressions.h"
 #include "daemon/lifecycle/api_state.h"
 #include "daemon/lifecycle/feed_job.h"
 #include "daemon/lifecycle/inventory_job.h"
@@ -27,15 +32,10 @@
 #include "daemon/lifecycle/scheduler.h"
 #include "daemon/lifecycle/sd_notifier.h"
 #include "daemon/lifecycle/signal_fd.h"
-#include "daemon/log.h"
 #include "daemon/patch_watch/watch_engine.h"
 #include "daemon/patch_watch/watches_json.h"
 #include "daemon/rollback/rollback_runner.h"
 #include "daemon/scan/scan_run.h"
-#include "daemon/store/event_tables.h"
-#include "daemon/store/state_lock.h"
-#include "daemon/store/store.h"
-#include "daemon/suppress/suppressions.h"
 #include "exporters/alertmanager/alert_rules.h"
 #include "exporters/alertmanager/alert_sender.h"
 #include "exporters/http/api_routes.h"
@@ -86,7 +86,7 @@ std::filesystem::path choose_state_dir(const DaemonOptions& options, const confi
 
 // Null when no checks are configured or they cannot be built (logged).
 std::unique_ptr<health::HealthMonitor> start_health(const config::HealthConfig& c,
-                                                    exporters::Metrics* metrics) {
+                                                    health::HealthMetrics* metrics) {
   if (c.checks.empty()) return nullptr;
   auto monitor = health::HealthMonitor::from_config(c, metrics);
   if (!monitor) {
@@ -532,10 +532,17 @@ int run_daemon(const DaemonOptions& options) {
     log::error(m.error().to_string());
   else
     metrics = std::move(*m);
+  std::unique_ptr<health::HealthMetrics> health_metrics;
+  if (metrics) {
+    if (auto m = health::HealthMetrics::create(*metrics->registry()); !m)
+      log::error(m.error().to_string());
+    else
+      health_metrics = std::move(*m);
+  }
 
   // Its own threads, so a slow probe never holds up the worker; stopped before metrics go.
   HealthHolder health_checks;
-  health_checks.replace(start_health(config->health, metrics.get()));
+  health_checks.replace(start_health(config->health, health_metrics.get()));
   SdNotifier notifier;
   ApiState api;
   http::Router router;
@@ -617,7 +624,7 @@ int run_daemon(const DaemonOptions& options) {
         if (next->health != config->health) {
           // The old checks stop before the new ones probe: same names, same series.
           health_checks.replace(nullptr);
-          health_checks.replace(start_health(next->health, metrics.get()));
+          health_checks.replace(start_health(next->health, health_metrics.get()));
         }
         watch_engine.set_targets(next->targets);
         *config = *next;

@@ -5,10 +5,10 @@
 #include <set>
 
 #include "collectors/feeds/builtin_feeds.h"
-#include "collectors/feeds/osv_writer.h"
+#include "core/base/log.h"
+#include "core/record/osv_writer.h"
+#include "core/store/advisory_tables.h"
 #include "daemon/lifecycle/ingest_pipeline.h"
-#include "daemon/log.h"
-#include "daemon/store/advisory_tables.h"
 
 namespace patchparty::lifecycle {
 

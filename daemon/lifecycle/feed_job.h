@@ -10,7 +10,7 @@
 #include "collectors/feeds/feed.h"
 #include "collectors/inventory/inventory_plan.h"
 #include "config/config.h"
-#include "daemon/store/store.h"
+#include "core/store/store.h"
 
 namespace patchparty::lifecycle {
 

@@ -5,7 +5,7 @@
 #include <span>
 #include <string>
 
-#include "daemon/store/advisory_tables.h"
+#include "core/store/advisory_tables.h"
 
 namespace patchparty::lifecycle {
 

@@ -13,8 +13,8 @@
 #include <variant>
 #include <vector>
 
-#include "daemon/model.h"
-#include "daemon/result.h"
+#include "core/base/result.h"
+#include "core/model/model.h"
 
 namespace patchparty::lifecycle {
 

@@ -3,8 +3,8 @@
 #include <chrono>
 
 #include "collectors/inventory/inventory_plan.h"
+#include "core/base/log.h"
 #include "daemon/lifecycle/patch_event_jobs.h"
-#include "daemon/log.h"
 
 namespace patchparty::lifecycle {
 

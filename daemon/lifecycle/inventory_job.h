@@ -6,9 +6,9 @@
 #include <string>
 
 #include "config/config.h"
-#include "daemon/events/patch_event.h"
-#include "daemon/result.h"
-#include "daemon/store/store.h"
+#include "core/base/result.h"
+#include "core/events/patch_event.h"
+#include "core/store/store.h"
 
 namespace patchparty::lifecycle {
 

@@ -6,12 +6,12 @@
 #include <chrono>
 
 #include "collectors/inventory/inventory_plan.h"
-#include "collectors/restart/restart_store.h"
+#include "core/party/cron_schedule.h"
+#include "core/store/advisory_tables.h"
+#include "core/store/finding_tables.h"
+#include "core/store/restart_store.h"
 #include "daemon/lifecycle/feed_job.h"
-#include "daemon/party/cron_schedule.h"
 #include "daemon/scan/scan_run.h"
-#include "daemon/store/advisory_tables.h"
-#include "daemon/store/finding_tables.h"
 #include "exporters/backlog/backlog_writers.h"
 
 namespace patchparty::lifecycle {

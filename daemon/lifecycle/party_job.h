@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "config/config.h"
-#include "daemon/result.h"
-#include "daemon/store/store.h"
-#include "daemon/suppress/suppressions.h"
+#include "core/base/result.h"
+#include "core/store/store.h"
+#include "core/suppress/suppressions.h"
 #include "exporters/backlog/backlog.h"
 
 namespace patchparty::lifecycle {

@@ -3,9 +3,9 @@
 #include "collectors/dpkglog/dpkg_log_line.h"
 #include "collectors/dpkglog/log_follower.h"
 #include "collectors/inventory/os_release.h"
-#include "daemon/bounded_file.h"
-#include "daemon/events/inventory_diff.h"
-#include "daemon/store/event_tables.h"
+#include "core/base/bounded_file.h"
+#include "core/events/inventory_diff.h"
+#include "core/store/event_tables.h"
 
 namespace patchparty::lifecycle {
 

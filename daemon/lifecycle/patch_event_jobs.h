@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "config/config.h"
-#include "daemon/events/patch_event.h"
-#include "daemon/model.h"
-#include "daemon/result.h"
-#include "daemon/store/store.h"
+#include "core/base/result.h"
+#include "core/events/patch_event.h"
+#include "core/model/model.h"
+#include "core/store/store.h"
 
 namespace patchparty::lifecycle {
 

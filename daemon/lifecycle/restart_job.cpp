@@ -2,7 +2,7 @@
 
 #include "collectors/restart/kernel_check.h"
 #include "collectors/restart/restart_check.h"
-#include "collectors/restart/restart_store.h"
+#include "core/store/restart_store.h"
 
 namespace patchparty::lifecycle {
 

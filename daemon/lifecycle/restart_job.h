@@ -5,9 +5,9 @@
 #include <cstdint>
 
 #include "config/config.h"
-#include "daemon/restart_report.h"
-#include "daemon/result.h"
-#include "daemon/store/store.h"
+#include "core/base/result.h"
+#include "core/model/restart_report.h"
+#include "core/store/store.h"
 
 namespace patchparty::lifecycle {
 

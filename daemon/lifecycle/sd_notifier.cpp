@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "daemon/log.h"
+#include "core/base/log.h"
 
 namespace patchparty::lifecycle {
 

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <optional>
 
-#include "daemon/result.h"
+#include "core/base/result.h"
 
 namespace patchparty::lifecycle {
 

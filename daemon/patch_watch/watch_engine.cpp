@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "daemon/log.h"
+#include "core/base/log.h"
 
 namespace patchparty::patch_watch {
 

@@ -1,8 +1,8 @@
-// The patch watch (README "Patch watch and rollback"): each patch event that touches a
-// configured target opens a watch; the target's health checks are judged against the baseline
-// before the event (daemon/watch/verdict.h) until the window ends; a regression pages, and when
-// the target opted in, is rolled back once (daemon/rollback/), after which the same checks must
-// show the recovery.
+// The patch watch (docs/patch-watch-and-rollback.md "Patch watch and rollback"): each patch event
+// that touches a configured target opens a watch; the target's health checks are judged against the
+// baseline before the event (core/watch/verdict.h) until the window ends; a regression pages, and
+// when the target opted in, is rolled back once (daemon/rollback/), after which the same checks
+// must show the recovery.
 //
 // The engine has a thread of its own, so a watch is judged every tick whatever the worker is
 // doing, and a rollback runs on a thread per rollback so a slow one holds up no other watch. The
@@ -25,10 +25,10 @@
 
 #include "collectors/health/health_monitor.h"
 #include "config/config.h"
-#include "daemon/events/patch_event.h"
-#include "daemon/result.h"
+#include "core/base/result.h"
+#include "core/events/patch_event.h"
+#include "core/watch/verdict.h"
 #include "daemon/rollback/rollback_runner.h"
-#include "daemon/watch/verdict.h"
 #include "exporters/alertmanager/alert.h"
 #include "exporters/prometheus/metrics.h"
 

@@ -1,6 +1,6 @@
 #include "daemon/patch_watch/watches_json.h"
 
-#include "exporters/backlog/json_output.h"
+#include "core/report/json_output.h"
 
 namespace patchparty::patch_watch {
 

@@ -1,4 +1,5 @@
-// GET /api/v1/watches: the watches open right now (README "Patch watch and rollback").
+// GET /api/v1/watches: the watches open right now (docs/patch-watch-and-rollback.md "Patch watch
+// and rollback").
 #pragma once
 
 #include <string>

@@ -2,9 +2,9 @@
 
 #include <exception>
 
-#include "collectors/health/child_process.h"
-#include "collectors/health/health_check.h"
-#include "config/duration.h"
+#include "core/base/child_process.h"
+#include "core/base/duration.h"
+#include "core/base/one_line.h"
 
 namespace patchparty::rollback {
 
@@ -18,7 +18,7 @@ std::string first_line(const std::string& output) {
   const auto start = output.find_first_not_of(" \t\r\n");
   if (start == std::string::npos) return {};
   const auto end = output.find_first_of("\r\n", start);
-  return health::one_line(std::string_view(output).substr(start, end - start), kMaxLine);
+  return one_line(std::string_view(output).substr(start, end - start), kMaxLine);
 }
 
 // Arguments a reader would misparse (spaces, quotes, empty) are single-quoted, for the log only:
@@ -35,8 +35,7 @@ std::string quoted(const std::string& arg) {
 RollbackResult run_argv(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                         std::stop_token stop) {
   auto r = health::run_child(argv, timeout, kMaxOutput, std::move(stop));
-  if (!r)
-    return {false, health::one_line("cannot start " + argv.front() + ": " + r.error().message)};
+  if (!r) return {false, one_line("cannot start " + argv.front() + ": " + r.error().message)};
   const std::string line = first_line(r->output);
   auto with_output = [&](std::string what) { return line.empty() ? what : what + ": " + line; };
   if (r->stopped) return {false, "stopped before the command finished; process group killed"};

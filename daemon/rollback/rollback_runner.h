@@ -1,5 +1,5 @@
 // What undoes a regressed patch: a command or a systemd unit, expanded from the target's
-// rollback template with the patch event's values (README "Rollback").
+// rollback template with the patch event's values (docs/patch-watch-and-rollback.md "Rollback").
 #pragma once
 
 #include <memory>
@@ -7,8 +7,8 @@
 #include <string>
 
 #include "config/config.h"
-#include "daemon/result.h"
-#include "daemon/watch/rollback_argv.h"
+#include "core/base/result.h"
+#include "core/watch/rollback_argv.h"
 
 namespace patchparty::rollback {
 

@@ -5,9 +5,9 @@
 #include <cstring>
 #include <exception>
 
-#include "collectors/health/health_check.h"
-#include "config/duration.h"
-#include "daemon/c_handles.h"
+#include "core/base/c_handles.h"
+#include "core/base/duration.h"
+#include "core/base/one_line.h"
 #include "daemon/rollback/job_wait.h"
 
 namespace patchparty::rollback {
@@ -103,7 +103,7 @@ std::string UnitRollback::describe() const {
 RollbackResult UnitRollback::run(std::stop_token stop) {
   try {
     RollbackResult r = start_and_wait(std::move(stop));
-    r.detail = health::one_line(r.detail);
+    r.detail = one_line(r.detail);
     return r;
   } catch (const std::exception& e) {  // bad_alloc: the caller is promised no exceptions
     return {false, std::string("rollback unit: ") + e.what()};

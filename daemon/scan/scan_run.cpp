@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "daemon/risk/risk_score.h"
+#include "core/risk/risk_score.h"
 
 namespace patchparty::scan {
 
@@ -18,7 +18,7 @@ std::string host_name(const config::Config& config) {
 void rank_and_suppress(std::vector<Finding>& findings, const config::Config& config,
                        const suppress::Suppressions& suppressions, std::int64_t now) {
   for (Finding& f : findings) {
-    f.risk = risk::compute(risk::inputs_for(f, risk::effective_context(config, f.project))).score;
+    f.risk = risk::compute(risk::inputs_for(f, config::effective_context(config, f.project))).score;
     f.suppression = suppressions.match(f, now);
   }
 }

@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "config/config.h"
-#include "daemon/correlate/correlator.h"
-#include "daemon/finding.h"
-#include "daemon/result.h"
-#include "daemon/store/finding_tables.h"
-#include "daemon/store/store.h"
-#include "daemon/suppress/suppressions.h"
+#include "core/base/result.h"
+#include "core/correlate/correlator.h"
+#include "core/model/finding.h"
+#include "core/store/finding_tables.h"
+#include "core/store/store.h"
+#include "core/suppress/suppressions.h"
 
 namespace patchparty::scan {
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "exporters/backlog/report_format.h"
+#include "core/report/report_format.h"
 
 namespace patchparty::exporters {
 

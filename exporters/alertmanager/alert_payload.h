@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/finding.h"
+#include "core/model/finding.h"
 #include "exporters/alertmanager/alert.h"
 
 namespace patchparty::exporters {

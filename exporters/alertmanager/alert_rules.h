@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "daemon/finding.h"
+#include "core/model/finding.h"
 #include "exporters/alertmanager/alert.h"
 
 namespace patchparty::exporters {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "daemon/c_handles.h"
-#include "daemon/log.h"
+#include "core/base/c_handles.h"
+#include "core/base/log.h"
 #include "exporters/alertmanager/alert_payload.h"
 
 namespace patchparty::exporters {

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "daemon/result.h"
+#include "core/base/result.h"
 #include "exporters/alertmanager/alert.h"
 #include "exporters/prometheus/metrics.h"
 

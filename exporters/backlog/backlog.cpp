@@ -7,8 +7,8 @@
 #include <set>
 #include <tuple>
 
-#include "daemon/versions/version_scheme.h"
-#include "exporters/backlog/report_format.h"
+#include "core/report/report_format.h"
+#include "core/versions/version_scheme.h"
 
 namespace patchparty::exporters {
 

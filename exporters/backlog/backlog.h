@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "config/config.h"
-#include "daemon/finding.h"
-#include "daemon/model.h"
-#include "daemon/restart_report.h"
+#include "core/model/finding.h"
+#include "core/model/model.h"
+#include "core/model/restart_report.h"
 
 namespace patchparty::exporters {
 

@@ -1,6 +1,6 @@
+#include "core/report/json_output.h"
+#include "core/report/report_format.h"
 #include "exporters/backlog/backlog_writers.h"
-#include "exporters/backlog/json_output.h"
-#include "exporters/backlog/report_format.h"
 
 namespace patchparty::exporters {
 

@@ -1,8 +1,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "core/report/report_format.h"
 #include "exporters/backlog/backlog_writers.h"
-#include "exporters/backlog/report_format.h"
 
 namespace patchparty::exporters {
 

@@ -6,9 +6,9 @@
 #include <set>
 #include <tuple>
 
+#include "core/report/json_output.h"
+#include "core/report/report_format.h"
 #include "exporters/backlog/backlog.h"
-#include "exporters/backlog/json_output.h"
-#include "exporters/backlog/report_format.h"
 
 namespace patchparty::exporters {
 

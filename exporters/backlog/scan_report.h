@@ -6,7 +6,7 @@
 #include <span>
 #include <string>
 
-#include "daemon/finding.h"
+#include "core/model/finding.h"
 
 namespace patchparty::exporters {
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "daemon/events/patch_event.h"
-#include "daemon/finding.h"
-#include "daemon/result.h"
+#include "core/base/result.h"
+#include "core/events/patch_event.h"
+#include "core/model/finding.h"
 #include "exporters/backlog/backlog.h"
 #include "exporters/backlog/scan_report.h"
 

@@ -1,7 +1,7 @@
 #include "exporters/http/api_routes.h"
 
+#include "core/report/json_output.h"
 #include "exporters/backlog/backlog_writers.h"
-#include "exporters/backlog/json_output.h"
 #include "exporters/http/backlog_negotiation.h"
 #include "exporters/http/findings_filter.h"
 #include "exporters/prometheus/metrics.h"

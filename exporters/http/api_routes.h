@@ -1,5 +1,5 @@
-// patchpartyd's endpoints on a Router: /metrics, /healthz, /readyz and /api/v1/... (see README
-// "HTTP API"). Payloads are versioned by their `schema` field and the /api/v1 prefix.
+// patchpartyd's endpoints on a Router: /metrics, /healthz, /readyz and /api/v1/... (see
+// docs/http-api.md). Payloads are versioned by their `schema` field and the /api/v1 prefix.
 #pragma once
 
 #include <prometheus/registry.h>

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-#include "daemon/result.h"
+#include "core/base/result.h"
 #include "exporters/backlog/backlog_writers.h"
 
 namespace patchparty::http {

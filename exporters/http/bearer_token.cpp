@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "daemon/bounded_file.h"
+#include "core/base/bounded_file.h"
 
 namespace patchparty::http {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/result.h"
+#include "core/base/result.h"
 
 namespace patchparty::http {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "daemon/finding.h"
-#include "daemon/result.h"
+#include "core/base/result.h"
+#include "core/model/finding.h"
 #include "exporters/http/http_message.h"
 
 namespace patchparty::http {

@@ -1,6 +1,6 @@
 #include "exporters/http/http_message.h"
 
-#include "exporters/backlog/json_output.h"
+#include "core/report/json_output.h"
 
 namespace patchparty::http {
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "daemon/result.h"
+#include "core/base/result.h"
 
 namespace patchparty::http {
 

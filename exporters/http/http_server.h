@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/result.h"
+#include "core/base/result.h"
 #include "exporters/http/router.h"
 
 class CivetServer;

@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/result.h"
+#include "core/base/result.h"
 #include "exporters/http/bearer_token.h"
 #include "exporters/http/http_message.h"
 

@@ -10,11 +10,11 @@
 #include <utility>
 #include <vector>
 
-#include "collectors/restart/restart_store.h"
-#include "daemon/finding.h"
-#include "daemon/party/cron_schedule.h"
-#include "daemon/store/advisory_tables.h"
-#include "daemon/store/finding_tables.h"
+#include "core/model/finding.h"
+#include "core/party/cron_schedule.h"
+#include "core/store/advisory_tables.h"
+#include "core/store/finding_tables.h"
+#include "core/store/restart_store.h"
 #include "exporters/backlog/backlog.h"
 
 namespace patchparty::exporters {
@@ -130,20 +130,6 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                         .Name("patchparty_scan_duration_seconds")
                         .Help("Duration of a correlation run (inventory x advisories).")
                         .Register(r);
-  health_check_up_ = &BuildGauge()
-                          .Name("patchparty_health_check_up")
-                          .Help("1 when the health check's last probe was healthy, 0 otherwise.")
-                          .Register(r);
-  health_check_latency_ = &BuildGauge()
-                               .Name("patchparty_health_check_latency_seconds")
-                               .Help("How long the health check's last probe took.")
-                               .Register(r);
-  backup_age_ = &BuildGauge()
-                     .Name("patchparty_backup_age_seconds")
-                     .Help(
-                         "Age of the newest backup (the file's mtime) a file-based backup "
-                         "check watches, as of its last probe.")
-                     .Register(r);
   patch_events_ = &BuildCounter()
                        .Name("patchparty_patch_events_total")
                        .Help("Patch events recorded (package changes and deploys), by kind.")
@@ -253,25 +239,6 @@ void Metrics::set_restart(const RestartReport* report, std::int64_t unit_limit) 
 
 void Metrics::count_alerts_sent(std::string_view outcome) {
   alerts_sent_->Add({{"outcome", std::string(outcome)}}).Increment();
-}
-
-void Metrics::set_health_check(std::string_view check, bool up) {
-  health_check_up_->Add({{"check", std::string(check)}}).Set(up ? 1 : 0);
-}
-
-void Metrics::set_health_check_latency(std::string_view check, double seconds) {
-  health_check_latency_->Add({{"check", std::string(check)}}).Set(seconds);
-}
-
-void Metrics::set_backup_age(std::string_view check, double seconds) {
-  backup_age_->Add({{"check", std::string(check)}}).Set(seconds);
-}
-
-void Metrics::remove_health_check(std::string_view check) {
-  const prometheus::Labels labels{{"check", std::string(check)}};
-  for (auto* family : {health_check_up_, health_check_latency_, backup_age_}) {
-    if (family->Has(labels)) family->Remove(&family->Add(labels));
-  }
 }
 
 void Metrics::count_patch_event(std::string_view kind) {

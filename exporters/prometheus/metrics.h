@@ -19,9 +19,9 @@
 #include <string_view>
 
 #include "config/config.h"
-#include "daemon/restart_report.h"
-#include "daemon/result.h"
-#include "daemon/store/store.h"
+#include "core/base/result.h"
+#include "core/model/restart_report.h"
+#include "core/store/store.h"
 
 namespace patchparty::exporters {
 
@@ -65,16 +65,10 @@ class Metrics {
   // the alert sender calls it from its own thread.
   void count_alerts_sent(std::string_view outcome);
 
-  // Health checks (collectors/health/), each from its own thread: thread-safe. `remove` drops
-  // every series of a check, for a check that went away with a reload.
-  void set_health_check(std::string_view check, bool up);
-  void set_health_check_latency(std::string_view check, double seconds);
-  void set_backup_age(std::string_view check, double seconds);
-  void remove_health_check(std::string_view check);
-
   // One patch event recorded; `kind` is its kind ("upgrade", "deploy", ...). Worker thread.
   void count_patch_event(std::string_view kind);
-  // A rollback's outcome (README "Patch watch"), from the watch engine's thread.
+  // A rollback's outcome (docs/patch-watch-and-rollback.md "Patch watch"), from the watch engine's
+  // thread.
   void count_rollback(std::string_view target, std::string_view outcome);
   // The series at 0 before the first rollback, so increase() sees the first one.
   void declare_rollback(std::string_view target, std::string_view outcome);
@@ -96,10 +90,6 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>* finding_info_ = nullptr;
   prometheus::Family<prometheus::Counter>* finding_info_dropped_ = nullptr;
   prometheus::Family<prometheus::Histogram>* scan_duration_ = nullptr;
-  // Set by the health monitor's threads, one series per configured check.
-  prometheus::Family<prometheus::Gauge>* health_check_up_ = nullptr;
-  prometheus::Family<prometheus::Gauge>* health_check_latency_ = nullptr;
-  prometheus::Family<prometheus::Gauge>* backup_age_ = nullptr;
   // Declared for the subsystems that will set them (patch events, rollback, alerting), so the
   // names are fixed and documented now; they have no series until then.
   prometheus::Family<prometheus::Counter>* patch_events_ = nullptr;

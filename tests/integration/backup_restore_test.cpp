@@ -14,7 +14,7 @@
 #include <regex>
 #include <thread>
 
-#include "daemon/store/migrations.h"
+#include "core/store/migrations.h"
 #include "tests/support/loopback.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"

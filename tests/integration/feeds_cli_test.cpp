@@ -5,8 +5,8 @@
 
 #include <fstream>
 
-#include "daemon/store/advisory_tables.h"
-#include "daemon/store/store.h"
+#include "core/store/advisory_tables.h"
+#include "core/store/store.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 

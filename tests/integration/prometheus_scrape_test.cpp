@@ -16,7 +16,7 @@
 #include <set>
 #include <thread>
 
-#include "daemon/c_handles.h"
+#include "core/base/c_handles.h"
 #include "tests/support/grafana_dashboard.h"
 #include "tests/support/loopback.h"
 #include "tests/support/subprocess.h"

@@ -18,16 +18,16 @@
 
 #include "collectors/feeds/debian_dsa_list.h"
 #include "collectors/feeds/friendsofphp.h"
-#include "collectors/feeds/osv_record.h"
 #include "collectors/feeds/osv_source.h"
-#include "collectors/feeds/osv_writer.h"
 #include "collectors/inventory/composer_lock.h"
 #include "collectors/inventory/dpkg_status.h"
 #include "collectors/inventory/package_lock.h"
-#include "daemon/correlate/correlator.h"
-#include "daemon/store/advisory_lookup.h"
-#include "daemon/store/advisory_tables.h"
-#include "daemon/store/store.h"
+#include "core/correlate/correlator.h"
+#include "core/record/osv_record.h"
+#include "core/record/osv_writer.h"
+#include "core/store/advisory_lookup.h"
+#include "core/store/advisory_tables.h"
+#include "core/store/store.h"
 
 namespace patchparty::correlate {
 namespace {

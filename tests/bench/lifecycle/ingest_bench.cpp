@@ -29,10 +29,10 @@
 #include <vector>
 
 #include "collectors/feeds/builtin_feeds.h"
-#include "collectors/feeds/osv_record.h"
+#include "core/record/osv_record.h"
+#include "core/store/migrations.h"
+#include "core/store/store.h"
 #include "daemon/lifecycle/feed_job.h"
-#include "daemon/store/migrations.h"
-#include "daemon/store/store.h"
 
 namespace {
 

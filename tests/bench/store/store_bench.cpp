@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "daemon/store/store.h"
+#include "core/store/store.h"
 
 namespace patchparty::store {
 namespace {

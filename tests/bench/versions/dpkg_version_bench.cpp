@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "daemon/versions/dpkg_version.h"
+#include "core/versions/dpkg_version.h"
 #include "tests/unit/versions/version_generators.h"
 
 namespace {

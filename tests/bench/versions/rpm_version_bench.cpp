@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "daemon/versions/rpm_version.h"
+#include "core/versions/rpm_version.h"
 #include "tests/unit/versions/version_generators.h"
 
 namespace {

@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "daemon/party/cron_schedule.h"
+#include "core/party/cron_schedule.h"
 
 using patchparty::party::CronSchedule;
 

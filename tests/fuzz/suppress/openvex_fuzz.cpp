@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "daemon/suppress/openvex.h"
-#include "daemon/suppress/suppressions_yaml.h"
+#include "core/suppress/openvex.h"
+#include "core/suppress/suppressions_yaml.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace patchparty::suppress;

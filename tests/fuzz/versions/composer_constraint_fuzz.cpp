@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/versions/composer_constraint.h"
-#include "daemon/versions/composer_version.h"
+#include "core/versions/composer_constraint.h"
+#include "core/versions/composer_version.h"
 
 using namespace patchparty::versions;
 

@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/versions/npm_range.h"
-#include "daemon/versions/semver_version.h"
+#include "core/versions/npm_range.h"
+#include "core/versions/semver_version.h"
 
 using namespace patchparty::versions;
 

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <random>
 
+#include "core/report/report_format.h"
 #include "exporters/backlog/backlog_writers.h"
-#include "exporters/backlog/report_format.h"
 #include "tests/unit/backlog/sample_findings.h"
 
 namespace patchparty::exporters {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "exporters/backlog/json_output.h"
+#include "core/report/json_output.h"
 #include "tests/unit/backlog/sample_findings.h"
 
 namespace patchparty::exporters {

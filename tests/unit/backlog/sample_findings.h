@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/finding.h"
+#include "core/model/finding.h"
 
 namespace patchparty::testing {
 

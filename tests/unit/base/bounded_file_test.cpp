@@ -1,4 +1,4 @@
-#include "daemon/bounded_file.h"
+#include "core/base/bounded_file.h"
 
 #include <gtest/gtest.h>
 

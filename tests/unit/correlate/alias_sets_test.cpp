@@ -1,10 +1,10 @@
-#include "daemon/correlate/alias_sets.h"
+#include "core/correlate/alias_sets.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "collectors/feeds/debian_dsa_list.h"
-#include "collectors/feeds/osv_record.h"
+#include "core/record/osv_record.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 

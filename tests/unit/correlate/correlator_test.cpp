@@ -1,13 +1,13 @@
 // Correlation semantics against a real SQLite store: each case states why a package is or is not
 // affected.
-#include "daemon/correlate/correlator.h"
+#include "core/correlate/correlator.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "collectors/feeds/osv_writer.h"
-#include "daemon/store/advisory_tables.h"
-#include "daemon/store/store.h"
+#include "core/record/osv_writer.h"
+#include "core/store/advisory_tables.h"
+#include "core/store/store.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::correlate {

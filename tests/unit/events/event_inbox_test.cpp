@@ -1,4 +1,4 @@
-#include "daemon/events/event_inbox.h"
+#include "core/events/event_inbox.h"
 
 #include <gtest/gtest.h>
 

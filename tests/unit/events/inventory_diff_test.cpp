@@ -1,4 +1,4 @@
-#include "daemon/events/inventory_diff.h"
+#include "core/events/inventory_diff.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "daemon/events/patch_event.h"
+#include "core/events/patch_event.h"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>

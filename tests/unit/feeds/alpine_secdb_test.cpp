@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "collectors/feeds/osv_record.h"
+#include "core/record/osv_record.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 

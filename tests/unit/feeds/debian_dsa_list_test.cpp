@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "collectors/feeds/debian_releases.h"
-#include "collectors/feeds/osv_record.h"
+#include "core/record/osv_record.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 

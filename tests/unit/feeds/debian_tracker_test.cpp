@@ -9,7 +9,7 @@
 #include <map>
 #include <sstream>
 
-#include "daemon/c_handles.h"
+#include "core/base/c_handles.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 

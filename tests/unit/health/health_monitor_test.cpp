@@ -2,6 +2,8 @@
 #include "collectors/health/health_monitor.h"
 
 #include <gtest/gtest.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
 
 #include <fstream>
 
@@ -61,7 +63,8 @@ TEST(HealthMonitor, ProbesAtTheIntervalAndKeepsBoundedHistory) {
 }
 
 TEST(HealthMonitor, SetsAndRemovesMetrics) {
-  auto metrics = exporters::Metrics::create();
+  prometheus::Registry registry;
+  auto metrics = HealthMetrics::create(registry);
   ASSERT_TRUE(metrics.has_value());
   auto dir = testing::temp_dir("monitor");
   std::ofstream(dir / "backup.tar") << "x";
@@ -81,7 +84,7 @@ TEST(HealthMonitor, SetsAndRemovesMetrics) {
     return (*monitor)->probe_count("good") > 0 && (*monitor)->probe_count("bad") > 0 &&
            (*monitor)->probe_count("nightly") > 0;
   }));
-  const std::string text = exporters::serialize_metrics(*(*metrics)->registry());
+  const std::string text = prometheus::TextSerializer().Serialize(registry.Collect());
   EXPECT_NE(text.find("patchparty_health_check_up{check=\"good\"} 1"), std::string::npos) << text;
   EXPECT_NE(text.find("patchparty_health_check_up{check=\"bad\"} 0"), std::string::npos) << text;
   EXPECT_NE(text.find("patchparty_health_check_up{check=\"nightly\"} 1"), std::string::npos);
@@ -89,7 +92,7 @@ TEST(HealthMonitor, SetsAndRemovesMetrics) {
   EXPECT_EQ(text.find("patchparty_backup_age_seconds{check=\"good\"}"), std::string::npos);
   EXPECT_NE(text.find("patchparty_health_check_latency_seconds{check=\"bad\"}"), std::string::npos);
   (*monitor)->stop();
-  const std::string after = exporters::serialize_metrics(*(*metrics)->registry());
+  const std::string after = prometheus::TextSerializer().Serialize(registry.Collect());
   EXPECT_EQ(after.find("check=\"good\""), std::string::npos) << after;
   fs::remove_all(dir);
 }

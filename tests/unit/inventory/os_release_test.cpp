@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/bounded_file.h"
+#include "core/base/bounded_file.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::inventory {

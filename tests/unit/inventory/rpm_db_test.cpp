@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/c_handles.h"
+#include "core/base/c_handles.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::inventory {

@@ -9,11 +9,11 @@
 
 #include <thread>
 
-#include "daemon/events/event_inbox.h"
+#include "core/events/event_inbox.h"
+#include "core/store/advisory_tables.h"
+#include "core/store/finding_tables.h"
 #include "daemon/lifecycle/feeds_report.h"
 #include "daemon/lifecycle/party_job.h"
-#include "daemon/store/advisory_tables.h"
-#include "daemon/store/finding_tables.h"
 #include "exporters/backlog/backlog_writers.h"
 #include "tests/support/test_data.h"
 

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "collectors/feeds/builtin_feeds.h"
-#include "daemon/store/advisory_tables.h"
+#include "core/store/advisory_tables.h"
 #include "tests/support/http_test_server.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <set>
 
-#include "daemon/store/advisory_tables.h"
-#include "daemon/store/finding_tables.h"
+#include "core/store/advisory_tables.h"
+#include "core/store/finding_tables.h"
 #include "exporters/backlog/backlog_writers.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "daemon/store/event_tables.h"
+#include "core/store/event_tables.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::lifecycle {

@@ -1,4 +1,4 @@
-#include "daemon/party/cron_schedule.h"
+#include "core/party/cron_schedule.h"
 
 #include <absl/time/civil_time.h>
 #include <gmock/gmock.h>

@@ -7,8 +7,8 @@
 
 #include <optional>
 
-#include "daemon/store/advisory_tables.h"
-#include "daemon/store/finding_tables.h"
+#include "core/store/advisory_tables.h"
+#include "core/store/finding_tables.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::exporters {

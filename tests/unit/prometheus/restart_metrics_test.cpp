@@ -6,7 +6,7 @@
 #include <fstream>
 #include <optional>
 
-#include "collectors/restart/restart_store.h"
+#include "core/store/restart_store.h"
 #include "exporters/prometheus/metrics.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"

@@ -7,9 +7,9 @@
 
 #include "collectors/restart/kernel_check.h"
 #include "collectors/restart/reboot_required.h"
-#include "collectors/restart/restart_json.h"
-#include "collectors/restart/restart_store.h"
-#include "daemon/store/store.h"
+#include "core/report/restart_json.h"
+#include "core/store/restart_store.h"
+#include "core/store/store.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::restart {

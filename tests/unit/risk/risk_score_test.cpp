@@ -1,4 +1,4 @@
-#include "daemon/risk/risk_score.h"
+#include "core/risk/risk_score.h"
 
 #include <gtest/gtest.h>
 
@@ -315,7 +315,7 @@ TEST(RiskInputs, TakeTheFindingsFacts) {
   f.kev = true;
   f.kev_ransomware = false;
   f.fixed_version = "";
-  Inputs in = inputs_for(f, config::Context{"isolated", "low"});
+  Inputs in = inputs_for(f, Context{"isolated", "low"});
   EXPECT_EQ(in.cvss, 9.1);
   EXPECT_EQ(in.severity, SeverityLevel::critical);
   EXPECT_EQ(in.epss, 0.12);
@@ -325,11 +325,11 @@ TEST(RiskInputs, TakeTheFindingsFacts) {
   EXPECT_EQ(in.criticality, Criticality::low);
   EXPECT_FALSE(in.fix_available);
   f.fixed_version = "3.0.13-1~deb12u1";
-  EXPECT_TRUE(inputs_for(f, config::Context{"internal", "medium"}).fix_available);
+  EXPECT_TRUE(inputs_for(f, Context{"internal", "medium"}).fix_available);
 }
 
 TEST(RiskInputs, UnknownContextValuesCountAsTheWorstCase) {
-  Inputs in = inputs_for(Finding{}, config::Context{"dmz", ""});
+  Inputs in = inputs_for(Finding{}, Context{"dmz", ""});
   EXPECT_EQ(in.exposure, Exposure::internet);
   EXPECT_EQ(in.criticality, Criticality::high);
 }
@@ -343,39 +343,6 @@ TEST(RiskContext, ParsesTheConfigVocabulary) {
   EXPECT_EQ(parse_criticality("medium"), Criticality::medium);
   EXPECT_EQ(parse_criticality("low"), Criticality::low);
   EXPECT_EQ(parse_criticality(""), std::nullopt);
-}
-
-TEST(RiskContext, ProjectOverridesTheHostFieldByField) {
-  config::Config c;
-  c.host = {"internal", "medium"};
-  config::ProjectConfig shop;
-  shop.name = "shop";
-  shop.context = {"internet", ""};
-  config::ProjectConfig batch;
-  batch.name = "batch";
-  batch.context = {"", "low"};
-  c.projects = {shop, batch};
-
-  config::Context e = effective_context(c, "shop");
-  EXPECT_EQ(e.exposure, "internet");
-  EXPECT_EQ(e.criticality, "medium");
-  e = effective_context(c, "batch");
-  EXPECT_EQ(e.exposure, "internal");
-  EXPECT_EQ(e.criticality, "low");
-}
-
-TEST(RiskContext, HostPackagesAndUnknownProjectsGetTheHosts) {
-  config::Config c;
-  c.host = {"isolated", "high"};
-  config::ProjectConfig shop;
-  shop.name = "shop";
-  shop.context = {"internet", "low"};
-  c.projects = {shop};
-  for (std::string_view project : {"", "unknown"}) {
-    config::Context e = effective_context(c, project);
-    EXPECT_EQ(e.exposure, "isolated") << project;
-    EXPECT_EQ(e.criticality, "high") << project;
-  }
 }
 
 }  // namespace

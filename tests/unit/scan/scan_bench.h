@@ -17,12 +17,12 @@
 #include <vector>
 
 #include "collectors/feeds/builtin_feeds.h"
-#include "collectors/feeds/osv_writer.h"
 #include "config/config.h"
+#include "core/record/osv_writer.h"
+#include "core/store/advisory_tables.h"
+#include "core/store/store.h"
+#include "core/suppress/suppressions.h"
 #include "daemon/scan/scan_run.h"
-#include "daemon/store/advisory_tables.h"
-#include "daemon/store/store.h"
-#include "daemon/suppress/suppressions.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::testing {

@@ -1,4 +1,4 @@
-#include "daemon/store/advisory_tables.h"
+#include "core/store/advisory_tables.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "daemon/store/store.h"
+#include "core/store/store.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::store {

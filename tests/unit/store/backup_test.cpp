@@ -1,4 +1,4 @@
-#include "daemon/store/backup.h"
+#include "core/store/backup.h"
 
 #include <gtest/gtest.h>
 
@@ -10,8 +10,8 @@
 #include <iterator>
 #include <thread>
 
-#include "daemon/store/migrations.h"
-#include "daemon/store/store.h"
+#include "core/store/migrations.h"
+#include "core/store/store.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::store {

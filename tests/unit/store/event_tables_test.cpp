@@ -1,8 +1,8 @@
-#include "daemon/store/event_tables.h"
+#include "core/store/event_tables.h"
 
 #include <gtest/gtest.h>
 
-#include "daemon/store/store.h"
+#include "core/store/store.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::store {

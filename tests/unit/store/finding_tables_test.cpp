@@ -1,12 +1,12 @@
 // Finding history in a real SQLite store: first_seen survives rescans and upgrades that leave the
 // package affected, resolution happens when a scan no longer sees a finding, and a regression
 // reopens it without restarting its clock.
-#include "daemon/store/finding_tables.h"
+#include "core/store/finding_tables.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "daemon/store/store.h"
+#include "core/store/store.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::store {

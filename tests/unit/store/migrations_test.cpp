@@ -1,4 +1,4 @@
-#include "daemon/store/migrations.h"
+#include "core/store/migrations.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "daemon/store/restore.h"
+#include "core/store/restore.h"
 
 #include <gtest/gtest.h>
 
@@ -8,9 +8,9 @@
 #include <fstream>
 #include <iterator>
 
-#include "daemon/store/migrations.h"
-#include "daemon/store/state_lock.h"
-#include "daemon/store/store.h"
+#include "core/store/migrations.h"
+#include "core/store/state_lock.h"
+#include "core/store/store.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::store {

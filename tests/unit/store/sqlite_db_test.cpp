@@ -1,4 +1,4 @@
-#include "daemon/store/sqlite_db.h"
+#include "core/store/sqlite_db.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

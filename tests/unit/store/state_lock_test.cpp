@@ -1,4 +1,4 @@
-#include "daemon/store/state_lock.h"
+#include "core/store/state_lock.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "daemon/store/store.h"
+#include "core/store/store.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <tuple>
 
-#include "daemon/store/migrations.h"
+#include "core/store/migrations.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::store {

@@ -1,11 +1,11 @@
-#include "daemon/suppress/openvex.h"
+#include "core/suppress/openvex.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "daemon/suppress/timestamp.h"
+#include "core/suppress/timestamp.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::suppress {

@@ -1,4 +1,4 @@
-#include "daemon/suppress/purl.h"
+#include "core/suppress/purl.h"
 
 #include <gtest/gtest.h>
 

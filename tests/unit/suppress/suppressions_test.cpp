@@ -1,11 +1,11 @@
-#include "daemon/suppress/suppressions.h"
+#include "core/suppress/suppressions.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "daemon/suppress/timestamp.h"
+#include "core/suppress/timestamp.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::suppress {

@@ -1,12 +1,12 @@
-#include "daemon/suppress/suppressions_yaml.h"
+#include "core/suppress/suppressions_yaml.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "daemon/bounded_file.h"
-#include "daemon/suppress/timestamp.h"
+#include "core/base/bounded_file.h"
+#include "core/suppress/timestamp.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::suppress {

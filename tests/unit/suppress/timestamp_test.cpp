@@ -1,4 +1,4 @@
-#include "daemon/suppress/timestamp.h"
+#include "core/suppress/timestamp.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "daemon/versions/apk_version.h"
+#include "core/versions/apk_version.h"
 
 #include <gtest/gtest.h>
 

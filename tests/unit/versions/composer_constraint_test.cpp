@@ -1,4 +1,4 @@
-#include "daemon/versions/composer_constraint.h"
+#include "core/versions/composer_constraint.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/versions/composer_version.h"
+#include "core/versions/composer_version.h"
 #include "tests/support/test_data.h"
 #include "tests/unit/versions/oracle_process.h"
 

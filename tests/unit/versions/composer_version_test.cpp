@@ -1,4 +1,4 @@
-#include "daemon/versions/composer_version.h"
+#include "core/versions/composer_version.h"
 
 #include <gtest/gtest.h>
 

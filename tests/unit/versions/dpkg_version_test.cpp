@@ -1,4 +1,4 @@
-#include "daemon/versions/dpkg_version.h"
+#include "core/versions/dpkg_version.h"
 
 #include <gtest/gtest.h>
 

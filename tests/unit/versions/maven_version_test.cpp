@@ -1,4 +1,4 @@
-#include "daemon/versions/maven_version.h"
+#include "core/versions/maven_version.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "daemon/versions/npm_range.h"
+#include "core/versions/npm_range.h"
 
 #include <gtest/gtest.h>
 

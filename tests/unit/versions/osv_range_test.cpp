@@ -1,12 +1,12 @@
-#include "daemon/versions/osv_range.h"
+#include "core/versions/osv_range.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "daemon/versions/dpkg_version.h"
-#include "daemon/versions/maven_version.h"
+#include "core/versions/dpkg_version.h"
+#include "core/versions/maven_version.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::versions {

@@ -1,4 +1,4 @@
-#include "daemon/versions/pep440_version.h"
+#include "core/versions/pep440_version.h"
 
 #include <gtest/gtest.h>
 

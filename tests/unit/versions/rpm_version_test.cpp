@@ -1,4 +1,4 @@
-#include "daemon/versions/rpm_version.h"
+#include "core/versions/rpm_version.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "daemon/versions/rubygems_version.h"
+#include "core/versions/rubygems_version.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "daemon/versions/semver_version.h"
+#include "core/versions/semver_version.h"
 
 #include <gtest/gtest.h>
 

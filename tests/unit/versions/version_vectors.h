@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/versions/version_scheme.h"
+#include "core/versions/version_scheme.h"
 
 namespace patchparty::testing {
 

@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "daemon/versions/apk_version.h"
-#include "daemon/versions/composer_version.h"
-#include "daemon/versions/dpkg_version.h"
-#include "daemon/versions/maven_version.h"
-#include "daemon/versions/pep440_version.h"
-#include "daemon/versions/rpm_version.h"
-#include "daemon/versions/rubygems_version.h"
-#include "daemon/versions/semver_version.h"
+#include "core/versions/apk_version.h"
+#include "core/versions/composer_version.h"
+#include "core/versions/dpkg_version.h"
+#include "core/versions/maven_version.h"
+#include "core/versions/pep440_version.h"
+#include "core/versions/rpm_version.h"
+#include "core/versions/rubygems_version.h"
+#include "core/versions/semver_version.h"
 #include "tests/support/test_data.h"
 #include "tests/unit/versions/version_vectors.h"
 

@@ -1,4 +1,4 @@
-#include "daemon/watch/rollback_argv.h"
+#include "core/watch/rollback_argv.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

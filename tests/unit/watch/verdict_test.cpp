@@ -1,4 +1,4 @@
-#include "daemon/watch/verdict.h"
+#include "core/watch/verdict.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,0 +1,317 @@
+#include "core/correlate/correlator.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <unordered_map>
+
+#include "core/correlate/affected_match.h"
+#include "core/correlate/alias_sets.h"
+#include "core/record/osv_record.h"
+#include "core/store/advisory_lookup.h"
+#include "core/versions/version_scheme.h"
+
+namespace patchparty::correlate {
+
+namespace {
+
+std::string_view base_of(std::string_view ecosystem) {
+  return ecosystem.substr(0, ecosystem.find(':'));
+}
+
+bool is_distribution(std::string_view base) {
+  return base == "Debian" || base == "Ubuntu" || base == "Alpine";
+}
+
+// A deferred read transaction: one snapshot for every lookup of a correlation run.
+class ReadSnapshot {
+ public:
+  static Result<ReadSnapshot> begin(store::Database& db) {
+    if (db.in_transaction()) return ReadSnapshot(nullptr);
+    PP_CHECK(db.exec("BEGIN"));
+    return ReadSnapshot(&db);
+  }
+  ReadSnapshot(ReadSnapshot&& o) noexcept : db_(std::exchange(o.db_, nullptr)) {}
+  ReadSnapshot& operator=(ReadSnapshot&&) = delete;
+  ~ReadSnapshot() {
+    if (db_) (void)db_->exec("ROLLBACK");  // nothing was written; ending the read is all
+  }
+
+ private:
+  explicit ReadSnapshot(store::Database* db) : db_(db) {}
+  store::Database* db_;
+};
+
+// Advisories that apply to an ecosystem: the package's exactly ("Debian:12"), or the ecosystem
+// without a release when a feed does not split by release ("Debian").
+bool ecosystem_applies(std::string_view advisory_ecosystem, std::string_view package_ecosystem) {
+  if (advisory_ecosystem == package_ecosystem) return true;
+  // Packagist's suffix names the Composer repository serving the package
+  // ("Packagist:https://packages.drupal.org/8"), not a release. A composer.lock package is
+  // "Packagist" whatever repository it came from, and drupal/* is reserved to Drupal on
+  // packagist.org, so the name decides.
+  if (package_ecosystem == "Packagist" && base_of(advisory_ecosystem) == "Packagist") return true;
+  return advisory_ecosystem.find(':') == std::string_view::npos &&
+         advisory_ecosystem == base_of(package_ecosystem);
+}
+
+bool same_package_name(std::string_view base, std::string_view a, std::string_view b) {
+  if (base != "Packagist") return a == b;
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+// One advisory entry that matched one package.
+struct Hit {
+  const Advisory* advisory;
+  FixStatus fix_status;
+  std::string fixed_version;
+};
+
+SeverityLevel label_severity(const Advisory& a) {
+  SeverityLevel best = SeverityLevel::unknown;
+  for (const auto& s : a.severity) {
+    if (s.base_score) continue;
+    best = std::max(best, severity_from_label(s.score));
+  }
+  return best;
+}
+
+// Statuses that say more than "no fix" rank above plain unfixed when records disagree.
+int status_rank(FixStatus s) {
+  switch (s) {
+    case FixStatus::end_of_life:
+      return 6;
+    case FixStatus::wont_fix:
+    case FixStatus::ignored:
+      return 5;
+    case FixStatus::no_dsa:
+      return 4;
+    case FixStatus::postponed:
+      return 3;
+    case FixStatus::undetermined:
+      return 2;
+    case FixStatus::unfixed:
+      return 1;
+    case FixStatus::fixed:
+      return 0;
+  }
+  return 0;
+}
+
+class Run {
+ public:
+  Run(store::AdvisoryLookup lookup, const std::string& host)
+      : lookup_(std::move(lookup)), host_(host) {}
+
+  Result<> package(const Package& p, Correlation& out) {
+    ++out.packages;
+    const std::string_view base = base_of(p.ecosystem);
+    const std::string name = advisory_lookup_name(p);
+    PP_TRY(advisories, advisories_for(base, name));
+    const std::string_view version = compared_version(p);
+    // Binary packages of one source at one version (and nested copies of one npm package) get
+    // the same verdicts: evaluate once.
+    std::string verdict_key = p.ecosystem + '\0' + name + '\0' + std::string(version);
+    if (auto it = verdicts_.find(verdict_key); it != verdicts_.end()) {
+      out.advisories_checked += it->second.checked;
+      for (const auto& problem : it->second.problems) {
+        out.problems.push_back(problem);
+        out.problems.back().package = p.name;
+        out.problems.back().version = p.version;
+      }
+      if (!it->second.hits.empty()) PP_CHECK(merge(p, it->second.hits, out));
+      return {};
+    }
+    Verdicts& verdicts = verdicts_[verdict_key];
+    std::vector<Hit>& hits = verdicts.hits;
+    for (const Advisory& a : *advisories) {
+      if (a.withdrawn) continue;
+      for (const Affected& af : a.affected) {
+        if (!ecosystem_applies(af.ecosystem, p.ecosystem) ||
+            !same_package_name(base, af.name, name))
+          continue;
+        ++out.advisories_checked;
+        ++verdicts.checked;
+        auto verdict = evaluator_.evaluate(af, p.ecosystem, version);
+        if (!verdict) {
+          verdicts.problems.push_back(
+              Problem{p.ecosystem, p.name, p.version, a.id, verdict.error().message});
+          out.problems.push_back(verdicts.problems.back());
+          continue;
+        }
+        if (!verdict->affected) continue;
+        FixStatus status = !verdict->fixed_version.empty()     ? FixStatus::fixed
+                           : af.fix_status == FixStatus::fixed ? FixStatus::unfixed
+                                                               : af.fix_status;
+        hits.push_back(Hit{&a, status, std::move(verdict->fixed_version)});
+      }
+    }
+    if (!hits.empty()) PP_CHECK(merge(p, hits, out));
+    return {};
+  }
+
+ private:
+  // Parsed advisories per (ecosystem base, name): binary packages of one source share them.
+  Result<const std::vector<Advisory>*> advisories_for(std::string_view base,
+                                                      const std::string& name) {
+    std::string key = std::string(base) + '\0' + name;
+    if (auto it = cache_.find(key); it != cache_.end()) return &it->second;
+    PP_TRY(records, lookup_.records(base, name));
+    std::vector<Advisory> parsed;
+    parsed.reserve(records.size());
+    for (const auto& json : records) {
+      auto a = feeds::parse_osv_record(json);
+      // The store only holds records that parsed when they were ingested.
+      if (!a)
+        return fail(Errc::data_loss, "stored advisory record does not parse: " + a.error().message);
+      parsed.push_back(std::move(*a));
+    }
+    return &cache_.emplace(std::move(key), std::move(parsed)).first->second;
+  }
+
+  Result<> merge(const Package& p, const std::vector<Hit>& hits, Correlation& out) {
+    AliasSets sets;
+    for (const Hit& h : hits) sets.add(h.advisory->id, h.advisory->aliases);
+    std::map<std::string, std::vector<const Hit*>> by_set;
+    for (const Hit& h : hits) by_set[sets.primary(h.advisory->id)].push_back(&h);
+    PP_TRY(scheme, versions::scheme_for_ecosystem(p.ecosystem));
+    for (auto& [primary, group] : by_set) {
+      Finding f;
+      f.host = host_;
+      f.project = p.project;
+      f.package = p;
+      f.vulnerability = primary;
+      for (auto& id : sets.members(primary))
+        if (id != primary) f.aliases.push_back(std::move(id));
+      std::optional<FixStatus> unfixed_status;
+      for (const Hit* h : group) {
+        const Advisory& a = *h->advisory;
+        f.advisories.push_back(a.id);
+        f.feeds.push_back(a.feed);
+        if (!h->fixed_version.empty()) {
+          // Records disagreeing on the fix: the higher version is the one that fixes them all.
+          bool higher = f.fixed_version.empty();
+          if (!higher) {
+            auto c = scheme->compare(h->fixed_version, f.fixed_version);
+            higher = c && *c > 0;
+          }
+          if (higher) f.fixed_version = h->fixed_version;
+        } else if (!unfixed_status || status_rank(h->fix_status) > status_rank(*unfixed_status)) {
+          unfixed_status = h->fix_status;
+        }
+        for (const auto& s : a.severity) {
+          if (s.base_score && (!f.cvss || *s.base_score > *f.cvss)) {
+            f.cvss = s.base_score;
+            f.cvss_vector = s.score;
+          }
+        }
+        f.severity = std::max(f.severity, label_severity(a));
+        if (f.summary.empty()) f.summary = a.summary;
+        for (const auto& r : a.references) f.references.push_back(r.url);
+      }
+      // A fix from one record settles it: the upgrade exists even if another feed lags.
+      f.fix_status =
+          !f.fixed_version.empty() ? FixStatus::fixed : unfixed_status.value_or(FixStatus::unfixed);
+      if (f.cvss) f.severity = std::max(f.severity, severity_from_cvss(*f.cvss));
+      PP_CHECK(enrich(f));
+      normalize(f.advisories);
+      normalize(f.feeds);
+      normalize(f.references);
+      out.findings.push_back(std::move(f));
+    }
+    return {};
+  }
+
+  struct Enrichment {
+    std::optional<KevEntry> kev;
+    std::optional<EpssScore> epss;
+  };
+
+  // Per CVE, once per run: one CVE is usually found in many packages.
+  Result<const Enrichment*> enrichment(const std::string& cve) {
+    if (auto it = enrichment_.find(cve); it != enrichment_.end()) return &it->second;
+    PP_TRY(kev, lookup_.kev(cve));
+    PP_TRY(epss, lookup_.epss(cve));
+    return &enrichment_.emplace(cve, Enrichment{std::move(kev), std::move(epss)}).first->second;
+  }
+
+  Result<> enrich(Finding& f) {
+    auto consider = [&](const std::string& id) -> Result<> {
+      if (!id.starts_with("CVE-")) return {};
+      PP_TRY(e, enrichment(id));
+      const auto& kev = e->kev;
+      const auto& epss = e->epss;
+      if (kev) {
+        f.kev = true;
+        f.kev_ransomware = f.kev_ransomware || kev->known_ransomware;
+        if (f.kev_due_date.empty() || kev->due_date < f.kev_due_date)
+          f.kev_due_date = kev->due_date;
+      }
+      if (epss && (!f.epss || epss->probability > *f.epss)) {
+        f.epss = epss->probability;
+        f.epss_percentile = epss->percentile;
+      }
+      return {};
+    };
+    PP_CHECK(consider(f.vulnerability));
+    for (const auto& a : f.aliases) PP_CHECK(consider(a));
+    return {};
+  }
+
+  static void normalize(std::vector<std::string>& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  }
+
+  store::AdvisoryLookup lookup_;
+  const std::string& host_;
+  std::unordered_map<std::string, std::vector<Advisory>> cache_;
+  std::unordered_map<std::string, Enrichment> enrichment_;
+  struct Verdicts {
+    std::vector<Hit> hits;
+    std::vector<Problem> problems;
+    std::int64_t checked = 0;
+  };
+  std::unordered_map<std::string, Verdicts> verdicts_;
+  AffectedEvaluator evaluator_;
+};
+
+}  // namespace
+
+std::string advisory_lookup_name(const Package& p) {
+  const std::string_view base = base_of(p.ecosystem);
+  if (is_distribution(base) && !p.source_name.empty()) return p.source_name;
+  if (base == "Packagist") {
+    std::string lower = p.name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower;
+  }
+  return p.name;
+}
+
+std::string_view compared_version(const Package& p) {
+  const std::string_view base = base_of(p.ecosystem);
+  if ((base == "Debian" || base == "Ubuntu") && !p.source_version.empty()) return p.source_version;
+  return p.version;
+}
+
+Result<Correlation> correlate(store::Database& db, std::span<const Package> packages,
+                              const std::string& host) {
+  PP_TRY(snapshot, ReadSnapshot::begin(db));
+  Correlation out;
+  PP_TRY(lookup, store::AdvisoryLookup::prepare(db));
+  Run run(std::move(lookup), host);
+  for (const Package& p : packages) PP_CHECK(run.package(p, out));
+  std::sort(out.findings.begin(), out.findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.project, a.package.ecosystem, a.package.name, a.package.location,
+                    a.vulnerability) < std::tie(b.project, b.package.ecosystem, b.package.name,
+                                                b.package.location, b.vulnerability);
+  });
+  return out;
+}
+
+}  // namespace patchparty::correlate

@@ -1,0 +1,311 @@
+#include "core/store/advisory_tables.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace patchparty::store {
+
+namespace {
+
+std::string_view base_ecosystem(std::string_view e) {
+  return e.substr(0, e.find(':'));
+}
+
+// `s` as a JSON string literal, for the aliases column that json_each() reads back.
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (u < 0x20) {
+      out.append("\\u00");
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0xf]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+}
+
+Result<> upsert_state_columns(Database& db, std::string_view feed, std::string_view kind) {
+  PP_TRY(st, db.prepare("INSERT INTO feed_state (feed, kind) VALUES (?1, ?2) "
+                        "ON CONFLICT (feed) DO UPDATE SET kind = excluded.kind"));
+  PP_CHECK(st.bind_text(1, feed));
+  PP_CHECK(st.bind_text(2, kind));
+  return st.run();
+}
+
+}  // namespace
+
+Result<FeedRefresh> FeedRefresh::begin(Database& db, std::string feed, std::string kind) {
+  // A refresh rewrites hundreds of thousands of index entries; 64 MiB of page cache keeps the
+  // index B-trees in memory instead of re-reading them from the file for every insert.
+  PP_CHECK(db.exec("PRAGMA cache_size = -65536"));
+  PP_TRY(tx, Transaction::begin(db));
+  FeedRefresh r(std::move(tx), db, std::move(feed), std::move(kind));
+  for (const char* sql : {"DELETE FROM advisory_packages WHERE advisory IN "
+                          "(SELECT id FROM advisories WHERE feed = ?1)",
+                          "DELETE FROM advisories WHERE feed = ?1",
+                          "DELETE FROM kev WHERE feed = ?1", "DELETE FROM epss WHERE feed = ?1"}) {
+    PP_TRY(del, db.prepare(sql));
+    PP_CHECK(del.bind_text(1, r.feed_));
+    PP_CHECK(del.run());
+  }
+  PP_CHECK(r.prepare());
+  return r;
+}
+
+Result<> FeedRefresh::prepare() {
+  PP_TRY(a, db_->prepare("INSERT INTO advisories (feed, advisory_id, modified, withdrawn, aliases, "
+                         "record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  PP_TRY(p, db_->prepare(
+                "INSERT INTO advisory_packages (ecosystem, name, advisory) VALUES (?1, ?2, ?3)"));
+  // A catalogue can list a CVE twice; the later row wins, as it would in a fresh download.
+  PP_TRY(k,
+         db_->prepare(
+             "INSERT OR REPLACE INTO kev (cve, feed, vendor, product, name, date_added, "
+             "due_date, known_ransomware, required_action) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"));
+  PP_TRY(e, db_->prepare("INSERT OR REPLACE INTO epss (cve, feed, probability, percentile, date) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5)"));
+  insert_advisory_.emplace(std::move(a));
+  insert_package_.emplace(std::move(p));
+  insert_kev_.emplace(std::move(k));
+  insert_epss_.emplace(std::move(e));
+  return {};
+}
+
+Result<> FeedRefresh::add_advisory(const Advisory& a, std::string_view record_json) {
+  aliases_.assign("[");
+  for (const auto& alias : a.aliases) {
+    if (alias == a.id) continue;
+    if (aliases_.size() > 1) aliases_.push_back(',');
+    append_json_string(aliases_, alias);
+  }
+  aliases_.push_back(']');
+  auto& ins = *insert_advisory_;
+  PP_CHECK(ins.bind_text(1, feed_));
+  PP_CHECK(ins.bind_text(2, a.id));
+  PP_CHECK(ins.bind_text(3, a.modified));
+  PP_CHECK(ins.bind_int64(4, a.withdrawn ? 1 : 0));
+  PP_CHECK(ins.bind_text(5, aliases_));
+  PP_CHECK(ins.bind_blob(6, std::as_bytes(std::span(record_json.data(), record_json.size()))));
+  PP_CHECK(ins.run());
+  ins.reset();
+  const std::int64_t row = db_->last_insert_rowid();
+  // One index row per distinct (base ecosystem, name): a record listing Debian:11 and Debian:12
+  // is found once and evaluated per release by correlation. Records name few packages, so a
+  // linear search beats building a set for each one.
+  seen_.clear();
+  for (const auto& af : a.affected) {
+    if (af.name.empty()) continue;
+    auto key = std::make_pair(base_ecosystem(af.ecosystem), std::string_view(af.name));
+    if (std::find(seen_.begin(), seen_.end(), key) != seen_.end()) continue;
+    seen_.push_back(key);
+    auto& p = *insert_package_;
+    PP_CHECK(p.bind_text(1, key.first));
+    PP_CHECK(p.bind_text(2, key.second));
+    PP_CHECK(p.bind_int64(3, row));
+    PP_CHECK(p.run());
+    p.reset();
+  }
+  ++added_;
+  return {};
+}
+
+Result<> FeedRefresh::add_kev(const KevEntry& e) {
+  auto& k = *insert_kev_;
+  PP_CHECK(k.bind_text(1, e.cve));
+  PP_CHECK(k.bind_text(2, feed_));
+  PP_CHECK(k.bind_text(3, e.vendor));
+  PP_CHECK(k.bind_text(4, e.product));
+  PP_CHECK(k.bind_text(5, e.name));
+  PP_CHECK(k.bind_text(6, e.date_added));
+  PP_CHECK(k.bind_text(7, e.due_date));
+  PP_CHECK(k.bind_int64(8, e.known_ransomware ? 1 : 0));
+  PP_CHECK(k.bind_text(9, e.required_action));
+  PP_CHECK(k.run());
+  k.reset();
+  ++added_;
+  return {};
+}
+
+Result<> FeedRefresh::add_epss(const EpssScore& s) {
+  auto& e = *insert_epss_;
+  PP_CHECK(e.bind_text(1, s.cve));
+  PP_CHECK(e.bind_text(2, feed_));
+  PP_CHECK(e.bind_double(3, s.probability));
+  PP_CHECK(e.bind_double(4, s.percentile));
+  PP_CHECK(e.bind_text(5, s.date));
+  PP_CHECK(e.run());
+  e.reset();
+  ++added_;
+  return {};
+}
+
+Result<> FeedRefresh::commit(const RefreshOutcome& o) {
+  PP_CHECK(upsert_state_columns(*db_, feed_, kind_));
+  PP_TRY(st,
+         db_->prepare("UPDATE feed_state SET etag = ?2, last_modified = ?3, last_success_at = ?4, "
+                      "last_attempt_at = ?4, last_error = NULL, record_count = ?5, "
+                      "records_skipped = ?6, bytes = ?7, failures = 0, duration_seconds = ?8 "
+                      "WHERE feed = ?1"));
+  PP_CHECK(st.bind_text(1, feed_));
+  PP_CHECK(st.bind_text(2, o.etag));
+  PP_CHECK(st.bind_text(3, o.last_modified));
+  PP_CHECK(st.bind_int64(4, o.finished_at));
+  PP_CHECK(st.bind_int64(5, added_));
+  PP_CHECK(st.bind_int64(6, o.records_skipped));
+  PP_CHECK(st.bind_int64(7, o.bytes));
+  PP_CHECK(st.bind_double(8, o.duration_seconds));
+  PP_CHECK(st.run());
+  // Statements must be finalised before COMMIT can release every lock.
+  insert_advisory_.reset();
+  insert_package_.reset();
+  insert_kev_.reset();
+  insert_epss_.reset();
+  return tx_.commit();
+}
+
+Result<> record_feed_failure(Database& db, std::string_view feed, std::string_view kind,
+                             std::string_view error, std::int64_t at, double duration_seconds) {
+  PP_TRY(tx, Transaction::begin(db));
+  PP_CHECK(upsert_state_columns(db, feed, kind));
+  PP_TRY(st, db.prepare("UPDATE feed_state SET last_attempt_at = ?2, last_error = ?3, "
+                        "failures = failures + 1, duration_seconds = ?4 WHERE feed = ?1"));
+  PP_CHECK(st.bind_text(1, feed));
+  PP_CHECK(st.bind_int64(2, at));
+  // Errors can quote untrusted bytes; keep the row small.
+  PP_CHECK(st.bind_text(3, error.substr(0, 4096)));
+  PP_CHECK(st.bind_double(4, duration_seconds));
+  PP_CHECK(st.run());
+  return tx.commit();
+}
+
+Result<> record_feed_not_modified(Database& db, std::string_view feed, std::string_view kind,
+                                  std::int64_t at, double duration_seconds) {
+  PP_TRY(tx, Transaction::begin(db));
+  PP_CHECK(upsert_state_columns(db, feed, kind));
+  PP_TRY(st, db.prepare("UPDATE feed_state SET last_attempt_at = ?2, last_success_at = ?2, "
+                        "last_error = NULL, failures = 0, duration_seconds = ?3 WHERE feed = ?1"));
+  PP_CHECK(st.bind_text(1, feed));
+  PP_CHECK(st.bind_int64(2, at));
+  PP_CHECK(st.bind_double(3, duration_seconds));
+  PP_CHECK(st.run());
+  return tx.commit();
+}
+
+namespace {
+constexpr std::string_view kStatusColumns =
+    "SELECT feed, kind, COALESCE(etag, ''), COALESCE(last_modified, ''), "
+    "COALESCE(last_success_at, 0), COALESCE(last_attempt_at, 0), COALESCE(last_error, ''), "
+    "record_count, records_skipped, bytes, failures, COALESCE(duration_seconds, 0) FROM feed_state";
+
+FeedStatus read_status(const Statement& st) {
+  FeedStatus s;
+  s.feed = st.column_text(0);
+  s.kind = st.column_text(1);
+  s.etag = st.column_text(2);
+  s.last_modified = st.column_text(3);
+  s.last_success_at = st.column_int64(4);
+  s.last_attempt_at = st.column_int64(5);
+  s.last_error = st.column_text(6);
+  s.record_count = st.column_int64(7);
+  s.records_skipped = st.column_int64(8);
+  s.bytes = st.column_int64(9);
+  s.failures = st.column_int64(10);
+  s.duration_seconds = st.column_double(11);
+  return s;
+}
+}  // namespace
+
+Result<std::optional<FeedStatus>> feed_status(Database& db, std::string_view feed) {
+  PP_TRY(st, db.prepare(std::string(kStatusColumns) + " WHERE feed = ?1"));
+  PP_CHECK(st.bind_text(1, feed));
+  PP_TRY(row, st.step());
+  if (!row) return std::optional<FeedStatus>{};
+  return std::optional<FeedStatus>{read_status(st)};
+}
+
+Result<std::vector<FeedStatus>> feed_statuses(Database& db) {
+  PP_TRY(st, db.prepare(std::string(kStatusColumns) + " ORDER BY feed"));
+  std::vector<FeedStatus> out;
+  for (;;) {
+    PP_TRY(row, st.step());
+    if (!row) break;
+    out.push_back(read_status(st));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> advisory_records(Database& db, std::string_view ecosystem_base,
+                                                  std::string_view name) {
+  PP_TRY(st,
+         db.prepare("SELECT a.record FROM advisory_packages p JOIN advisories a "
+                    "ON a.id = p.advisory WHERE p.ecosystem = ?1 AND p.name = ?2 ORDER BY a.id"));
+  PP_CHECK(st.bind_text(1, ecosystem_base));
+  PP_CHECK(st.bind_text(2, name));
+  std::vector<std::string> out;
+  for (;;) {
+    PP_TRY(row, st.step());
+    if (!row) break;
+    out.push_back(st.column_text(0));
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> alias_pairs(Database& db) {
+  PP_TRY(st, db.prepare("SELECT a.advisory_id, j.value FROM advisories a, json_each(a.aliases) j "
+                        "WHERE a.aliases <> '[]' ORDER BY a.id"));
+  std::vector<std::pair<std::string, std::string>> out;
+  for (;;) {
+    PP_TRY(row, st.step());
+    if (!row) break;
+    out.emplace_back(st.column_text(0), st.column_text(1));
+  }
+  return out;
+}
+
+Result<std::int64_t> advisory_count(Database& db, std::string_view feed) {
+  PP_TRY(st, db.prepare(feed.empty() ? "SELECT COUNT(*) FROM advisories"
+                                     : "SELECT COUNT(*) FROM advisories WHERE feed = ?1"));
+  if (!feed.empty()) PP_CHECK(st.bind_text(1, feed));
+  PP_TRY(row, st.step());
+  return row ? st.column_int64(0) : 0;
+}
+
+Result<std::optional<KevEntry>> kev_entry(Database& db, std::string_view cve) {
+  PP_TRY(st, db.prepare("SELECT cve, vendor, product, name, date_added, due_date, "
+                        "known_ransomware, required_action FROM kev WHERE cve = ?1"));
+  PP_CHECK(st.bind_text(1, cve));
+  PP_TRY(row, st.step());
+  if (!row) return std::optional<KevEntry>{};
+  KevEntry e;
+  e.cve = st.column_text(0);
+  e.vendor = st.column_text(1);
+  e.product = st.column_text(2);
+  e.name = st.column_text(3);
+  e.date_added = st.column_text(4);
+  e.due_date = st.column_text(5);
+  e.known_ransomware = st.column_int64(6) != 0;
+  e.required_action = st.column_text(7);
+  return std::optional<KevEntry>{std::move(e)};
+}
+
+Result<std::optional<EpssScore>> epss_score(Database& db, std::string_view cve) {
+  PP_TRY(st, db.prepare("SELECT cve, probability, percentile, date FROM epss WHERE cve = ?1"));
+  PP_CHECK(st.bind_text(1, cve));
+  PP_TRY(row, st.step());
+  if (!row) return std::optional<EpssScore>{};
+  EpssScore s;
+  s.cve = st.column_text(0);
+  s.probability = st.column_double(1);
+  s.percentile = st.column_double(2);
+  s.date = st.column_text(3);
+  return std::optional<EpssScore>{std::move(s)};
+}
+
+}  // namespace patchparty::store
