@@ -34,6 +34,8 @@ execute_process(COMMAND gzip -9nf ${CMAKE_BINARY_DIR}/packaging/changelog
                 COMMAND_ERROR_IS_FATAL ANY)
 install(FILES README.md packaging/copyright ${CMAKE_BINARY_DIR}/packaging/changelog.gz
         DESTINATION share/doc/patchparty)
+# The README links into docs/: the manual travels with it.
+install(DIRECTORY docs/ DESTINATION share/doc/patchparty/docs FILES_MATCHING PATTERN "*.md")
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME patchparty)

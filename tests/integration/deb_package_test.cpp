@@ -40,6 +40,8 @@ const std::vector<std::string> kInstalledFiles = {
     "/usr/share/patchparty/patchparty.json",
     "/usr/share/patchparty/alerts.yml",
     "/usr/share/doc/patchparty/README.md",
+    "/usr/share/doc/patchparty/docs/README.md",
+    "/usr/share/doc/patchparty/docs/operations.md",
     "/usr/share/doc/patchparty/copyright",
     "/usr/share/doc/patchparty/changelog.gz",
 };
