@@ -50,7 +50,7 @@ bool touches(const config::TargetConfig& target, const events::PatchEvent& event
 }
 
 WatchEngine::WatchEngine(std::vector<config::TargetConfig> targets, MonitorSource monitor,
-                         RunnerFactory runners, exporters::Metrics* metrics, EngineOptions options,
+                         RunnerFactory runners, RollbackMetrics* metrics, EngineOptions options,
                          std::function<void()> on_change)
     : monitor_(std::move(monitor)),
       runners_(std::move(runners)),
@@ -66,8 +66,8 @@ void WatchEngine::declare_series() {
   for (const auto& t : targets_) {
     if (!t.rollback.enabled) continue;
     for (const char* outcome : {"succeeded", "failed", "not_recovered", "refused"})
-      metrics_->declare_rollback(t.name, outcome);
-    if (t.rollback.dry_run) metrics_->declare_rollback(t.name, "dry_run");
+      metrics_->declare(t.name, outcome);
+    if (t.rollback.dry_run) metrics_->declare(t.name, "dry_run");
   }
 }
 
@@ -232,7 +232,7 @@ void WatchEngine::record(Watch& w, std::string verdict, std::string rollback) {
 }
 
 void WatchEngine::count(const Watch& w, std::string_view outcome) {
-  if (metrics_) metrics_->count_rollback(w.target.name, outcome);
+  if (metrics_) metrics_->count(w.target.name, outcome);
 }
 
 std::map<std::string, std::vector<watch::Sample>> WatchEngine::samples(

@@ -28,9 +28,9 @@
 #include "core/base/result.h"
 #include "core/events/patch_event.h"
 #include "core/watch/verdict.h"
+#include "daemon/patch_watch/rollback_metrics.h"
 #include "daemon/rollback/rollback_runner.h"
 #include "exporters/alertmanager/alert.h"
-#include "exporters/prometheus/metrics.h"
 
 namespace patchparty::patch_watch {
 
@@ -64,7 +64,7 @@ class WatchEngine {
   // engine's thread, without its lock held) whenever there are new outcomes or the alert set
   // changed; it must not block.
   WatchEngine(std::vector<config::TargetConfig> targets, MonitorSource monitor,
-              RunnerFactory runners, exporters::Metrics* metrics, EngineOptions options,
+              RunnerFactory runners, RollbackMetrics* metrics, EngineOptions options,
               std::function<void()> on_change);
   WatchEngine(const WatchEngine&) = delete;
   WatchEngine& operator=(const WatchEngine&) = delete;
@@ -124,7 +124,7 @@ class WatchEngine {
 
   MonitorSource monitor_;
   RunnerFactory runners_;
-  exporters::Metrics* metrics_;
+  RollbackMetrics* metrics_;
   EngineOptions options_;
   std::function<void()> on_change_;
 

@@ -98,13 +98,13 @@ Result<void> post_json(const std::string& url, const std::string& body,
   return fail(status >= 400 && status < 500 ? Errc::failed_precondition : Errc::unavailable, what);
 }
 
-std::unique_ptr<Alerter> Alerter::start(AlerterOptions options, Metrics* metrics) {
+std::unique_ptr<Alerter> Alerter::start(AlerterOptions options, AlertMetrics* metrics) {
   std::unique_ptr<Alerter> a(new Alerter(std::move(options), metrics));
   for (auto& t : a->targets_) a->threads_.emplace_back([p = a.get(), &t] { p->run(t); });
   return a;
 }
 
-Alerter::Alerter(AlerterOptions options, Metrics* metrics)
+Alerter::Alerter(AlerterOptions options, AlertMetrics* metrics)
     : options_(std::move(options)), metrics_(metrics) {
   for (const auto& url : options_.alertmanagers) {
     Target t;
@@ -227,7 +227,7 @@ void Alerter::deliver(Target& t, std::unique_lock<std::mutex>& lock) {
 
   lock.unlock();
   auto r = post_json(url, body, options_.timeout, &stopping_);
-  if (metrics_) metrics_->count_alerts_sent(r ? "success" : "failure");
+  if (metrics_) metrics_->count_sent(r ? "success" : "failure");
   lock.lock();
 
   const auto now = Clock::now();

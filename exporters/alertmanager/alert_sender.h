@@ -29,7 +29,7 @@
 #include "config/config.h"
 #include "core/base/result.h"
 #include "exporters/alertmanager/alert.h"
-#include "exporters/prometheus/metrics.h"
+#include "exporters/alertmanager/alert_metrics.h"
 
 namespace patchparty::exporters {
 
@@ -55,7 +55,7 @@ class Alerter {
  public:
   // Starts one thread per Alertmanager. `metrics` may be null; otherwise it must outlive the
   // Alerter.
-  static std::unique_ptr<Alerter> start(AlerterOptions options, Metrics* metrics);
+  static std::unique_ptr<Alerter> start(AlerterOptions options, AlertMetrics* metrics);
   ~Alerter();
   Alerter(const Alerter&) = delete;
   Alerter& operator=(const Alerter&) = delete;
@@ -94,7 +94,7 @@ class Alerter {
     bool failing = false;
   };
 
-  Alerter(AlerterOptions options, Metrics* metrics);
+  Alerter(AlerterOptions options, AlertMetrics* metrics);
   void run(Target& t);
   bool has_firing() const;
   bool due(const Target& t, Clock::time_point now) const;
@@ -103,7 +103,7 @@ class Alerter {
   void forget_delivered();
 
   const AlerterOptions options_;
-  Metrics* metrics_;
+  AlertMetrics* metrics_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, Held> alerts_;  // by Alert::key()

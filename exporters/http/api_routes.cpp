@@ -4,7 +4,7 @@
 #include "exporters/backlog/backlog_writers.h"
 #include "exporters/http/backlog_negotiation.h"
 #include "exporters/http/findings_filter.h"
-#include "exporters/prometheus/metrics.h"
+#include "exporters/prometheus/exposition.h"
 
 namespace patchparty::http {
 

@@ -4,6 +4,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
 #include <rapidjson/document.h>
 
 #include "tests/support/loopback.h"
@@ -46,8 +48,8 @@ std::vector<Sent> decode(const Posted& p) {
   return out;
 }
 
-std::string counter(Metrics& m, std::string_view outcome) {
-  const std::string text = serialize_metrics(*m.registry());
+std::string counter(const prometheus::Registry& registry, std::string_view outcome) {
+  const std::string text = prometheus::TextSerializer().Serialize(registry.Collect());
   const std::string prefix =
       "patchparty_alerts_sent_total{outcome=\"" + std::string(outcome) + "\"} ";
   auto at = text.find(prefix);
@@ -89,7 +91,8 @@ TEST(AlertsEndpoint, AppendsTheV2Path) {
 
 TEST(Alerter, SendsAtOnceThenResendsEachInterval) {
   testing::PostCollector am;
-  auto metrics = Metrics::create();
+  prometheus::Registry registry;
+  auto metrics = AlertMetrics::create(registry);
   ASSERT_TRUE(metrics.has_value());
   const auto started = std::chrono::steady_clock::now();
   // An interval long enough that a slow machine cannot pass it during the pause below.
@@ -117,9 +120,8 @@ TEST(Alerter, SendsAtOnceThenResendsEachInterval) {
   EXPECT_EQ(decode(am.posts()[2]).size(), 1u);
   // Counted once the answer is in, a moment after the server saw the request.
   ASSERT_TRUE(am.wait_for(
-      [&](const auto& p) { return counter(**metrics, "success") == std::to_string(p.size()); },
-      2s));
-  EXPECT_EQ(counter(**metrics, "failure"), "0");
+      [&](const auto& p) { return counter(registry, "success") == std::to_string(p.size()); }, 2s));
+  EXPECT_EQ(counter(registry, "failure"), "0");
 }
 
 TEST(Alerter, NewAlertIsSentWithoutWaitingForTheInterval) {
@@ -187,7 +189,8 @@ TEST(Alerter, SourcesPublishTheirOwnSetsAndTheUnionFires) {
 TEST(Alerter, FailuresAreRetriedWithBackoffAndCounted) {
   testing::PostCollector am;
   am.set_status(503);
-  auto metrics = Metrics::create();
+  prometheus::Registry registry;
+  auto metrics = AlertMetrics::create(registry);
   ASSERT_TRUE(metrics.has_value());
   auto alerter = Alerter::start(options({am.url()}, 1h), metrics->get());
   alerter->publish({alert("CVE-2024-0001")}, kNow);
@@ -195,12 +198,12 @@ TEST(Alerter, FailuresAreRetriedWithBackoffAndCounted) {
   // Attempts at 0 s, 1 s, 3 s (1 s then 2 s of backoff).
   ASSERT_TRUE(am.wait_for([](const auto& p) { return p.size() >= 2; }, 5s));
   EXPECT_EQ(alerter->held(), 1u) << "kept until accepted";
-  ASSERT_TRUE(am.wait_for([&](const auto&) { return counter(**metrics, "failure") == "2"; }, 2s));
+  ASSERT_TRUE(am.wait_for([&](const auto&) { return counter(registry, "failure") == "2"; }, 2s));
   am.set_status(200);
   ASSERT_TRUE(am.wait_for([](const auto& p) { return p.size() >= 3; }, 5s));
   ASSERT_TRUE(am.wait_for([&](const auto&) { return alerter->held() == 0; }, 2s));
-  ASSERT_TRUE(am.wait_for([&](const auto&) { return counter(**metrics, "success") == "1"; }, 2s));
-  EXPECT_EQ(counter(**metrics, "failure"), "2");
+  ASSERT_TRUE(am.wait_for([&](const auto&) { return counter(registry, "success") == "1"; }, 2s));
+  EXPECT_EQ(counter(registry, "failure"), "2");
   auto sent = decode(am.posts()[2]);
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].ends_at, "2026-11-26T10:00:01Z");
@@ -210,7 +213,8 @@ TEST(Alerter, HangingAlertmanagerDoesNotHoldUpTheOthers) {
   Hanging slow;
   ASSERT_TRUE(slow.ok());
   testing::PostCollector good;
-  auto metrics = Metrics::create();
+  prometheus::Registry registry;
+  auto metrics = AlertMetrics::create(registry);
   ASSERT_TRUE(metrics.has_value());
   // The hanging one is first in the list and its POST takes the whole 5 s timeout.
   auto alerter = Alerter::start(AlerterOptions{{slow.url(), good.url()}, 1h, 5s}, metrics->get());
@@ -223,22 +227,23 @@ TEST(Alerter, HangingAlertmanagerDoesNotHoldUpTheOthers) {
   ASSERT_TRUE(good.wait_for([](const auto& p) { return p.size() == 2; }, 4s));
   EXPECT_EQ(decode(good.posts()[1])[0].ends_at, "2026-11-26T10:00:01Z");
   EXPECT_EQ(alerter->held(), 1u);
-  ASSERT_TRUE(good.wait_for([&](const auto&) { return counter(**metrics, "failure") == "1"; }, 8s))
+  ASSERT_TRUE(good.wait_for([&](const auto&) { return counter(registry, "failure") == "1"; }, 8s))
       << "the hanging POST times out and counts as a failure";
-  EXPECT_EQ(counter(**metrics, "success"), "2");
+  EXPECT_EQ(counter(registry, "success"), "2");
 }
 
 TEST(Alerter, RefusedConnectionIsAFailure) {
   testing::PostCollector good;
   const int dead_port = testing::free_port();  // nothing listens: connection refused
-  auto metrics = Metrics::create();
+  prometheus::Registry registry;
+  auto metrics = AlertMetrics::create(registry);
   ASSERT_TRUE(metrics.has_value());
   auto alerter = Alerter::start(
       options({"http://127.0.0.1:" + std::to_string(dead_port), good.url()}, 1h), metrics->get());
   alerter->publish({alert("CVE-2024-0001")}, kNow);
   ASSERT_TRUE(good.wait_for([](const auto& p) { return p.size() == 1; }, 5s));
-  ASSERT_TRUE(good.wait_for([&](const auto&) { return counter(**metrics, "failure") == "1"; }, 2s));
-  ASSERT_TRUE(good.wait_for([&](const auto&) { return counter(**metrics, "success") == "1"; }, 2s));
+  ASSERT_TRUE(good.wait_for([&](const auto&) { return counter(registry, "failure") == "1"; }, 2s));
+  ASSERT_TRUE(good.wait_for([&](const auto&) { return counter(registry, "success") == "1"; }, 2s));
 }
 
 TEST(Alerter, PublishDoesNotBlockOnASlowAlertmanagerAndStopIsPrompt) {

@@ -7,7 +7,9 @@
 #include <optional>
 
 #include "core/store/restart_store.h"
-#include "exporters/prometheus/metrics.h"
+#include "exporters/prometheus/exposition.h"
+#include "exporters/prometheus/store_metrics.h"
+#include "tests/support/metric_value.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -16,24 +18,8 @@ namespace {
 
 constexpr std::int64_t kNow = 1'800'000'000;
 
-std::optional<double> gauge(const prometheus::Registry& registry, std::string_view name,
-                            const prometheus::Labels& labels = {}) {
-  for (const auto& family : registry.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& m : family.metric) {
-      prometheus::Labels have;
-      for (const auto& l : m.label) have[l.name] = l.value;
-      if (have == labels) return m.gauge.value;
-    }
-  }
-  return std::nullopt;
-}
-
-std::size_t series(const prometheus::Registry& registry, std::string_view name) {
-  for (const auto& family : registry.Collect())
-    if (family.name == name) return family.metric.size();
-  return 0;
-}
+using testing::metric_value;
+using testing::series_count;
 
 RestartReport report(int units, bool reboot) {
   RestartReport r;
@@ -46,66 +32,67 @@ RestartReport report(int units, bool reboot) {
   return r;
 }
 
-class RestartMetrics : public ::testing::Test {
+class RestartMetricsFromStore : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::temp_dir("state");
     auto s = store::Store::open(dir_);
     ASSERT_OK(s);
     store_.emplace(std::move(*s));
-    auto m = Metrics::create();
+    auto m = StoreMetrics::create(registry_);
     ASSERT_OK(m);
     metrics_ = std::move(*m);
     config_ = config::default_config();
     config_.party.time_zone = "UTC";
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-  const prometheus::Registry& reg() { return *metrics_->registry(); }
-  void update() { ASSERT_OK(metrics_->update_from_store(*store_, config_, kNow)); }
+  const prometheus::Registry& reg() { return registry_; }
+  void update() { ASSERT_OK(metrics_->update(*store_, config_, kNow)); }
 
   std::filesystem::path dir_;
   std::optional<store::Store> store_;
-  std::unique_ptr<Metrics> metrics_;
+  prometheus::Registry registry_;
+  std::unique_ptr<StoreMetrics> metrics_;
   config::Config config_;
 };
 
-TEST_F(RestartMetrics, AbsentBeforeTheFirstCheck) {
+TEST_F(RestartMetricsFromStore, AbsentBeforeTheFirstCheck) {
   update();
-  EXPECT_FALSE(gauge(reg(), "patchparty_reboot_required").has_value());
-  EXPECT_EQ(series(reg(), "patchparty_restart_required"), 0u);
+  EXPECT_FALSE(metric_value(reg(), "patchparty_reboot_required").has_value());
+  EXPECT_EQ(series_count(reg(), "patchparty_restart_required"), 0u);
 }
 
-TEST_F(RestartMetrics, StoredReportSetsEveryFamily) {
+TEST_F(RestartMetricsFromStore, StoredReportSetsEveryFamily) {
   ASSERT_OK(restart::save_restart_report(store_->database(), report(2, true)));
   update();
-  EXPECT_EQ(gauge(reg(), "patchparty_reboot_required"), 1);
-  EXPECT_EQ(gauge(reg(), "patchparty_restart_required_units"), 2);
-  EXPECT_EQ(gauge(reg(), "patchparty_restart_required_processes"), 3);
-  EXPECT_EQ(gauge(reg(), "patchparty_restart_required", {{"unit", "svc1.service"}}), 1);
-  EXPECT_EQ(gauge(reg(), "patchparty_restart_required_units_omitted"), 0);
+  EXPECT_EQ(metric_value(reg(), "patchparty_reboot_required"), 1);
+  EXPECT_EQ(metric_value(reg(), "patchparty_restart_required_units"), 2);
+  EXPECT_EQ(metric_value(reg(), "patchparty_restart_required_processes"), 3);
+  EXPECT_EQ(metric_value(reg(), "patchparty_restart_required", {{"unit", "svc1.service"}}), 1);
+  EXPECT_EQ(metric_value(reg(), "patchparty_restart_required_units_omitted"), 0);
 
   // Restarted: the unit's series goes, it does not stay at a stale 1.
   ASSERT_OK(restart::save_restart_report(store_->database(), report(1, false)));
   update();
-  EXPECT_EQ(gauge(reg(), "patchparty_reboot_required"), 0);
-  EXPECT_EQ(series(reg(), "patchparty_restart_required"), 1u);
-  EXPECT_FALSE(gauge(reg(), "patchparty_restart_required", {{"unit", "svc1.service"}}));
+  EXPECT_EQ(metric_value(reg(), "patchparty_reboot_required"), 0);
+  EXPECT_EQ(series_count(reg(), "patchparty_restart_required"), 1u);
+  EXPECT_FALSE(metric_value(reg(), "patchparty_restart_required", {{"unit", "svc1.service"}}));
 
   config_.restart.enabled = false;
   update();
-  EXPECT_FALSE(gauge(reg(), "patchparty_restart_required_units").has_value());
+  EXPECT_FALSE(metric_value(reg(), "patchparty_restart_required_units").has_value());
 }
 
-TEST_F(RestartMetrics, PerUnitSeriesAreCappedAndTheRestCounted) {
+TEST_F(RestartMetricsFromStore, PerUnitSeriesAreCappedAndTheRestCounted) {
   config_.restart.metrics_unit_limit = 3;
   ASSERT_OK(restart::save_restart_report(store_->database(), report(5, false)));
   update();
-  EXPECT_EQ(series(reg(), "patchparty_restart_required"), 3u);
-  EXPECT_EQ(gauge(reg(), "patchparty_restart_required_units"), 5);
-  EXPECT_EQ(gauge(reg(), "patchparty_restart_required_units_omitted"), 2);
+  EXPECT_EQ(series_count(reg(), "patchparty_restart_required"), 3u);
+  EXPECT_EQ(metric_value(reg(), "patchparty_restart_required_units"), 5);
+  EXPECT_EQ(metric_value(reg(), "patchparty_restart_required_units_omitted"), 2);
 }
 
-TEST_F(RestartMetrics, PromtoolAcceptsTheExposition) {
+TEST_F(RestartMetricsFromStore, PromtoolAcceptsTheExposition) {
   ASSERT_OK(restart::save_restart_report(store_->database(), report(2, true)));
   update();
   const std::string text = serialize_metrics(reg());

@@ -1,6 +1,6 @@
 // Metrics computed from a real SQLite store filled the way the jobs fill it: feed refreshes and
 // failures, inventory snapshots, and findings recorded by a scan.
-#include "exporters/prometheus/metrics.h"
+#include "exporters/prometheus/store_metrics.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,6 +9,8 @@
 
 #include "core/store/advisory_tables.h"
 #include "core/store/finding_tables.h"
+#include "exporters/prometheus/exposition.h"
+#include "tests/support/metric_value.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::exporters {
@@ -44,35 +46,8 @@ Package package(std::string name) {
   return p;
 }
 
-// The value of one series as a scrape would report it; nullopt when it is not exposed.
-std::optional<double> value(const prometheus::Registry& registry, std::string_view name,
-                            const prometheus::Labels& labels = {}) {
-  for (const auto& family : registry.Collect()) {
-    if (family.name != name) continue;
-    for (const auto& m : family.metric) {
-      prometheus::Labels have;
-      for (const auto& l : m.label) have[l.name] = l.value;
-      if (have != labels) continue;
-      switch (family.type) {
-        case prometheus::MetricType::Counter:
-          return m.counter.value;
-        case prometheus::MetricType::Gauge:
-          return m.gauge.value;
-        case prometheus::MetricType::Histogram:
-          return static_cast<double>(m.histogram.sample_count);
-        default:
-          return std::nullopt;
-      }
-    }
-  }
-  return std::nullopt;
-}
-
-std::size_t series(const prometheus::Registry& registry, std::string_view name) {
-  for (const auto& family : registry.Collect())
-    if (family.name == name) return family.metric.size();
-  return 0;
-}
+using testing::metric_value;
+using testing::series_count;
 
 class MetricsTest : public ::testing::Test {
  protected:
@@ -80,7 +55,7 @@ class MetricsTest : public ::testing::Test {
     auto s = store::Store::open(testing::temp_dir("metrics"));
     ASSERT_OK(s);
     store_.emplace(std::move(*s));
-    auto m = Metrics::create();
+    auto m = StoreMetrics::create(registry_);
     ASSERT_OK(m);
     metrics_ = std::move(*m);
     config_ = config::default_config();
@@ -89,10 +64,8 @@ class MetricsTest : public ::testing::Test {
     config_.party.time_zone = "UTC";
   }
   store::Database& db() { return store_->database(); }
-  const prometheus::Registry& reg() { return *metrics_->registry(); }
-  void update(std::int64_t now = kNow) {
-    ASSERT_OK(metrics_->update_from_store(*store_, config_, now));
-  }
+  const prometheus::Registry& reg() { return registry_; }
+  void update(std::int64_t now = kNow) { ASSERT_OK(metrics_->update(*store_, config_, now)); }
   void refresh_feed(std::string name, int advisories, std::int64_t at) {
     auto r = store::FeedRefresh::begin(db(), name, "osv");
     ASSERT_OK(r);
@@ -111,17 +84,15 @@ class MetricsTest : public ::testing::Test {
   }
 
   std::optional<store::Store> store_;
-  std::unique_ptr<Metrics> metrics_;
+  prometheus::Registry registry_;
+  std::unique_ptr<StoreMetrics> metrics_;
   config::Config config_;
 };
 
-TEST_F(MetricsTest, BuildInfoAndEveryFixedFamilyAreThereBeforeTheFirstUpdate) {
-  EXPECT_EQ(value(reg(), "patchparty_build_info", {{"version", PP_VERSION}}), 1);
-  EXPECT_EQ(value(reg(), "patchparty_scan_duration_seconds"), 0);
-  EXPECT_EQ(value(reg(), "patchparty_finding_info_dropped_total"), 0);
+TEST_F(MetricsTest, FixedFamiliesAreThereBeforeTheFirstUpdate) {
+  EXPECT_EQ(metric_value(reg(), "patchparty_finding_info_dropped_total"), 0);
   const std::string text = serialize_metrics(reg());
-  EXPECT_THAT(text, HasSubstr("# HELP patchparty_build_info "));
-  EXPECT_THAT(text, HasSubstr("# TYPE patchparty_scan_duration_seconds histogram"));
+  EXPECT_THAT(text, HasSubstr("# TYPE patchparty_finding_info_dropped_total counter"));
 }
 
 TEST_F(MetricsTest, FeedsReportLastSuccessRecordsAndFailures) {
@@ -129,29 +100,30 @@ TEST_F(MetricsTest, FeedsReportLastSuccessRecordsAndFailures) {
   refresh_feed("kev", 2, kNow - 60);
   ASSERT_OK(store::record_feed_failure(db(), "epss", "epss", "HTTP 503", kNow - 30, 1.0));
   update();
-  EXPECT_EQ(
-      value(reg(), "patchparty_feed_last_success_timestamp_seconds", {{"feed", "osv-debian"}}),
-      kNow - 600);
-  EXPECT_EQ(value(reg(), "patchparty_feed_advisories", {{"feed", "osv-debian"}}), 3);
-  EXPECT_EQ(value(reg(), "patchparty_feed_advisories", {{"feed", "kev"}}), 2);
+  EXPECT_EQ(metric_value(reg(), "patchparty_feed_last_success_timestamp_seconds",
+                         {{"feed", "osv-debian"}}),
+            kNow - 600);
+  EXPECT_EQ(metric_value(reg(), "patchparty_feed_advisories", {{"feed", "osv-debian"}}), 3);
+  EXPECT_EQ(metric_value(reg(), "patchparty_feed_advisories", {{"feed", "kev"}}), 2);
   // A feed that never succeeded has no success time, rather than 1970.
-  EXPECT_EQ(value(reg(), "patchparty_feed_last_success_timestamp_seconds", {{"feed", "epss"}}),
-            std::nullopt);
-  EXPECT_EQ(value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "epss"}}), 1);
-  EXPECT_EQ(value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "kev"}}), 0);
+  EXPECT_EQ(
+      metric_value(reg(), "patchparty_feed_last_success_timestamp_seconds", {{"feed", "epss"}}),
+      std::nullopt);
+  EXPECT_EQ(metric_value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "epss"}}), 1);
+  EXPECT_EQ(metric_value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "kev"}}), 0);
 }
 
 TEST_F(MetricsTest, FeedFailuresCountOnlyWhatIsNewSinceTheLastUpdate) {
   ASSERT_OK(store::record_feed_failure(db(), "epss", "epss", "HTTP 503", kNow, 1.0));
   ASSERT_OK(store::record_feed_failure(db(), "epss", "epss", "HTTP 503", kNow + 1, 1.0));
   update();
-  EXPECT_EQ(value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "epss"}}), 2);
+  EXPECT_EQ(metric_value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "epss"}}), 2);
   update();  // another job ran; the feed did not
-  EXPECT_EQ(value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "epss"}}), 2);
+  EXPECT_EQ(metric_value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "epss"}}), 2);
   refresh_feed("epss", 1, kNow + 2);  // a success resets the store's consecutive count...
   ASSERT_OK(store::record_feed_failure(db(), "epss", "epss", "HTTP 503", kNow + 3, 1.0));
   update();  // ...and the counter still only grows
-  EXPECT_EQ(value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "epss"}}), 3);
+  EXPECT_EQ(metric_value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "epss"}}), 3);
 }
 
 TEST_F(MetricsTest, InventoryCountsTheNewestGoodSnapshotOfEachSourceAndProject) {
@@ -162,9 +134,9 @@ TEST_F(MetricsTest, InventoryCountsTheNewestGoodSnapshotOfEachSourceAndProject) 
   ASSERT_OK(store_->save_inventory("npm", "shop", {package("x")}, kNow - 10));
   ASSERT_OK(store_->save_inventory("npm", "blog", {package("y"), package("z")}, kNow - 10));
   update();
-  EXPECT_EQ(value(reg(), "patchparty_inventory_packages", {{"source", "dpkg"}}), 3);
-  EXPECT_EQ(value(reg(), "patchparty_inventory_packages", {{"source", "npm"}}), 3);
-  EXPECT_EQ(series(reg(), "patchparty_inventory_packages"), 2u);
+  EXPECT_EQ(metric_value(reg(), "patchparty_inventory_packages", {{"source", "dpkg"}}), 3);
+  EXPECT_EQ(metric_value(reg(), "patchparty_inventory_packages", {{"source", "npm"}}), 3);
+  EXPECT_EQ(series_count(reg(), "patchparty_inventory_packages"), 2u);
 }
 
 TEST_F(MetricsTest, FindingsAgesAndBacklogComeFromTheStoredScan) {
@@ -183,49 +155,53 @@ TEST_F(MetricsTest, FindingsAgesAndBacklogComeFromTheStoredScan) {
   update();
 
   auto findings = [&](std::string sev, std::string fix, std::string kev) {
-    return value(reg(), "patchparty_findings",
-                 {{"severity", sev}, {"fix_available", fix}, {"kev", kev}});
+    return metric_value(reg(), "patchparty_findings",
+                        {{"severity", sev}, {"fix_available", fix}, {"kev", kev}});
   };
   EXPECT_EQ(findings("critical", "true", "true"), 1);
   EXPECT_EQ(findings("high", "true", "false"), 1);
   EXPECT_EQ(findings("high", "false", "false"), 1);
   EXPECT_EQ(findings("low", "true", "false"), 1);
-  EXPECT_EQ(findings("critical", "true", "false"), 0);   // the suppressed one is not counted
-  EXPECT_EQ(series(reg(), "patchparty_findings"), 20u);  // every combination, zeros included
+  EXPECT_EQ(findings("critical", "true", "false"), 0);         // the suppressed one is not counted
+  EXPECT_EQ(series_count(reg(), "patchparty_findings"), 20u);  // every combination, zeros included
 
-  EXPECT_EQ(value(reg(), "patchparty_oldest_open_finding_age_seconds", {{"severity", "critical"}}),
-            10 * kDay);
-  EXPECT_EQ(value(reg(), "patchparty_oldest_open_finding_age_seconds", {{"severity", "low"}}),
-            kDay);
-  EXPECT_EQ(value(reg(), "patchparty_oldest_open_finding_age_seconds", {{"severity", "medium"}}),
-            std::nullopt);
+  EXPECT_EQ(
+      metric_value(reg(), "patchparty_oldest_open_finding_age_seconds", {{"severity", "critical"}}),
+      10 * kDay);
+  EXPECT_EQ(
+      metric_value(reg(), "patchparty_oldest_open_finding_age_seconds", {{"severity", "low"}}),
+      kDay);
+  EXPECT_EQ(
+      metric_value(reg(), "patchparty_oldest_open_finding_age_seconds", {{"severity", "medium"}}),
+      std::nullopt);
 
   // Tasks: openssl (KEV) now, curl (high) next, bash (low) later; zlib has no fix: watch list.
-  EXPECT_EQ(value(reg(), "patchparty_backlog_tasks", {{"priority", "now"}}), 1);
-  EXPECT_EQ(value(reg(), "patchparty_backlog_tasks", {{"priority", "next"}}), 1);
-  EXPECT_EQ(value(reg(), "patchparty_backlog_tasks", {{"priority", "later"}}), 1);
+  EXPECT_EQ(metric_value(reg(), "patchparty_backlog_tasks", {{"priority", "now"}}), 1);
+  EXPECT_EQ(metric_value(reg(), "patchparty_backlog_tasks", {{"priority", "next"}}), 1);
+  EXPECT_EQ(metric_value(reg(), "patchparty_backlog_tasks", {{"priority", "later"}}), 1);
 
   // The deadlines beside the ages, so a dashboard or rule can compare them: the defaults.
-  EXPECT_EQ(value(reg(), "patchparty_sla_seconds", {{"severity", "critical"}}), 7 * kDay);
-  EXPECT_EQ(value(reg(), "patchparty_sla_seconds", {{"severity", "low"}}), 180 * kDay);
+  EXPECT_EQ(metric_value(reg(), "patchparty_sla_seconds", {{"severity", "critical"}}), 7 * kDay);
+  EXPECT_EQ(metric_value(reg(), "patchparty_sla_seconds", {{"severity", "low"}}), 180 * kDay);
 
   // First Tuesday of February 2027, 09:00 UTC.
-  EXPECT_EQ(value(reg(), "patchparty_next_party_timestamp_seconds"), 1'801'558'800);
+  EXPECT_EQ(metric_value(reg(), "patchparty_next_party_timestamp_seconds"), 1'801'558'800);
 }
 
 TEST_F(MetricsTest, ResolvedFindingsLeaveNoStaleSeries) {
   scan({finding("openssl", "CVE-1", SeverityLevel::critical, "3.0.15", true)}, kNow - kDay);
   update();
-  ASSERT_TRUE(
-      value(reg(), "patchparty_oldest_open_finding_age_seconds", {{"severity", "critical"}}));
+  ASSERT_TRUE(metric_value(reg(), "patchparty_oldest_open_finding_age_seconds",
+                           {{"severity", "critical"}}));
   scan({}, kNow);  // upgraded: the next scan no longer sees it
   update();
-  EXPECT_EQ(value(reg(), "patchparty_oldest_open_finding_age_seconds", {{"severity", "critical"}}),
-            std::nullopt);
-  EXPECT_EQ(value(reg(), "patchparty_findings",
-                  {{"severity", "critical"}, {"fix_available", "true"}, {"kev", "true"}}),
+  EXPECT_EQ(
+      metric_value(reg(), "patchparty_oldest_open_finding_age_seconds", {{"severity", "critical"}}),
+      std::nullopt);
+  EXPECT_EQ(metric_value(reg(), "patchparty_findings",
+                         {{"severity", "critical"}, {"fix_available", "true"}, {"kev", "true"}}),
             0);
-  EXPECT_EQ(value(reg(), "patchparty_backlog_tasks", {{"priority", "now"}}), 0);
+  EXPECT_EQ(metric_value(reg(), "patchparty_backlog_tasks", {{"priority", "now"}}), 0);
 }
 
 TEST_F(MetricsTest, PerFindingSeriesAreOffByDefaultThenCappedRiskiestFirst) {
@@ -237,13 +213,13 @@ TEST_F(MetricsTest, PerFindingSeriesAreOffByDefaultThenCappedRiskiestFirst) {
   }
   scan(fs, kNow);
   update();
-  EXPECT_EQ(series(reg(), "patchparty_finding_info"), 0u);
+  EXPECT_EQ(series_count(reg(), "patchparty_finding_info"), 0u);
 
   config_.metrics.per_finding = true;
   config_.metrics.per_finding_limit = 3;
   update();
-  EXPECT_EQ(series(reg(), "patchparty_finding_info"), 3u);
-  EXPECT_EQ(value(reg(), "patchparty_finding_info_dropped_total"), 2);
+  EXPECT_EQ(series_count(reg(), "patchparty_finding_info"), 3u);
+  EXPECT_EQ(metric_value(reg(), "patchparty_finding_info_dropped_total"), 2);
   const std::string text = serialize_metrics(reg());
   EXPECT_THAT(text, HasSubstr("vulnerability=\"CVE-4\""));
   EXPECT_THAT(text, HasSubstr("vulnerability=\"CVE-2\""));
@@ -251,25 +227,7 @@ TEST_F(MetricsTest, PerFindingSeriesAreOffByDefaultThenCappedRiskiestFirst) {
 
   config_.metrics.per_finding = false;
   update();
-  EXPECT_EQ(series(reg(), "patchparty_finding_info"), 0u);
-}
-
-TEST_F(MetricsTest, ScanDurationsGoIntoTheHistogram) {
-  metrics_->observe_scan(0.03);
-  metrics_->observe_scan(42);
-  EXPECT_EQ(value(reg(), "patchparty_scan_duration_seconds"), 2);
-  EXPECT_THAT(serialize_metrics(reg()),
-              HasSubstr("patchparty_scan_duration_seconds_bucket{le=\"0.05\"} 1"));
-}
-
-TEST_F(MetricsTest, AlertPostsAreCountedByOutcome) {
-  EXPECT_EQ(value(reg(), "patchparty_alerts_sent_total", {{"outcome", "failure"}}), 0)
-      << "both outcomes exist before the first POST";
-  metrics_->count_alerts_sent("success");
-  metrics_->count_alerts_sent("success");
-  metrics_->count_alerts_sent("failure");
-  EXPECT_EQ(value(reg(), "patchparty_alerts_sent_total", {{"outcome", "success"}}), 2);
-  EXPECT_EQ(value(reg(), "patchparty_alerts_sent_total", {{"outcome", "failure"}}), 1);
+  EXPECT_EQ(series_count(reg(), "patchparty_finding_info"), 0u);
 }
 
 }  // namespace

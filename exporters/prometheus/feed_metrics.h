@@ -1,0 +1,33 @@
+// The feeds' families: when each last refreshed, how many records it holds, and its failures,
+// read from the store's feed state after each job.
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "core/base/result.h"
+#include "core/store/sqlite_db.h"
+#include "exporters/prometheus/gauge_series.h"
+
+namespace patchparty::exporters {
+
+class FeedMetrics {
+ public:
+  explicit FeedMetrics(prometheus::Registry& registry);
+  [[nodiscard]] Result<> update(store::Database& db);
+
+ private:
+  prometheus::Family<prometheus::Gauge>& last_success_;
+  prometheus::Family<prometheus::Counter>& failures_;
+  prometheus::Family<prometheus::Gauge>& advisories_;
+  GaugeSeries last_success_series_, advisories_series_;
+  std::map<std::string, std::int64_t> failures_seen_;  // feed -> consecutive failures last seen
+};
+
+}  // namespace patchparty::exporters

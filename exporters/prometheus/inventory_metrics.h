@@ -1,0 +1,24 @@
+// The inventory's family: packages in the newest good snapshot of each source.
+#pragma once
+
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include "core/base/result.h"
+#include "core/store/store.h"
+#include "exporters/prometheus/gauge_series.h"
+
+namespace patchparty::exporters {
+
+class InventoryMetrics {
+ public:
+  explicit InventoryMetrics(prometheus::Registry& registry);
+  [[nodiscard]] Result<> update(store::Store& store);
+
+ private:
+  prometheus::Family<prometheus::Gauge>& packages_;
+  GaugeSeries packages_series_;
+};
+
+}  // namespace patchparty::exporters

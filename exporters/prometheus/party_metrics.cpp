@@ -1,0 +1,52 @@
+#include "exporters/prometheus/party_metrics.h"
+
+#include <map>
+#include <string>
+
+#include "core/party/cron_schedule.h"
+#include "exporters/backlog/backlog.h"
+#include "exporters/prometheus/metric_labels.h"
+
+namespace patchparty::exporters {
+
+PartyMetrics::PartyMetrics(prometheus::Registry& r)
+    : next_party_(prometheus::BuildGauge()
+                      .Name("patchparty_next_party_timestamp_seconds")
+                      .Help("When the next patch party starts (unix seconds).")
+                      .Register(r)),
+      sla_seconds_(prometheus::BuildGauge()
+                       .Name("patchparty_sla_seconds")
+                       .Help("The remediation deadline (sla.*) for a finding of the severity, "
+                             "counted from when it was first seen.")
+                       .Register(r)),
+      backlog_tasks_(prometheus::BuildGauge()
+                         .Name("patchparty_backlog_tasks")
+                         .Help("Upgrade tasks in the party backlog, by priority bucket.")
+                         .Register(r)),
+      next_party_series_(next_party_),
+      backlog_series_(backlog_tasks_) {}
+
+Result<> PartyMetrics::update(const std::vector<Finding>& findings, const config::Config& config,
+                              std::int64_t now) {
+  PP_TRY(schedule, party::CronSchedule::parse(config.party.schedule, config.party.time_zone));
+  BacklogOptions options;
+  options.host = config.host_name;
+  options.now = now;
+  options.last_party = schedule.last_at_or_before(now);
+  options.next_party = schedule.next_after(now);
+  std::map<prometheus::Labels, double> next;
+  if (options.next_party) next[{}] = static_cast<double>(*options.next_party);
+  next_party_series_.replace(next);
+  for (auto s : kSeverities)
+    sla_seconds_.Add({{"severity", std::string(severity_name(s))}})
+        .Set(static_cast<double>(sla_seconds(config.sla, s)));
+  const Backlog backlog = build_backlog(findings, config.sla, options);
+  std::map<prometheus::Labels, double> tasks;
+  for (auto p : kPriorities) tasks[{{"priority", std::string(priority_name(p))}}] = 0;
+  for (const auto& t : backlog.tasks)
+    tasks[{{"priority", std::string(priority_name(t.priority))}}] += 1;
+  backlog_series_.replace(tasks);
+  return {};
+}
+
+}  // namespace patchparty::exporters

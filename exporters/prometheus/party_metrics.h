@@ -1,0 +1,32 @@
+// The party's families: when the next party starts, the remediation deadlines, and the backlog
+// as it would be exported now, by priority.
+#pragma once
+
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "config/config.h"
+#include "core/base/result.h"
+#include "core/model/finding.h"
+#include "exporters/prometheus/gauge_series.h"
+
+namespace patchparty::exporters {
+
+class PartyMetrics {
+ public:
+  explicit PartyMetrics(prometheus::Registry& registry);
+  [[nodiscard]] Result<> update(const std::vector<Finding>& findings, const config::Config& config,
+                                std::int64_t now);
+
+ private:
+  prometheus::Family<prometheus::Gauge>& next_party_;
+  prometheus::Family<prometheus::Gauge>& sla_seconds_;
+  prometheus::Family<prometheus::Gauge>& backlog_tasks_;
+  GaugeSeries next_party_series_, backlog_series_;
+};
+
+}  // namespace patchparty::exporters
