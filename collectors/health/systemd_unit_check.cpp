@@ -1,43 +1,13 @@
 #include "collectors/health/systemd_unit_check.h"
 
-#include <cstdlib>
-#include <cstring>
-
-#include "core/base/c_handles.h"
 #include "core/base/one_line.h"
 
 namespace patchparty::health {
 
-namespace {
-
-constexpr const char* kSystemd = "org.freedesktop.systemd1";
-
-std::string bus_error_text(const BusError& e, int r) {
-  if (e.message) return e.message;
-  if (e.name) return e.name;
-  return std::strerror(-r);
-}
-
-// A unit's string property; empty with `err` set on failure.
-std::string string_property(sd_bus* bus, const char* path, const char* interface, const char* name,
-                            std::string& err) {
-  BusError e;
-  char* raw = nullptr;
-  int r = sd_bus_get_property_string(bus, kSystemd, path, interface, name, &e, &raw);
-  std::unique_ptr<char, CFree<std::free>> value(raw);
-  if (r < 0) {
-    err = std::string(name) + ": " + bus_error_text(e, r);
-    return {};
-  }
-  return value ? value.get() : "";
-}
-
-}  // namespace
-
 SystemdUnitCheck::SystemdUnitCheck(const config::HealthCheckConfig& c)
     : name_(c.name),
       unit_(c.unit),
-      user_bus_(c.bus == "user"),
+      bus_(c.bus == "user" ? BusKind::user : BusKind::system),
       expected_(c.expected_states),
       timeout_(c.timeout) {}
 
@@ -58,58 +28,41 @@ Probe SystemdUnitCheck::probe(std::stop_token) {
     p.detail = one_line(unit_ + ": " + detail);
     return p;
   };
-  sd_bus* raw_bus = nullptr;
-  int r = user_bus_ ? sd_bus_open_user(&raw_bus) : sd_bus_open_system(&raw_bus);
-  Bus bus(raw_bus);
-  if (r < 0)
-    return done(std::string("cannot connect to the ") + (user_bus_ ? "user" : "system") +
-                " bus: " + std::strerror(-r));
-  sd_bus_set_method_call_timeout(bus.get(), static_cast<std::uint64_t>(timeout_.count()) * 1000);
+  auto bus = open_bus(bus_);
+  if (!bus) return done(bus.error().message);
+  set_call_timeout(bus->get(), timeout_);
 
-  BusError e;
-  sd_bus_message* raw_reply = nullptr;
-  r = sd_bus_call_method(bus.get(), kSystemd, "/org/freedesktop/systemd1",
-                         "org.freedesktop.systemd1.Manager", "GetUnit", &e, &raw_reply, "s",
-                         unit_.c_str());
-  BusMessage reply(raw_reply);
-  if (r < 0) {
-    if (sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
+  auto unit_path = get_unit(bus->get(), unit_);
+  if (!unit_path) {
+    if (unit_path.error().is(systemd1::kNoSuchUnit))
       return done("unknown unit (not loaded: no such unit, or inactive and unreferenced)");
-    return done("GetUnit: " + bus_error_text(e, r));
+    return done(unit_path.error().message);
   }
-  const char* path = nullptr;
-  r = sd_bus_message_read(reply.get(), "o", &path);
-  if (r < 0) return done(std::string("GetUnit reply: ") + std::strerror(-r));
-  const std::string unit_path = path;
+  auto unit_state = [&](const char* name) {
+    return unit_string_property(bus->get(), *unit_path, systemd1::kUnitInterface, name);
+  };
+  const auto load = unit_state("LoadState");
+  if (!load) return done(load.error().message);
+  const auto active = unit_state("ActiveState");
+  if (!active) return done(active.error().message);
+  const auto sub = unit_state("SubState");
+  if (!sub) return done(sub.error().message);
+  if (*load == "not-found") return done("unknown unit (LoadState=not-found)");
 
-  std::string err;
-  const std::string load = string_property(bus.get(), unit_path.c_str(),
-                                           "org.freedesktop.systemd1.Unit", "LoadState", err);
-  const std::string active = string_property(bus.get(), unit_path.c_str(),
-                                             "org.freedesktop.systemd1.Unit", "ActiveState", err);
-  const std::string sub = string_property(bus.get(), unit_path.c_str(),
-                                          "org.freedesktop.systemd1.Unit", "SubState", err);
-  if (!err.empty()) return done(err);
-  if (load == "not-found") return done("unknown unit (LoadState=not-found)");
-
+  // NRestarts is a Service property: other unit types have no restarts to count.
   std::optional<std::uint32_t> restarts;
   if (unit_.ends_with(".service")) {
-    BusError re;
-    std::uint32_t n = 0;
-    sd_bus_message* raw_prop = nullptr;
-    r = sd_bus_get_property(bus.get(), kSystemd, unit_path.c_str(),
-                            "org.freedesktop.systemd1.Service", "NRestarts", &re, &raw_prop, "u");
-    BusMessage prop(raw_prop);
-    if (r >= 0 && sd_bus_message_read(prop.get(), "u", &n) >= 0) restarts = n;
+    auto n = unit_uint32_property(bus->get(), *unit_path, systemd1::kServiceInterface, "NRestarts");
+    if (n) restarts = *n;
   }
   if (restarts) p.value = *restarts;
 
-  std::string detail = "ActiveState=" + active + " SubState=" + sub;
+  std::string detail = "ActiveState=" + *active + " SubState=" + *sub;
   if (restarts) detail += " NRestarts=" + std::to_string(*restarts);
   const bool grew = restarts && last_restarts_ && *restarts > *last_restarts_;
   const std::optional<std::uint32_t> before = last_restarts_;
   if (restarts) last_restarts_ = restarts;
-  if (!state_expected(active, sub)) {
+  if (!state_expected(*active, *sub)) {
     std::string want;
     for (const auto& s : expected_) want += (want.empty() ? "" : ", ") + s;
     return done(detail + " (expected " + want + ")");

@@ -10,6 +10,7 @@
 
 #include "collectors/health/health_check.h"
 #include "config/health_config.h"
+#include "core/base/systemd_bus.h"
 
 namespace patchparty::health {
 
@@ -26,7 +27,7 @@ class SystemdUnitCheck final : public HealthCheck {
   bool state_expected(const std::string& active, const std::string& sub) const;
 
   std::string name_, unit_;
-  bool user_bus_;
+  BusKind bus_;
   std::vector<std::string> expected_;
   std::chrono::milliseconds timeout_;
   std::optional<std::uint32_t> last_restarts_;

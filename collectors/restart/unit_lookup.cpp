@@ -1,7 +1,5 @@
 #include "collectors/restart/unit_lookup.h"
 
-#include <systemd/sd-bus.h>
-
 #include <array>
 
 #include "collectors/restart/proc_file.h"
@@ -9,8 +7,6 @@
 namespace patchparty::restart {
 
 namespace {
-
-constexpr std::string_view kDestination = "org.freedesktop.systemd1";
 
 bool is_unit_name(std::string_view name) {
   constexpr std::array kSuffixes = {std::string_view(".service"), std::string_view(".scope"),
@@ -50,27 +46,19 @@ std::string unit_from_cgroup_file(std::string_view text) {
 }
 
 UnitLookup UnitLookup::open(BusKind kind, std::filesystem::path proc_root) {
-  sd_bus* raw = nullptr;
-  const int r = kind == BusKind::system ? sd_bus_open_system(&raw) : sd_bus_open_user(&raw);
-  Bus bus{raw};
-  if (r < 0) bus.reset();
-  UnitLookup lookup(std::move(bus), std::move(proc_root));
-  // A bus without a systemd manager on it is as good as none: probe once, fall back for all.
-  if (lookup.bus_ && !lookup.unit_over_bus(1).has_value()) lookup.bus_.reset();
-  return lookup;
+  auto bus = open_bus(kind);
+  return UnitLookup(bus ? std::move(*bus) : Bus{}, std::move(proc_root)).checked();
 }
 
 UnitLookup UnitLookup::open_address(const std::string& address, std::filesystem::path proc_root) {
-  sd_bus* raw = nullptr;
-  int r = sd_bus_new(&raw);
-  Bus bus{raw};
-  if (r >= 0) r = sd_bus_set_address(bus.get(), address.c_str());
-  if (r >= 0) r = sd_bus_set_bus_client(bus.get(), 1);
-  if (r >= 0) r = sd_bus_start(bus.get());
-  if (r < 0) bus.reset();
-  UnitLookup lookup(std::move(bus), std::move(proc_root));
-  if (lookup.bus_ && !lookup.unit_over_bus(1).has_value()) lookup.bus_.reset();
-  return lookup;
+  auto bus = open_bus_at(address);
+  return UnitLookup(bus ? std::move(*bus) : Bus{}, std::move(proc_root)).checked();
+}
+
+// A bus without a systemd manager on it is as good as none: probe once, fall back for all.
+UnitLookup UnitLookup::checked() && {
+  if (bus_ && !unit_over_bus(1).has_value()) bus_.reset();
+  return std::move(*this);
 }
 
 UnitLookup UnitLookup::cgroup_only(std::filesystem::path proc_root) {
@@ -86,29 +74,16 @@ std::string UnitLookup::unit_of(int pid) {
 
 // nullopt: the bus could not answer (no manager, bus gone); "" : the manager knows no unit.
 std::optional<std::string> UnitLookup::unit_over_bus(int pid) {
-  BusError error;
-  sd_bus_message* raw = nullptr;
-  int r = sd_bus_call_method(bus_.get(), kDestination.data(), "/org/freedesktop/systemd1",
-                             "org.freedesktop.systemd1.Manager", "GetUnitByPID", &error, &raw, "u",
-                             static_cast<std::uint32_t>(pid));
-  BusMessage reply{raw};
-  if (r < 0) {
+  auto path = get_unit_by_pid(bus_.get(), static_cast<std::uint32_t>(pid));
+  if (!path) {
     // NoUnitForPID (and a pid that has gone) is an answer; anything else means no manager.
-    if (sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoUnitForPID") ||
-        sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchProcess"))
+    if (path.error().is(systemd1::kNoUnitForPid) || path.error().is(systemd1::kNoSuchProcess))
       return std::string();
     return std::nullopt;
   }
-  const char* path = nullptr;
-  if (sd_bus_message_read(reply.get(), "o", &path) < 0 || path == nullptr) return std::nullopt;
-  BusError prop_error;
-  char* id = nullptr;
-  r = sd_bus_get_property_string(bus_.get(), kDestination.data(), path,
-                                 "org.freedesktop.systemd1.Unit", "Id", &prop_error, &id);
-  if (r < 0) return std::nullopt;
-  std::string unit(id);
-  ::free(id);
-  return unit;
+  auto id = unit_string_property(bus_.get(), *path, systemd1::kUnitInterface, "Id");
+  if (!id) return std::nullopt;
+  return std::move(*id);
 }
 
 std::string UnitLookup::unit_from_cgroup(int pid) {

@@ -9,11 +9,9 @@
 #include <string_view>
 
 #include "core/base/c_handles.h"
-#include "core/base/result.h"
+#include "core/base/systemd_bus.h"
 
 namespace patchparty::restart {
-
-enum class BusKind { system, user };
 
 // The unit of a cgroup v2 path ("0::/system.slice/nginx.service" line's path part): the last
 // path component that is a unit name (.service, .scope, .slice is not one a process runs in).
@@ -42,6 +40,7 @@ class UnitLookup {
   UnitLookup(Bus bus, std::filesystem::path proc_root)
       : bus_(std::move(bus)), proc_root_(std::move(proc_root)) {}
 
+  UnitLookup checked() &&;
   std::optional<std::string> unit_over_bus(int pid);
   std::string unit_from_cgroup(int pid);
 

@@ -21,7 +21,8 @@ Result<std::unique_ptr<RollbackRunner>> make_rollback(const config::RollbackConf
                   "rollback: bus must be system or user, not '" + config.bus + "'");
     auto unit = watch::expand_unit_name(config.systemd_unit, values);
     if (!unit) return tl::make_unexpected(with_context(std::move(unit).error(), "rollback unit"));
-    return std::make_unique<UnitRollback>(std::move(*unit), config.bus == "user", config.timeout);
+    return std::make_unique<UnitRollback>(
+        std::move(*unit), config.bus == "user" ? BusKind::user : BusKind::system, config.timeout);
   }
   return fail(Errc::invalid_argument, "rollback: neither command nor systemd_unit is set");
 }

@@ -6,13 +6,14 @@
 #include <chrono>
 #include <string>
 
+#include "core/base/systemd_bus.h"
 #include "daemon/rollback/rollback_runner.h"
 
 namespace patchparty::rollback {
 
 class UnitRollback final : public RollbackRunner {
  public:
-  UnitRollback(std::string unit, bool user_bus, std::chrono::milliseconds timeout);
+  UnitRollback(std::string unit, BusKind bus, std::chrono::milliseconds timeout);
   RollbackResult run(std::stop_token stop) override;
   std::string describe() const override;
 
@@ -20,7 +21,7 @@ class UnitRollback final : public RollbackRunner {
   RollbackResult start_and_wait(std::stop_token stop);
 
   std::string unit_;
-  bool user_bus_;
+  BusKind bus_;
   std::chrono::milliseconds timeout_;
 };
 
