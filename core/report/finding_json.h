@@ -1,5 +1,6 @@
-// One Finding as a JSON object: the one writer for every output that shows a finding's fields,
-// so a field is spelled, rounded and nulled the same way wherever it appears.
+// One Finding as a JSON object: the one writer for every published output that shows a finding,
+// so a field is spelled, rounded and nulled the same way wherever it appears. (The store keeps
+// its own record of a finding, core/store's finding_to_json, which only the store reads back.)
 #pragma once
 
 #include "core/model/finding.h"
