@@ -1,9 +1,11 @@
-// RapidJSON output shared by the backlog and scan writers: two-space indentation for readable
-// diffs, strings forced to valid UTF-8, numbers rounded before they are written.
+// RapidJSON output shared by every document writer: two-space indentation for readable diffs,
+// strings forced to valid UTF-8, numbers rounded before they are written. A stored record can ask
+// for the compact layout and its strings kept byte for byte instead.
 #pragma once
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <cmath>
 #include <cstdint>
@@ -20,26 +22,54 @@ namespace patchparty::exporters {
 // otherwise copy the bytes through and the file would not parse.
 std::string utf8_or_replacement(std::string_view s);
 
+struct JsonStyle {
+  // Two-space indentation and a final newline, for files and terminals; compact for a value
+  // kept in a database column.
+  bool pretty = true;
+  // Off only for records read back by RapidJSON itself, where a path or process name with
+  // bytes that are not UTF-8 must come back as it was.
+  bool valid_utf8 = true;
+};
+
 class JsonOut {
  public:
-  JsonOut() : writer_(buffer_) { writer_.SetIndent(' ', 2); }
+  explicit JsonOut(JsonStyle style = {})
+      : style_(style), pretty_writer_(buffer_), compact_writer_(buffer_) {
+    pretty_writer_.SetIndent(' ', 2);
+  }
 
-  void start_object() { writer_.StartObject(); }
-  void end_object() { writer_.EndObject(); }
-  void start_array() { writer_.StartArray(); }
-  void end_array() { writer_.EndArray(); }
+  void start_object() {
+    write([](auto& w) { w.StartObject(); });
+  }
+  void end_object() {
+    write([](auto& w) { w.EndObject(); });
+  }
+  void start_array() {
+    write([](auto& w) { w.StartArray(); });
+  }
+  void end_array() {
+    write([](auto& w) { w.EndArray(); });
+  }
   void key(std::string_view k) {
-    writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    write([k](auto& w) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); });
   }
   void string(std::string_view v) {
-    const std::string s = utf8_or_replacement(v);
-    writer_.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+    const std::string s = style_.valid_utf8 ? utf8_or_replacement(v) : std::string(v);
+    write([&s](auto& w) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); });
   }
-  void null() { writer_.Null(); }
-  void boolean(bool b) { writer_.Bool(b); }
-  void integer(std::int64_t n) { writer_.Int64(n); }
+  void null() {
+    write([](auto& w) { w.Null(); });
+  }
+  void boolean(bool b) {
+    write([b](auto& w) { w.Bool(b); });
+  }
+  void integer(std::int64_t n) {
+    write([n](auto& w) { w.Int64(n); });
+  }
   // JSON has no NaN or infinity; RapidJSON would stop writing mid-document on one.
-  void number(double v) { std::isfinite(v) ? writer_.Double(v) : writer_.Null(); }
+  void number(double v) {
+    write([v](auto& w) { std::isfinite(v) ? w.Double(v) : w.Null(); });
+  }
 
   void field(std::string_view k, std::string_view v) {
     key(k);
@@ -86,11 +116,23 @@ class JsonOut {
     end_array();
   }
 
-  std::string finish() { return std::string(buffer_.GetString(), buffer_.GetSize()) + "\n"; }
+  std::string finish() {
+    std::string out(buffer_.GetString(), buffer_.GetSize());
+    return style_.pretty ? out + "\n" : out;
+  }
 
  private:
+  // PrettyWriter's methods hide Writer's rather than override them, so each call goes to the
+  // writer of the chosen layout by name.
+  template <class F>
+  void write(F&& f) {
+    style_.pretty ? f(pretty_writer_) : f(compact_writer_);
+  }
+
+  JsonStyle style_;
   rapidjson::StringBuffer buffer_;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer_;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> pretty_writer_;
+  rapidjson::Writer<rapidjson::StringBuffer> compact_writer_;
 };
 
 }  // namespace patchparty::exporters

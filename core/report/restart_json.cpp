@@ -1,91 +1,12 @@
 #include "core/report/restart_json.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+
+#include "core/report/report_format.h"
 
 namespace patchparty::restart {
 
 namespace {
-
-template <class W>
-void str(W& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
-template <class W>
-void write_report(W& w, const RestartReport& r) {
-  w.StartObject();
-  w.Key("schema");
-  str(w, kRestartJsonSchema);
-  w.Key("taken_at");
-  w.Int64(r.taken_at);
-  w.Key("reboot_required");
-  w.Bool(r.reboot_required);
-  w.Key("reboot_packages");
-  w.StartArray();
-  for (const auto& p : r.reboot_packages) str(w, p);
-  w.EndArray();
-  w.Key("running_kernel");
-  str(w, r.running_kernel);
-  w.Key("newest_kernel");
-  str(w, r.newest_kernel);
-  w.Key("kernel_outdated");
-  w.Bool(r.kernel_outdated);
-  w.Key("units");
-  w.StartArray();
-  for (const auto& u : r.units) {
-    w.StartObject();
-    w.Key("unit");
-    str(w, u.unit);
-    w.Key("pids");
-    w.StartArray();
-    for (int pid : u.pids) w.Int(pid);
-    w.EndArray();
-    w.Key("libraries");
-    w.StartArray();
-    for (const auto& l : u.libraries) str(w, l);
-    w.EndArray();
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("processes");
-  w.StartArray();
-  for (const auto& p : r.processes) {
-    w.StartObject();
-    w.Key("pid");
-    w.Int(p.pid);
-    w.Key("comm");
-    str(w, p.comm);
-    w.Key("unit");
-    str(w, p.unit);
-    w.Key("files");
-    w.StartArray();
-    for (const auto& f : p.files) {
-      w.StartObject();
-      w.Key("path");
-      str(w, f.path);
-      w.Key("reason");
-      str(w, stale_reason_name(f.reason));
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("stale_processes");
-  w.Int64(r.stale_processes);
-  w.Key("processes_scanned");
-  w.Int64(r.processes_scanned);
-  w.Key("permission_denied");
-  w.Int64(r.permission_denied);
-  w.Key("truncated");
-  w.Bool(r.truncated);
-  w.Key("unit_source");
-  str(w, r.unit_source);
-  w.EndObject();
-}
 
 using Value = rapidjson::Value;
 
@@ -109,17 +30,68 @@ const Value* get_array(const Value& o, const char* key) {
 
 }  // namespace
 
-std::string restart_report_json(const RestartReport& report, bool pretty) {
-  rapidjson::StringBuffer buffer;
-  if (pretty) {
-    rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
-    w.SetIndent(' ', 2);
-    write_report(w, report);
-    return std::string(buffer.GetString()) + "\n";
+void write_restart_report(exporters::JsonOut& j, const RestartReport& r, RestartJsonForm form) {
+  const bool record = form == RestartJsonForm::record;
+  // The record reads back exactly what it wrote; the backlog says "none" as null.
+  auto text = [&](std::string_view k, std::string_view v) {
+    record ? j.field(k, v) : j.field_or_null(k, v);
+  };
+  j.start_object();
+  if (record) {
+    j.field("schema", kRestartJsonSchema);
+    j.field_int("taken_at", r.taken_at);
+  } else {
+    j.field("checked_at", exporters::format_rfc3339(r.taken_at));
   }
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  write_report(w, report);
-  return buffer.GetString();
+  j.field("reboot_required", r.reboot_required);
+  j.field("reboot_packages", r.reboot_packages);
+  text("running_kernel", r.running_kernel);
+  text("newest_kernel", r.newest_kernel);
+  j.field("kernel_outdated", r.kernel_outdated);
+  j.key("units");
+  j.start_array();
+  for (const RestartUnit& u : r.units) {
+    j.start_object();
+    j.field("unit", u.unit);
+    j.key("pids");
+    j.start_array();
+    for (int pid : u.pids) j.integer(pid);
+    j.end_array();
+    j.field("libraries", u.libraries);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("processes");
+  j.start_array();
+  for (const StaleProcess& p : r.processes) {
+    j.start_object();
+    j.field_int("pid", p.pid);
+    j.field("comm", p.comm);
+    text("unit", p.unit);
+    j.key("files");
+    j.start_array();
+    for (const StaleFile& f : p.files) {
+      j.start_object();
+      j.field("path", f.path);
+      j.field("reason", stale_reason_name(f.reason));
+      j.end_object();
+    }
+    j.end_array();
+    j.end_object();
+  }
+  j.end_array();
+  j.field_int("stale_processes", r.stale_processes);
+  if (record) j.field_int("processes_scanned", r.processes_scanned);
+  j.field_int("permission_denied", r.permission_denied);
+  j.field("truncated", r.truncated);
+  if (record) j.field("unit_source", r.unit_source);
+  j.end_object();
+}
+
+std::string restart_report_json(const RestartReport& report, bool pretty) {
+  exporters::JsonOut j({.pretty = pretty, .valid_utf8 = false});
+  write_restart_report(j, report, RestartJsonForm::record);
+  return j.finish();
 }
 
 Result<RestartReport> restart_report_from_json(std::string_view json) {

@@ -281,6 +281,8 @@ Backlog build_backlog(std::span<const Finding> findings, const config::SlaConfig
       e.vex_justification = f->suppression->vex_justification;
       e.expires = f->suppression->expires;
       e.first_seen = f->first_seen;
+      e.finding = *f;
+      e.finding.host = e.host;
       if (options.since_last_party && options.last_party && f->first_seen <= *options.last_party)
         continue;
       out.suppressed.push_back(std::move(e));

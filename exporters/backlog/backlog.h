@@ -85,6 +85,8 @@ struct SuppressedEntry {
   std::string rule, reason, vex_status, vex_justification;
   std::optional<std::int64_t> expires;
   std::int64_t first_seen = 0;
+  // The finding these fields come from, host filled in: what the JSON writer is given.
+  Finding finding;
 };
 
 struct BacklogSummary {

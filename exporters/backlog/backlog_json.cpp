@@ -1,5 +1,7 @@
+#include "core/report/finding_json.h"
 #include "core/report/json_output.h"
 #include "core/report/report_format.h"
+#include "core/report/restart_json.h"
 #include "exporters/backlog/backlog_writers.h"
 
 namespace patchparty::exporters {
@@ -113,76 +115,15 @@ std::string backlog_json(const Backlog& b) {
 
   j.key("suppressed");
   j.start_array();
-  for (const SuppressedEntry& e : b.suppressed) {
-    j.start_object();
-    j.field("host", e.host);
-    j.field_or_null("project", e.project);
-    j.field("ecosystem", e.ecosystem);
-    j.field("package", e.package);
-    j.field("installed", e.installed);
-    j.field("vulnerability", e.vulnerability);
-    j.field("severity", severity_name(e.severity));
-    j.field_number("risk", round_to(e.risk, 2));
-    j.field("kev", e.kev);
-    j.field_or_null("rule", e.rule);
-    j.field_or_null("reason", e.reason);
-    j.field_or_null("vex_status", e.vex_status);
-    j.field_or_null("vex_justification", e.vex_justification);
-    j.time_or_null("expires", e.expires);
-    j.field("first_seen", format_rfc3339(e.first_seen));
-    j.end_object();
-  }
+  for (const SuppressedEntry& e : b.suppressed)
+    write_finding(j, e.finding, FindingJsonForm::backlog_suppressed);
   j.end_array();
 
   j.key("restart");
-  if (!b.restart) {
+  if (b.restart)
+    restart::write_restart_report(j, *b.restart, restart::RestartJsonForm::backlog_section);
+  else
     j.null();
-  } else {
-    const RestartReport& r = *b.restart;
-    j.start_object();
-    j.field("checked_at", format_rfc3339(r.taken_at));
-    j.field("reboot_required", r.reboot_required);
-    j.field("reboot_packages", r.reboot_packages);
-    j.field_or_null("running_kernel", r.running_kernel);
-    j.field_or_null("newest_kernel", r.newest_kernel);
-    j.field("kernel_outdated", r.kernel_outdated);
-    j.key("units");
-    j.start_array();
-    for (const RestartUnit& u : r.units) {
-      j.start_object();
-      j.field("unit", u.unit);
-      j.key("pids");
-      j.start_array();
-      for (int pid : u.pids) j.integer(pid);
-      j.end_array();
-      j.field("libraries", u.libraries);
-      j.end_object();
-    }
-    j.end_array();
-    j.key("processes");
-    j.start_array();
-    for (const StaleProcess& p : r.processes) {
-      j.start_object();
-      j.field_int("pid", p.pid);
-      j.field("comm", p.comm);
-      j.field_or_null("unit", p.unit);
-      j.key("files");
-      j.start_array();
-      for (const StaleFile& f : p.files) {
-        j.start_object();
-        j.field("path", f.path);
-        j.field("reason", stale_reason_name(f.reason));
-        j.end_object();
-      }
-      j.end_array();
-      j.end_object();
-    }
-    j.end_array();
-    j.field_int("stale_processes", r.stale_processes);
-    j.field_int("permission_denied", r.permission_denied);
-    j.field("truncated", r.truncated);
-    j.end_object();
-  }
   j.end_object();
   return j.finish();
 }

@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "core/report/finding_json.h"
 #include "core/report/json_output.h"
 #include "core/report/report_format.h"
 #include "exporters/backlog/backlog.h"
@@ -24,78 +25,6 @@ std::vector<const Finding*> in_report_order(std::span<const Finding> findings) {
                     b->package.location, b->vulnerability);
   });
   return out;
-}
-
-void finding_object(JsonOut& j, const Finding& f) {
-  j.start_object();
-  j.field("host", f.host);
-  j.field_or_null("project", f.project);
-  j.key("package");
-  j.start_object();
-  j.field("name", f.package.name);
-  j.field("source", f.package.source_name.empty() ? f.package.name : f.package.source_name);
-  j.field_or_null("source_version", f.package.source_version);
-  j.field("ecosystem", f.package.ecosystem);
-  j.field("installed", f.package.version);
-  j.field_or_null("arch", f.package.arch);
-  j.field_or_null("origin", f.package.origin);
-  j.field_or_null("location", f.package.location);
-  j.field("dev", f.package.dev);
-  j.end_object();
-  j.field("vulnerability", f.vulnerability);
-  j.field("aliases", f.aliases);
-  j.field("advisories", f.advisories);
-  j.field("feeds", f.feeds);
-  j.field_or_null("summary", f.summary);
-  j.field("references", f.references);
-  j.field_or_null("fixed_version", f.fixed_version);
-  j.field("fix_status", fix_status_label(f.fix_status));
-  j.field("severity", severity_name(f.severity));
-  j.key("cvss");
-  if (f.cvss) {
-    j.start_object();
-    j.field_number("score", round_to(*f.cvss, 1));
-    j.field_or_null("vector", f.cvss_vector);
-    j.end_object();
-  } else {
-    j.null();
-  }
-  j.key("epss");
-  if (f.epss) {
-    j.start_object();
-    j.field_number("probability", round_to(*f.epss, 5));
-    j.field_number("percentile", f.epss_percentile ? std::optional(round_to(*f.epss_percentile, 5))
-                                                   : std::nullopt);
-    j.end_object();
-  } else {
-    j.null();
-  }
-  j.key("kev");
-  j.start_object();
-  j.field("listed", f.kev);
-  j.field("ransomware", f.kev_ransomware);
-  j.field_or_null("due_date", f.kev_due_date);
-  j.end_object();
-  j.field_number("risk", round_to(f.risk, 2));
-  j.field("suppressed", f.suppressed());
-  j.key("suppression");
-  if (f.suppression) {
-    const SuppressionMatch& s = *f.suppression;
-    j.start_object();
-    j.field_or_null("rule", s.rule);
-    j.field_or_null("reason", s.reason);
-    j.field_or_null("vex_status", s.vex_status);
-    j.field_or_null("vex_justification", s.vex_justification);
-    j.time_or_null("expires", s.expires);
-    j.field("expired", s.expired);
-    j.end_object();
-  } else {
-    j.null();
-  }
-  j.field("first_seen", format_rfc3339(f.first_seen));
-  j.field("last_seen", format_rfc3339(f.last_seen));
-  j.time_or_null("resolved_at", f.resolved_at);
-  j.end_object();
 }
 
 // What GitHub code scanning shows as the alert's level.
@@ -285,7 +214,7 @@ std::string findings_json(std::span<const Finding> findings, const ScanInfo& inf
   j.field_int("count", static_cast<std::int64_t>(findings.size()));
   j.key("findings");
   j.start_array();
-  for (const Finding* f : in_report_order(findings)) finding_object(j, *f);
+  for (const Finding* f : in_report_order(findings)) write_finding(j, *f, FindingJsonForm::report);
   j.end_array();
   j.end_object();
   return j.finish();
@@ -411,16 +340,7 @@ std::string findings_sarif(std::span<const Finding> findings, const ScanInfo& in
       j.end_array();
     }
     j.key("properties");
-    j.start_object();
-    j.field("host", f->host);
-    if (!f->project.empty()) j.field("project", f->project);
-    j.field("package", f->package.name);
-    j.field("installedVersion", f->package.version);
-    if (!f->fixed_version.empty()) j.field("fixedVersion", f->fixed_version);
-    j.field("fixStatus", fix_status_label(f->fix_status));
-    j.field_number("risk", round_to(f->risk, 2));
-    j.field("kev", f->kev);
-    j.end_object();
+    write_finding(j, *f, FindingJsonForm::sarif_properties);
     j.end_object();
   }
   j.end_array();

@@ -1,6 +1,7 @@
 #include "collectors/restart/restart_check.h"
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include <filesystem>
 #include <fstream>
@@ -79,6 +80,92 @@ TEST(RestartCheck, JsonRoundTrip) {
   EXPECT_EQ(back->processes[0].files[0].reason, StaleReason::deleted);
   EXPECT_EQ(back->units[0].libraries[0], "/usr/lib/libc.so.6");
   EXPECT_ERRC(restart_report_from_json("{\"schema\":\"other\"}"), Errc::data_loss);
+}
+
+// A report with the awkward cases: bytes that are not UTF-8, characters JSON escapes, an empty
+// kernel and a process outside any unit.
+RestartReport awkward() {
+  RestartReport r;
+  r.taken_at = 1764151080;
+  r.reboot_required = true;
+  r.reboot_packages = {"libc6",
+                       "bad\xff"
+                       "pkg"};
+  r.units = {RestartUnit{"nginx.service", {812, 813}, {"/usr/lib/libssl.so.3"}}};
+  r.processes = {StaleProcess{4411,
+                              "ba\xc3"
+                              "sh",
+                              "",
+                              {{"/usr/lib/libc.so.6 \"q\\", StaleReason::deleted}}},
+                 StaleProcess{12, "nginx", "nginx.service", {{"/x", StaleReason::replaced}}}};
+  r.stale_processes = 2;
+  r.processes_scanned = 182;
+  r.permission_denied = 3;
+  r.truncated = true;
+  r.unit_source = "cgroup";
+  r.newest_kernel = "6.1";
+  return r;
+}
+
+// The stored record, byte for byte: what earlier versions wrote, so old rows and new ones agree.
+TEST(RestartCheck, JsonRecordBytes) {
+  EXPECT_EQ(restart_report_json(awkward()),
+            "{\"schema\":\"patchparty.restart/v1\",\"taken_at\":1764151080,\"reboot_required\":"
+            "true,\"reboot_packages\":[\"libc6\",\"bad\xff"
+            "pkg\"],\"running_kernel\":\"\","
+            "\"newest_kernel\":\"6.1\",\"kernel_outdated\":false,\"units\":[{\"unit\":\"nginx."
+            "service\",\"pids\":[812,813],\"libraries\":[\"/usr/lib/libssl.so.3\"]}],"
+            "\"processes\":[{\"pid\":4411,\"comm\":\"ba\xc3"
+            "sh\",\"unit\":\"\",\"files\":[{"
+            "\"path\":\"/usr/lib/libc.so.6 \\\"q\\\\\",\"reason\":\"deleted\"}]},{\"pid\":12,"
+            "\"comm\":\"nginx\",\"unit\":\"nginx.service\",\"files\":[{\"path\":\"/x\","
+            "\"reason\":\"replaced\"}]}],\"stale_processes\":2,\"processes_scanned\":182,"
+            "\"permission_denied\":3,\"truncated\":true,\"unit_source\":\"cgroup\"}");
+  const std::string pretty = restart_report_json(RestartReport{}, true);
+  EXPECT_TRUE(pretty.starts_with("{\n  \"schema\": \"patchparty.restart/v1\",\n  \"taken"));
+  EXPECT_TRUE(pretty.ends_with("\n  \"unit_source\": \"\"\n}\n"));
+  // Bytes that are not UTF-8 come back as they were.
+  auto back = restart_report_from_json(restart_report_json(awkward()));
+  ASSERT_OK(back);
+  EXPECT_EQ(back->processes[0].comm,
+            "ba\xc3"
+            "sh");
+  EXPECT_EQ(back->reboot_packages[1],
+            "bad\xff"
+            "pkg");
+}
+
+// The backlog's section comes from the same writer in its own form.
+TEST(RestartCheck, JsonBacklogSection) {
+  exporters::JsonOut j;
+  write_restart_report(j, awkward(), RestartJsonForm::backlog_section);
+  const std::string text = j.finish();
+  rapidjson::Document d;
+  d.Parse<rapidjson::kParseValidateEncodingFlag>(text.c_str());
+  ASSERT_FALSE(d.HasParseError()) << text;
+  EXPECT_EQ(d.MemberCount(), 11u);
+  EXPECT_FALSE(d.HasMember("schema"));
+  EXPECT_FALSE(d.HasMember("taken_at"));
+  EXPECT_FALSE(d.HasMember("processes_scanned"));
+  EXPECT_FALSE(d.HasMember("unit_source"));
+  EXPECT_STREQ(d["checked_at"].GetString(), "2025-11-26T09:58:00Z");
+  EXPECT_TRUE(d["reboot_required"].GetBool());
+  EXPECT_STREQ(d["reboot_packages"][1].GetString(), "bad\xEF\xBF\xBDpkg");
+  EXPECT_TRUE(d["running_kernel"].IsNull());
+  EXPECT_STREQ(d["newest_kernel"].GetString(), "6.1");
+  EXPECT_FALSE(d["kernel_outdated"].GetBool());
+  EXPECT_EQ(d["units"][0]["pids"][1].GetInt(), 813);
+  EXPECT_STREQ(d["units"][0]["libraries"][0].GetString(), "/usr/lib/libssl.so.3");
+  const auto& p = d["processes"][0];
+  EXPECT_EQ(p["pid"].GetInt(), 4411);
+  EXPECT_STREQ(p["comm"].GetString(), "ba\xEF\xBF\xBDsh");
+  EXPECT_TRUE(p["unit"].IsNull());
+  EXPECT_STREQ(p["files"][0]["path"].GetString(), "/usr/lib/libc.so.6 \"q\\");
+  EXPECT_STREQ(p["files"][0]["reason"].GetString(), "deleted");
+  EXPECT_STREQ(d["processes"][1]["unit"].GetString(), "nginx.service");
+  EXPECT_EQ(d["stale_processes"].GetInt(), 2);
+  EXPECT_EQ(d["permission_denied"].GetInt(), 3);
+  EXPECT_TRUE(d["truncated"].GetBool());
 }
 
 TEST(RestartCheck, StoreKeepsTheLatestReport) {
