@@ -1,6 +1,7 @@
-// The one way patchparty downloads: libcurl for http(s)://, plain reads for file:// and local
-// paths. Bodies land in a temp file in the download directory and are renamed into place only
-// when complete, so a cut connection never leaves a half file where a good one is expected.
+// The one way patchparty downloads: the HTTP client (core/base/http_client.h) for http(s)://,
+// plain reads for file:// and local paths. Bodies land in a temp file in the download directory
+// and are renamed into place only when complete, so a cut connection never leaves a half file
+// where a good one is expected.
 #pragma once
 
 #include <chrono>

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "core/base/c_handles.h"
+#include "core/base/http_client.h"
 #include "core/base/one_line.h"
 
 namespace patchparty::health {
@@ -12,26 +12,6 @@ namespace patchparty::health {
 namespace {
 
 constexpr std::size_t kMaxResponse = 1 << 20;
-
-struct Transfer {
-  std::string body;
-  bool too_big = false;
-  std::stop_token stop;
-};
-
-std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  if (t->body.size() + size * n > kMaxResponse) {
-    t->too_big = true;
-    return 0;
-  }
-  t->body.append(data, size * n);
-  return size * n;
-}
-
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<Transfer*>(user)->stop.stop_requested() ? 1 : 0;
-}
 
 // A sample's value is a string: "1", "NaN", "+Inf".
 Result<double> sample_value(const rapidjson::Value& pair) {
@@ -83,54 +63,32 @@ PrometheusQueryCheck::PrometheusQueryCheck(const config::HealthCheckConfig& c) :
 Probe PrometheusQueryCheck::probe(std::stop_token stop) {
   Probe p;
   p.at = WallClock::now();
-  Curl curl(curl_easy_init());
-  if (!curl) {
-    p.detail = "cannot create a curl handle";
-    return p;
-  }
-  CURL* h = curl.get();
-  std::string url = config_.url;
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  char* q = curl_easy_escape(h, config_.query.c_str(), static_cast<int>(config_.query.size()));
-  if (!q) {
-    p.detail = "cannot escape the query";
-    return p;
-  }
-  url += "/api/v1/query?query=" + std::string(q);
-  curl_free(q);
-  Transfer t;
-  t.stop = stop;
-  char errbuf[CURL_ERROR_SIZE] = {};
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(config_.timeout.count()));
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "patchparty-health/" PP_VERSION);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  if (!config_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, config_.ca_file.c_str());
-  if (config_.insecure_skip_verify) {
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
+  std::string base = config_.url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  HttpRequest request;
+  request.url = base + "/api/v1/query?query=" + url_escape(config_.query);
+  request.timeout = config_.timeout;
+  request.max_body_bytes = kMaxResponse;
+  request.tls.ca_path = config_.ca_file.string();
+  request.tls.verify = !config_.insecure_skip_verify;
+  request.user_agent = "patchparty-health/" PP_VERSION;
   const auto started = std::chrono::steady_clock::now();
-  CURLcode rc = curl_easy_perform(h);
+  auto response = http_send(request, stop);
   p.latency = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
   const std::string what = "query '" + config_.query + "'";
-  if (rc != CURLE_OK) {
+  if (!response) {
+    std::string_view reason = response.error().message;
+    // The query is named already; its URL would only repeat it, escaped.
+    if (reason.starts_with(request.url + ": ")) reason.remove_prefix(request.url.size() + 2);
     p.detail = one_line(what + ": " +
-                        (t.too_big ? std::string("answer larger than 1MiB")
-                                   : std::string(errbuf[0] ? errbuf : curl_easy_strerror(rc))));
+                        (response.error().code == Errc::resource_exhausted
+                             ? std::string("answer larger than 1MiB")
+                             : std::string(reason)));
     return p;
   }
-  long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-  auto value = parse_query_response(t.body);
+  const long status = response->status;
+  auto value = parse_query_response(response->body);
   if (!value) {
     // Prometheus answers a bad query with 400 and its reason in the JSON; keep the reason.
     p.detail = one_line(what + ": HTTP " + std::to_string(status) + ": " + value.error().message);

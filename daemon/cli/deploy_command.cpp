@@ -1,11 +1,10 @@
 // patchparty deploy: tells the running daemon that an application was deployed, through
 // POST /api/v1/deploys with the API's bearer token. The daemon stores it as a patch event.
-#include <curl/curl.h>
-
+#include <chrono>
 #include <iostream>
 
 #include "config/config.h"
-#include "core/base/c_handles.h"
+#include "core/base/http_client.h"
 #include "core/events/patch_event.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
@@ -16,24 +15,11 @@ namespace patchparty::cli {
 namespace {
 
 constexpr std::size_t kMaxResponseBytes = 64 << 10;
-constexpr long kTimeoutMs = 30000;  // the daemon waits up to 10 s for its worker
+constexpr std::chrono::seconds kTimeout{30};  // the daemon waits up to 10 s for its worker
 
 struct DeployArgs {
   std::string config_file, target, version, previous, note;
 };
-
-struct HttpReply {
-  long status = 0;
-  std::string body;
-};
-
-std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
-  auto* body = static_cast<std::string*>(user);
-  const std::size_t len = size * n;
-  if (body->size() + len > kMaxResponseBytes) return 0;  // aborts the transfer
-  body->append(data, len);
-  return len;
-}
 
 // The daemon's own address: a wildcard listen address is reached on loopback.
 std::string deploys_url(const std::string& listen) {
@@ -45,35 +31,18 @@ std::string deploys_url(const std::string& listen) {
   return "http://" + host + ":" + port + "/api/v1/deploys";
 }
 
-Result<HttpReply> post(const std::string& url, const std::string& token, const std::string& body) {
-  Curl curl(curl_easy_init());
-  if (!curl) return fail(Errc::internal, "curl_easy_init failed");
-  CurlHeaders headers(curl_slist_append(nullptr, "Content-Type: application/json"));
-  if (!headers) return fail(Errc::internal, "curl_slist_append failed");
-  const std::string auth = "Authorization: Bearer " + token;
-  if (!curl_slist_append(headers.get(), auth.c_str()))
-    return fail(Errc::internal, "curl_slist_append failed");
-  HttpReply reply;
-  char errbuf[CURL_ERROR_SIZE] = {0};
-  CURL* h = curl.get();
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
-  curl_easy_setopt(h, CURLOPT_POST, 1L);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "patchparty/" PP_VERSION);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, kTimeoutMs);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_NOPROXY, "*");  // the daemon is local; a proxy must not see the token
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &reply.body);
-  const CURLcode rc = curl_easy_perform(h);
-  if (rc != CURLE_OK)
-    return fail(Errc::unavailable, url + ": " + (*errbuf ? errbuf : curl_easy_strerror(rc)));
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply.status);
-  return reply;
+Result<HttpResponse> post(const std::string& url, const std::string& token,
+                          const std::string& body) {
+  HttpRequest request;
+  request.method = HttpMethod::post;
+  request.url = url;
+  request.headers = {"Content-Type: application/json", "Authorization: Bearer " + token};
+  request.body = body;
+  request.protocols = HttpProtocols::http_only;
+  request.timeout = kTimeout;
+  request.max_body_bytes = kMaxResponseBytes;
+  request.proxy = HttpProxy::none;  // the daemon is local; a proxy must not see the token
+  return http_send(request);
 }
 
 int run(const DeployArgs& args) {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/base/c_handles.h"
+#include "core/base/http_client.h"
 #include "core/base/log.h"
 #include "exporters/alertmanager/alert_payload.h"
 
@@ -14,23 +14,6 @@ using namespace std::chrono_literals;
 
 constexpr auto kFirstBackoff = 1s;
 constexpr std::size_t kMaxErrorBodyBytes = 256;
-
-struct Response {
-  std::string body;  // the start of it, for the error message
-};
-
-size_t on_body(char* data, size_t size, size_t n, void* user) {
-  auto* r = static_cast<Response*>(user);
-  const size_t len = size * n;
-  if (r->body.size() < kMaxErrorBodyBytes)
-    r->body.append(data, std::min(len, kMaxErrorBodyBytes - r->body.size()));
-  return len;
-}
-
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  const auto* cancel = static_cast<const std::atomic<bool>*>(user);
-  return cancel && cancel->load() ? 1 : 0;  // 1: CURLE_ABORTED_BY_CALLBACK
-}
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -53,44 +36,28 @@ std::string alerts_endpoint(std::string_view base_url) {
 }
 
 Result<void> post_json(const std::string& url, const std::string& body,
-                       std::chrono::milliseconds timeout, const std::atomic<bool>* cancel) {
-  Curl curl(curl_easy_init());
-  if (!curl) return fail(Errc::internal, "curl_easy_init failed");
-  CurlHeaders headers(curl_slist_append(nullptr, "Content-Type: application/json"));
-  if (!headers) return fail(Errc::internal, "curl_slist_append failed");
-  Response response;
-  char errbuf[CURL_ERROR_SIZE] = {0};
-  CURL* h = curl.get();
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_POST, 1L);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "patchparty/" PP_VERSION);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &response);
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, cancel);
-
-  const CURLcode rc = curl_easy_perform(h);
-  if (rc != CURLE_OK) {
-    const std::string what = url + ": " + (*errbuf ? errbuf : curl_easy_strerror(rc));
-    if (rc == CURLE_OPERATION_TIMEDOUT) return fail(Errc::deadline_exceeded, what);
-    if (rc == CURLE_ABORTED_BY_CALLBACK) return fail(Errc::unavailable, url + ": cancelled");
-    return fail(Errc::unavailable, what);
+                       std::chrono::milliseconds timeout, std::stop_token stop) {
+  HttpRequest request;
+  request.method = HttpMethod::post;
+  request.url = url;
+  request.headers = {"Content-Type: application/json"};
+  request.body = body;
+  request.timeout = timeout;
+  request.connect_timeout = timeout;
+  // Only the start of an answer goes into the error message.
+  request.max_body_bytes = kMaxErrorBodyBytes;
+  request.over_cap = HttpOverCap::truncate;
+  auto response = http_send(request, stop);
+  if (!response) {
+    // Whatever kept the alerts from arriving is worth another try, except that a deadline says
+    // so in its own words.
+    Error e = std::move(response).error();
+    if (e.code != Errc::deadline_exceeded) e.code = Errc::unavailable;
+    return tl::make_unexpected(std::move(e));
   }
-  long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  const long status = response->status;
   if (status >= 200 && status < 300) return {};
-  std::string detail = sanitize_value(response.body, kMaxErrorBodyBytes, false);
+  std::string detail = sanitize_value(response->body, kMaxErrorBodyBytes, false);
   const std::string what =
       url + ": HTTP " + std::to_string(status) + (detail.empty() ? "" : ": " + detail);
   // 4xx: Alertmanager read the alerts and refused them; resending will not change its mind, but
@@ -122,6 +89,7 @@ void Alerter::stop() {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
+  cancel_.request_stop();
   cv_.notify_all();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
@@ -226,7 +194,7 @@ void Alerter::deliver(Target& t, std::unique_lock<std::mutex>& lock) {
   const std::string body = alerts_json(batch);
 
   lock.unlock();
-  auto r = post_json(url, body, options_.timeout, &stopping_);
+  auto r = post_json(url, body, options_.timeout, cancel_.get_token());
   if (metrics_) metrics_->count_sent(r ? "success" : "failure");
   lock.lock();
 

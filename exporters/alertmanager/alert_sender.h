@@ -22,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,8 +49,7 @@ std::string alerts_endpoint(std::string_view base_url);
 // One POST of a JSON body; 2xx is success. Errors: unavailable (network, 5xx), deadline_exceeded,
 // failed_precondition (4xx: Alertmanager refused the alerts).
 [[nodiscard]] Result<void> post_json(const std::string& url, const std::string& body,
-                                     std::chrono::milliseconds timeout,
-                                     const std::atomic<bool>* cancel = nullptr);
+                                     std::chrono::milliseconds timeout, std::stop_token stop = {});
 
 class Alerter {
  public:
@@ -69,8 +69,7 @@ class Alerter {
   // Every source's last set, for carrying them over to a reconfigured Alerter.
   std::map<std::string, std::vector<Alert>> sources() const;
 
-  // Stops the threads; a POST in flight is cancelled at libcurl's next progress call (within
-  // about a second). Idempotent.
+  // Stops the threads; a POST in flight is cancelled within about a second. Idempotent.
   void stop();
 
   const AlerterOptions& options() const { return options_; }
@@ -112,6 +111,7 @@ class Alerter {
   std::uint64_t generation_ = 0;  // bumped when an alert starts (or starts again) firing
   std::uint64_t changes_ = 0;     // bumped by each publish, so a waiting thread looks again
   std::atomic<bool> stopping_{false};
+  std::stop_source cancel_;  // ends a POST in flight when the sender stops
   std::vector<std::thread> threads_;
 };
 

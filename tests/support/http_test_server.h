@@ -32,6 +32,8 @@ struct Route {
 
 struct SeenRequest {
   std::string path, if_none_match, if_modified_since, user_agent, accept_encoding;
+  std::string method, body;
+  std::map<std::string, std::string> headers;  // every request header, as sent
 };
 
 inline std::string gzip_bytes(const std::string& in) {
@@ -80,7 +82,17 @@ class HttpTestServer : public CivetHandler {
     return seen_;
   }
 
-  bool handleGet(CivetServer*, mg_connection* conn) override {
+  bool handleGet(CivetServer*, mg_connection* conn) override { return serve(conn, ""); }
+  // A POST is answered as a GET of its path would be, after its body is read and kept.
+  bool handlePost(CivetServer*, mg_connection* conn) override {
+    std::string body;
+    char buf[8192];
+    for (int n; (n = mg_read(conn, buf, sizeof buf)) > 0;) body.append(buf, n);
+    return serve(conn, body);
+  }
+
+ private:
+  bool serve(mg_connection* conn, const std::string& request_body) {
     const mg_request_info* info = mg_get_request_info(conn);
     std::string path = info->local_uri ? info->local_uri : "/";
     auto header = [&](const char* name) {
@@ -91,8 +103,13 @@ class HttpTestServer : public CivetHandler {
     int served = 0;
     {
       std::lock_guard lock(mu_);
-      seen_.push_back(SeenRequest{path, header("If-None-Match"), header("If-Modified-Since"),
-                                  header("User-Agent"), header("Accept-Encoding")});
+      SeenRequest seen{path, header("If-None-Match"), header("If-Modified-Since"),
+                       header("User-Agent"), header("Accept-Encoding")};
+      seen.method = info->request_method ? info->request_method : "";
+      seen.body = request_body;
+      for (int i = 0; i < info->num_headers; ++i)
+        seen.headers[info->http_headers[i].name] = info->http_headers[i].value;
+      seen_.push_back(std::move(seen));
       ++hits_[path];
       auto it = routes_.find(path);
       if (it == routes_.end()) {
@@ -143,7 +160,6 @@ class HttpTestServer : public CivetHandler {
     return true;
   }
 
- private:
   std::unique_ptr<CivetServer> server_;
   int port_ = 0;
   std::mutex mu_;
