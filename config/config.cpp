@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "config/kinds.h"
 #include "core/base/bounded_file.h"
 #include "core/base/yaml_reader.h"
 #include "core/party/cron_schedule.h"
@@ -322,9 +323,6 @@ bool valid_feed_name(std::string_view name) {
   return true;
 }
 
-constexpr std::string_view kFeedKinds[] = {
-    "osv", "debian-tracker", "debian-dsa-list", "alpine-secdb", "friendsofphp", "kev", "epss"};
-
 void read_feeds(YamlReader& r, const YAML::Node& node, Config& c) {
   if (!node.IsDefined()) return;
   c.feeds_configured = true;
@@ -338,9 +336,7 @@ void read_feeds(YamlReader& r, const YAML::Node& node, Config& c) {
                        "ca_path"}))
       continue;
     FeedConfig f;
-    r.read_enum(item, p, "kind", f.kind,
-                {kFeedKinds[0], kFeedKinds[1], kFeedKinds[2], kFeedKinds[3], kFeedKinds[4],
-                 kFeedKinds[5], kFeedKinds[6]});
+    r.read_enum(item, p, "kind", f.kind, feed_kinds().names());
     if (f.kind.empty() && !item["kind"].IsDefined())
       r.error(item, YamlReader::join(p, "kind"), "required");
     f.name = f.kind;
@@ -367,6 +363,8 @@ void read_feeds(YamlReader& r, const YAML::Node& node, Config& c) {
     std::filesystem::path ca;
     r.read_path(item, p, "ca_path", ca);
     f.ca_path = ca.string();
+    if (const FeedKind* kind = feed_kinds().find(f.kind); kind && kind->check)
+      kind->check(r, item, p, f);
     for (const auto& other : c.feeds) {
       if (other.name == f.name && !f.name.empty())
         r.error(item, YamlReader::join(p, "name"),
@@ -390,10 +388,6 @@ bool valid_listen(std::string_view listen) {
 }
 
 }  // namespace
-
-std::span<const std::string_view> feed_kinds() {
-  return kFeedKinds;
-}
 
 Result<std::int64_t> parse_size(std::string_view text) {
   auto bad = [&] {

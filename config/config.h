@@ -120,8 +120,8 @@ struct RestartConfig {
   std::int64_t metrics_unit_limit = 100;  // patchparty_restart_required{unit} series at most
 };
 
-// One advisory or enrichment feed. Kinds: osv, debian-tracker, debian-dsa-list, alpine-secdb,
-// friendsofphp, kev, epss.
+// One advisory or enrichment feed. Its kind is one of config::feed_kinds() (config/kinds.h),
+// which collectors/feeds/ fills: osv, debian-tracker, debian-dsa-list, alpine-secdb, ...
 struct FeedConfig {
   std::string name;  // unique; the {feed} label and download file name; defaults to the kind
   std::string kind;
@@ -191,9 +191,6 @@ struct Config {
   std::vector<FeedConfig> feeds;
   HealthConfig health;
 };
-
-// The feed kinds patchparty can read.
-std::span<const std::string_view> feed_kinds();
 
 // Sizes as operators write them: "1048576", "64MiB", "1GiB", "500MB".
 [[nodiscard]] Result<std::int64_t> parse_size(std::string_view text);

@@ -7,14 +7,12 @@
 #include <regex>
 
 #include "config/config.h"
+#include "config/kinds.h"
 #include "core/base/yaml_reader.h"
 
 namespace patchparty::config {
 
 namespace {
-
-constexpr std::string_view kCheckKinds[] = {"http", "systemd_unit", "prometheus_query", "command",
-                                            "backup"};
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -89,19 +87,13 @@ void read_command(YamlReader& r, const YAML::Node& item, const std::string& p,
   }
 }
 
-void require(YamlReader& r, const YAML::Node& item, const std::string& p, std::string_view key,
-             bool present, std::string_view kind) {
-  if (!present) r.error(item, YamlReader::join(p, key), "required for kind " + std::string(kind));
-}
-
 void read_check(YamlReader& r, const YAML::Node& item, const std::string& p, HealthCheckConfig& c) {
   r.read(item, p, "name", c.name);
   if (!valid_check_name(c.name))
     r.error(item["name"].IsDefined() ? item["name"] : item, YamlReader::join(p, "name"),
             "required; letters, digits, '-', '_' and '.', starting with a letter or digit, at "
             "most 64");
-  r.read_enum(item, p, "kind", c.kind,
-              {kCheckKinds[0], kCheckKinds[1], kCheckKinds[2], kCheckKinds[3], kCheckKinds[4]});
+  r.read_enum(item, p, "kind", c.kind, health_check_kinds().names());
   if (c.kind.empty() && !item["kind"].IsDefined())
     r.error(item, YamlReader::join(p, "kind"), "required");
   r.read(item, p, "interval", c.interval, std::chrono::seconds(1));
@@ -151,32 +143,9 @@ void read_check(YamlReader& r, const YAML::Node& item, const std::string& p, Hea
   r.read_path(item, p, "file", c.file);
   r.read(item, p, "max_age", c.max_age, std::chrono::seconds(1));
 
-  // What each kind needs.
-  if (c.kind == "http") {
-    require(r, item, p, "url", !c.url.empty(), c.kind);
-  } else if (c.kind == "systemd_unit") {
-    require(r, item, p, "unit", !c.unit.empty(), c.kind);
-    if (!c.unit.empty() && (c.unit.find('/') != std::string::npos || c.unit.front() == '-' ||
-                            c.unit.find('.') == std::string::npos))
-      r.error(item["unit"], YamlReader::join(p, "unit"),
-              "'" + c.unit + "' is not a unit name (e.g. nginx.service)");
-    for (const auto& s : c.expected_states) {
-      if (s.empty() || s.front() == '/' || s.back() == '/')
-        r.error(item["expected_states"], YamlReader::join(p, "expected_states"),
-                "'" + s + "' is not ActiveState or ActiveState/SubState");
-    }
-  } else if (c.kind == "prometheus_query") {
-    require(r, item, p, "url", !c.url.empty(), c.kind);
-    require(r, item, p, "query", !c.query.empty(), c.kind);
-    if (c.threshold.has_value() == (c.max_ratio > 0))
-      r.error(item, YamlReader::join(p, "threshold"), "give either threshold or max_ratio");
-  } else if (c.kind == "command") {
-    require(r, item, p, "command", !c.command.empty(), c.kind);
-  } else if (c.kind == "backup") {
-    if (c.file.empty() == c.command.empty())
-      r.error(item, YamlReader::join(p, "file"), "give either file (with max_age) or command");
-    if (!c.file.empty()) require(r, item, p, "max_age", c.max_age.count() > 0, c.kind);
-  }
+  // What the kind needs beyond the keys above: its own file says (config/kinds.h).
+  if (const HealthCheckKind* kind = health_check_kinds().find(c.kind); kind && kind->check)
+    kind->check(r, item, p, c);
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ struct StatusRange {
 
 struct HealthCheckConfig {
   std::string name;  // the {check} label: letters, digits, '-', '_', '.'; starts alphanumeric
-  std::string kind;  // http, systemd_unit, prometheus_query, command, backup
+  std::string kind;  // one of health_check_kinds() (config/kinds.h): http, systemd_unit, ...
   Duration interval = std::chrono::seconds(30);
   Duration timeout = std::chrono::seconds(10);
   // http: the URL probed; prometheus_query: the Prometheus base URL.

@@ -198,4 +198,18 @@ Result<AlpineSecdbStats> read_alpine_secdb(const std::filesystem::path& file,
   return r;
 }
 
+namespace {
+
+Result<ReadStats> read_feed(const FetchResult& f, const config::FeedConfig&,
+                            const FeedSinks& sinks) {
+  PP_TRY(s, read_alpine_secdb(f.path, sinks.advisory));
+  return ReadStats{s.records, s.skipped, s.skipped_examples};
+}
+
+}  // namespace
+
+FeedKind alpine_secdb_feed_kind() {
+  return FeedKind{.name = "alpine-secdb", .check = nullptr, .read = read_feed};
+}
+
 }  // namespace patchparty::feeds

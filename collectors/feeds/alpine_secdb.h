@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/feeds/feed_kind.h"
 #include "core/base/result.h"
 #include "core/model/model.h"
 
@@ -47,5 +48,8 @@ struct AlpineSecdbStats {
 
 [[nodiscard]] Result<AlpineSecdbStats> read_alpine_secdb(
     const std::filesystem::path& file, const std::function<Result<>(Advisory&&)>& sink);
+
+// "alpine-secdb": one repository's secdb JSON (register_builtin_feeds).
+FeedKind alpine_secdb_feed_kind();
 
 }  // namespace patchparty::feeds

@@ -1,13 +1,13 @@
 #include "collectors/feeds/builtin_feeds.h"
 
-#include <map>
+#include <mutex>
 
 #include "collectors/feeds/alpine_secdb.h"
 #include "collectors/feeds/configured_feed.h"
 #include "collectors/feeds/debian_dsa_list.h"
-#include "collectors/feeds/debian_releases.h"
 #include "collectors/feeds/debian_tracker.h"
 #include "collectors/feeds/epss.h"
+#include "collectors/feeds/feed_kind.h"
 #include "collectors/feeds/friendsofphp.h"
 #include "collectors/feeds/kev.h"
 #include "collectors/feeds/osv_source.h"
@@ -15,96 +15,6 @@
 namespace patchparty::feeds {
 
 namespace {
-
-ReadStats from_osv(const OsvReadStats& s) {
-  return ReadStats{s.records, s.skipped, s.skipped_examples};
-}
-
-Result<ReadStats> read_osv_feed(const FetchResult& f, const config::FeedConfig& c,
-                                const FeedSinks& sinks) {
-  OsvReadOptions o;
-  o.only_ecosystems = c.only;
-  o.progress = sinks.progress;
-  PP_TRY(stats, read_osv(f.path, o, sinks.advisory));
-  return from_osv(stats);
-}
-
-// `only` may name Debian releases by codename ("bookworm") or OSV ecosystem ("Debian:12").
-std::vector<std::string> debian_codenames(const std::vector<std::string>& only) {
-  static constexpr std::string_view kCodenames[] = {
-      "buzz",   "rex",      "bo",       "hamm",    "slink",  "potato", "woody",
-      "sarge",  "etch",     "lenny",    "squeeze", "wheezy", "jessie", "stretch",
-      "buster", "bullseye", "bookworm", "trixie",  "forky",  "duke",   "sid"};
-  std::vector<std::string> out;
-  for (const auto& o : only) {
-    bool mapped = false;
-    for (auto c : kCodenames) {
-      if (debian_ecosystem(c) == o) {
-        out.emplace_back(c);
-        mapped = true;
-      }
-    }
-    if (!mapped) out.push_back(o);
-  }
-  return out;
-}
-
-Result<ReadStats> read_tracker_feed(const FetchResult& f, const config::FeedConfig& c,
-                                    const FeedSinks& sinks) {
-  DebianTrackerOptions o;
-  o.releases = debian_codenames(c.only);
-  o.progress = sinks.progress;
-  PP_TRY(s, read_debian_tracker(f.path, o, sinks.advisory));
-  return ReadStats{s.records, s.skipped + s.empty, s.skipped_examples};
-}
-
-Result<ReadStats> read_dsa_list_feed(const FetchResult& f, const config::FeedConfig& c,
-                                     const FeedSinks& sinks) {
-  DsaListOptions o;
-  o.releases = debian_codenames(c.only);
-  o.progress = sinks.progress;
-  PP_TRY(s, read_dsa_list(f.path, o, sinks.advisory));
-  return ReadStats{s.records, s.skipped, s.skipped_examples};
-}
-
-Result<ReadStats> read_alpine_feed(const FetchResult& f, const config::FeedConfig&,
-                                   const FeedSinks& sinks) {
-  PP_TRY(s, read_alpine_secdb(f.path, sinks.advisory));
-  return ReadStats{s.records, s.skipped, s.skipped_examples};
-}
-
-Result<ReadStats> read_friendsofphp_feed(const FetchResult& f, const config::FeedConfig&,
-                                         const FeedSinks& sinks) {
-  FriendsOfPhpReadOptions o;
-  o.progress = sinks.progress;
-  PP_TRY(s, read_friendsofphp(f.path, o, sinks.advisory));
-  return ReadStats{s.advisories, s.skipped, s.skipped_examples};
-}
-
-Result<ReadStats> read_kev_feed(const FetchResult& f, const config::FeedConfig&,
-                                const FeedSinks& sinks) {
-  PP_TRY(catalog, read_kev(f.path, sinks.kev));
-  return ReadStats{catalog.count, 0, {}};
-}
-
-Result<ReadStats> read_epss_feed(const FetchResult& f, const config::FeedConfig&,
-                                 const FeedSinks& sinks) {
-  PP_TRY(s, read_epss(f.path, sinks.epss));
-  return ReadStats{s.rows, 0, {}};
-}
-
-const std::map<std::string, FeedReader, std::less<>>& readers() {
-  static const std::map<std::string, FeedReader, std::less<>> table{
-      {"osv", read_osv_feed},
-      {"debian-tracker", read_tracker_feed},
-      {"debian-dsa-list", read_dsa_list_feed},
-      {"alpine-secdb", read_alpine_feed},
-      {"friendsofphp", read_friendsofphp_feed},
-      {"kev", read_kev_feed},
-      {"epss", read_epss_feed},
-  };
-  return table;
-}
 
 constexpr std::string_view kOsvBucket = "https://osv-vulnerabilities.storage.googleapis.com/";
 
@@ -125,12 +35,25 @@ std::string lower(std::string s) {
 
 }  // namespace
 
+void register_builtin_feeds() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    add_feed_kind(osv_feed_kind());
+    add_feed_kind(debian_tracker_feed_kind());
+    add_feed_kind(debian_dsa_list_feed_kind());
+    add_feed_kind(alpine_secdb_feed_kind());
+    add_feed_kind(friendsofphp_feed_kind());
+    add_feed_kind(kev_feed_kind());
+    add_feed_kind(epss_feed_kind());
+  });
+}
+
 Result<std::unique_ptr<Feed>> make_feed(const config::FeedConfig& config) {
-  auto it = readers().find(config.kind);
-  if (it == readers().end())
+  const FeedReader* read = find_feed_reader(config.kind);
+  if (!read)
     return fail(Errc::invalid_argument,
                 "feed " + config.name + ": kind '" + config.kind + "' has no reader");
-  return std::unique_ptr<Feed>(std::make_unique<ConfiguredFeed>(config, it->second));
+  return std::unique_ptr<Feed>(std::make_unique<ConfiguredFeed>(config, *read));
 }
 
 Result<std::vector<std::unique_ptr<Feed>>> make_feeds(std::span<const config::FeedConfig> configs) {

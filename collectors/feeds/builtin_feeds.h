@@ -1,4 +1,5 @@
-// The feed kinds patchparty reads, and the feeds it uses when the configuration names none.
+// The one list of feed kinds, the factory that builds configured feeds from it, and the feeds it
+// uses when the configuration names none.
 #pragma once
 
 #include <memory>
@@ -11,6 +12,11 @@
 #include "config/config.h"
 
 namespace patchparty::feeds {
+
+// Adds every built-in kind (config/kinds.h and make_feed's readers). Called by the executables
+// before any config is loaded, and by tests that load one or make feeds; the list is added once
+// per process however often it is called.
+void register_builtin_feeds();
 
 // invalid_argument for a kind without a reader.
 [[nodiscard]] Result<std::unique_ptr<Feed>> make_feed(const config::FeedConfig& config);

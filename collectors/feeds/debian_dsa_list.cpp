@@ -391,4 +391,21 @@ Result<DsaListStats> read_dsa_list(const std::filesystem::path& file, const DsaL
   return r;
 }
 
+namespace {
+
+Result<ReadStats> read_feed(const FetchResult& f, const config::FeedConfig& c,
+                            const FeedSinks& sinks) {
+  DsaListOptions o;
+  o.releases = debian_codenames(c.only);
+  o.progress = sinks.progress;
+  PP_TRY(s, read_dsa_list(f.path, o, sinks.advisory));
+  return ReadStats{s.records, s.skipped, s.skipped_examples};
+}
+
+}  // namespace
+
+FeedKind debian_dsa_list_feed_kind() {
+  return FeedKind{.name = "debian-dsa-list", .check = nullptr, .read = read_feed};
+}
+
 }  // namespace patchparty::feeds

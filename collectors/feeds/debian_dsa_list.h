@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/feeds/feed_kind.h"
 #include "collectors/feeds/fetcher.h"
 #include "core/base/result.h"
 #include "core/model/model.h"
@@ -68,5 +69,8 @@ struct DsaListStats {
 [[nodiscard]] Result<DsaListStats> read_dsa_list(const std::filesystem::path& file,
                                                  const DsaListOptions& options,
                                                  const std::function<Result<>(Advisory&&)>& sink);
+
+// "debian-dsa-list": the DSA/DLA/DTSA lists, kept to the `only` releases (register_builtin_feeds).
+FeedKind debian_dsa_list_feed_kind();
 
 }  // namespace patchparty::feeds

@@ -32,4 +32,23 @@ std::optional<std::string> debian_ecosystem(std::string_view codename) {
   return "Debian:" + std::string(*number);
 }
 
+std::vector<std::string> debian_codenames(const std::vector<std::string>& only) {
+  static constexpr std::string_view kCodenames[] = {
+      "buzz",   "rex",      "bo",       "hamm",    "slink",  "potato", "woody",
+      "sarge",  "etch",     "lenny",    "squeeze", "wheezy", "jessie", "stretch",
+      "buster", "bullseye", "bookworm", "trixie",  "forky",  "duke",   "sid"};
+  std::vector<std::string> out;
+  for (const auto& o : only) {
+    bool mapped = false;
+    for (auto c : kCodenames) {
+      if (debian_ecosystem(c) == o) {
+        out.emplace_back(c);
+        mapped = true;
+      }
+    }
+    if (!mapped) out.push_back(o);
+  }
+  return out;
+}
+
 }  // namespace patchparty::feeds

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace patchparty::feeds {
 
@@ -20,5 +21,9 @@ std::optional<std::string_view> debian_release_number(std::string_view codename)
 
 // "Debian:" + debian_release_number(codename).
 std::optional<std::string> debian_ecosystem(std::string_view codename);
+
+// A feed's `only` as codenames: it may name Debian releases by codename ("bookworm") or by OSV
+// ecosystem ("Debian:12"); anything else passes unchanged.
+std::vector<std::string> debian_codenames(const std::vector<std::string>& only);
 
 }  // namespace patchparty::feeds

@@ -582,4 +582,21 @@ Result<DebianTrackerStats> read_debian_tracker(const std::filesystem::path& file
   return r;
 }
 
+namespace {
+
+Result<ReadStats> read_feed(const FetchResult& f, const config::FeedConfig& c,
+                            const FeedSinks& sinks) {
+  DebianTrackerOptions o;
+  o.releases = debian_codenames(c.only);
+  o.progress = sinks.progress;
+  PP_TRY(s, read_debian_tracker(f.path, o, sinks.advisory));
+  return ReadStats{s.records, s.skipped + s.empty, s.skipped_examples};
+}
+
+}  // namespace
+
+FeedKind debian_tracker_feed_kind() {
+  return FeedKind{.name = "debian-tracker", .check = nullptr, .read = read_feed};
+}
+
 }  // namespace patchparty::feeds

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/feeds/feed_kind.h"
 #include "collectors/feeds/fetcher.h"
 #include "core/base/result.h"
 #include "core/model/model.h"
@@ -72,5 +73,9 @@ struct DebianTrackerStats {
 [[nodiscard]] Result<DebianTrackerStats> parse_debian_tracker(
     std::string_view json, const DebianTrackerOptions& options,
     const std::function<Result<>(Advisory&&)>& sink);
+
+// "debian-tracker": the security tracker's JSON, kept to the `only` releases
+// (register_builtin_feeds).
+FeedKind debian_tracker_feed_kind();
 
 }  // namespace patchparty::feeds

@@ -243,4 +243,18 @@ Result<EpssStats> read_epss(const std::filesystem::path& path, const EpssSink& s
   return stats;
 }
 
+namespace {
+
+Result<ReadStats> read_feed(const FetchResult& f, const config::FeedConfig&,
+                            const FeedSinks& sinks) {
+  PP_TRY(s, read_epss(f.path, sinks.epss));
+  return ReadStats{s.rows, 0, {}};
+}
+
+}  // namespace
+
+FeedKind epss_feed_kind() {
+  return FeedKind{.name = "epss", .check = nullptr, .read = read_feed};
+}
+
 }  // namespace patchparty::feeds

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "collectors/feeds/feed_kind.h"
 #include "core/base/result.h"
 #include "core/model/model.h"
 
@@ -48,5 +49,8 @@ using EpssSink = std::function<Result<>(EpssScore&&)>;
 // gzip stream is data_loss; more than kMaxEpssBytes of text is resource_exhausted. Errors name
 // the file.
 [[nodiscard]] Result<EpssStats> read_epss(const std::filesystem::path& path, const EpssSink& sink);
+
+// "epss": FIRST's daily CSV, into the EPSS sink (register_builtin_feeds).
+FeedKind epss_feed_kind();
 
 }  // namespace patchparty::feeds

@@ -436,4 +436,20 @@ Result<FriendsOfPhpReadStats> read_friendsofphp(const std::filesystem::path& pat
   return stats;
 }
 
+namespace {
+
+Result<ReadStats> read_feed(const FetchResult& f, const config::FeedConfig&,
+                            const FeedSinks& sinks) {
+  FriendsOfPhpReadOptions o;
+  o.progress = sinks.progress;
+  PP_TRY(s, read_friendsofphp(f.path, o, sinks.advisory));
+  return ReadStats{s.advisories, s.skipped, s.skipped_examples};
+}
+
+}  // namespace
+
+FeedKind friendsofphp_feed_kind() {
+  return FeedKind{.name = "friendsofphp", .check = nullptr, .read = read_feed};
+}
+
 }  // namespace patchparty::feeds

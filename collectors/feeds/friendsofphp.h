@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/feeds/feed_kind.h"
 #include "collectors/feeds/fetcher.h"
 #include "core/base/result.h"
 #include "core/model/model.h"
@@ -72,5 +73,8 @@ struct FriendsOfPhpReadOptions {
 [[nodiscard]] Result<FriendsOfPhpReadStats> read_friendsofphp(
     const std::filesystem::path& path, const FriendsOfPhpReadOptions& options,
     const std::function<Result<>(Advisory&&)>& sink);
+
+// "friendsofphp": the security-advisories repository's zip or folder (register_builtin_feeds).
+FeedKind friendsofphp_feed_kind();
 
 }  // namespace patchparty::feeds

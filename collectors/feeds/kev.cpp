@@ -151,4 +151,18 @@ Result<KevCatalog> read_kev(const std::filesystem::path& path, const KevSink& si
   return catalog;
 }
 
+namespace {
+
+Result<ReadStats> read_feed(const FetchResult& f, const config::FeedConfig&,
+                            const FeedSinks& sinks) {
+  PP_TRY(catalog, read_kev(f.path, sinks.kev));
+  return ReadStats{catalog.count, 0, {}};
+}
+
+}  // namespace
+
+FeedKind kev_feed_kind() {
+  return FeedKind{.name = "kev", .check = nullptr, .read = read_feed};
+}
+
 }  // namespace patchparty::feeds

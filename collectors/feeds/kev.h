@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "collectors/feeds/feed_kind.h"
 #include "core/base/result.h"
 #include "core/model/model.h"
 
@@ -40,5 +41,8 @@ bool is_cve_id(std::string_view s);
 
 // The file at `path` (at most kMaxKevBytes), then parse_kev; errors name the file.
 [[nodiscard]] Result<KevCatalog> read_kev(const std::filesystem::path& path, const KevSink& sink);
+
+// "kev": CISA's catalog, into the KEV sink (register_builtin_feeds).
+FeedKind kev_feed_kind();
 
 }  // namespace patchparty::feeds

@@ -172,4 +172,21 @@ Result<OsvReadStats> read_osv(const std::filesystem::path& path, const OsvReadOp
   return stats;
 }
 
+namespace {
+
+Result<ReadStats> read_feed(const FetchResult& f, const config::FeedConfig& c,
+                            const FeedSinks& sinks) {
+  OsvReadOptions o;
+  o.only_ecosystems = c.only;
+  o.progress = sinks.progress;
+  PP_TRY(s, read_osv(f.path, o, sinks.advisory));
+  return ReadStats{s.records, s.skipped, s.skipped_examples};
+}
+
+}  // namespace
+
+FeedKind osv_feed_kind() {
+  return FeedKind{.name = "osv", .check = nullptr, .read = read_feed};
+}
+
 }  // namespace patchparty::feeds

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/feeds/feed_kind.h"
 #include "collectors/feeds/fetcher.h"
 #include "core/base/result.h"
 #include "core/model/model.h"
@@ -36,5 +37,9 @@ struct OsvReadOptions {
 [[nodiscard]] Result<OsvReadStats> read_osv(const std::filesystem::path& path,
                                             const OsvReadOptions& options,
                                             const std::function<Result<>(Advisory&&)>& sink);
+
+// "osv": OSV records: a zip, a folder or one file, kept to the `only` ecosystems
+// (register_builtin_feeds).
+FeedKind osv_feed_kind();
 
 }  // namespace patchparty::feeds

@@ -2,12 +2,15 @@
 
 #include <sys/stat.h>
 
+#include <yaml-cpp/yaml.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 
 #include "collectors/health/command_check.h"
 #include "core/base/duration.h"
+#include "core/base/yaml_reader.h"
 
 namespace patchparty::health {
 
@@ -47,6 +50,26 @@ Probe BackupCheck::probe(std::stop_token stop) {
              " old (max " + config::format_duration(max_age_) + ")";
   if (!p.healthy) p.detail = "stale backup: " + p.detail;
   return p;
+}
+
+namespace {
+
+void check_section(config::YamlReader& r, const YAML::Node& item, const std::string& p,
+                   const config::HealthCheckConfig& c) {
+  if (c.file.empty() == c.command.empty())
+    r.error(item, config::YamlReader::join(p, "file"),
+            "give either file (with max_age) or command");
+  if (!c.file.empty()) config::require_key(r, item, p, "max_age", c.max_age.count() > 0, c.kind);
+}
+
+}  // namespace
+
+CheckKind backup_check_kind() {
+  return CheckKind{.name = "backup",
+                   .check = check_section,
+                   .make = [](const config::HealthCheckConfig& c) -> std::unique_ptr<HealthCheck> {
+                     return std::make_unique<BackupCheck>(c);
+                   }};
 }
 
 }  // namespace patchparty::health

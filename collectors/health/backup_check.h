@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "collectors/health/check_kind.h"
 #include "collectors/health/health_check.h"
 #include "config/health_config.h"
 
@@ -28,5 +29,8 @@ class BackupCheck final : public HealthCheck {
   std::chrono::milliseconds timeout_;
   std::size_t max_output_;
 };
+
+// "backup": what its section needs, and the factory (register_builtin_checks).
+CheckKind backup_check_kind();
 
 }  // namespace patchparty::health

@@ -1,8 +1,10 @@
 #include "collectors/health/builtin_checks.h"
 
+#include <mutex>
 #include <regex>
 
 #include "collectors/health/backup_check.h"
+#include "collectors/health/check_kind.h"
 #include "collectors/health/command_check.h"
 #include "collectors/health/http_check.h"
 #include "collectors/health/prometheus_query_check.h"
@@ -10,17 +12,26 @@
 
 namespace patchparty::health {
 
+void register_builtin_checks() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    add_check_kind(http_check_kind());
+    add_check_kind(systemd_unit_check_kind());
+    add_check_kind(prometheus_query_check_kind());
+    add_check_kind(command_check_kind());
+    add_check_kind(backup_check_kind());
+  });
+}
+
 Result<std::unique_ptr<HealthCheck>> make_check(const config::HealthCheckConfig& c) {
+  const CheckFactory* make = find_check_factory(c.kind);
+  if (!make)
+    return fail(Errc::invalid_argument, "check " + c.name + ": unknown kind '" + c.kind + "'");
   try {
-    if (c.kind == "http") return std::make_unique<HttpCheck>(c);
-    if (c.kind == "systemd_unit") return std::make_unique<SystemdUnitCheck>(c);
-    if (c.kind == "prometheus_query") return std::make_unique<PrometheusQueryCheck>(c);
-    if (c.kind == "command") return std::make_unique<CommandCheck>(c);
-    if (c.kind == "backup") return std::make_unique<BackupCheck>(c);
+    return (*make)(c);
   } catch (const std::regex_error& e) {
     return fail(Errc::invalid_argument, "check " + c.name + ": body_regex: " + e.what());
   }
-  return fail(Errc::invalid_argument, "check " + c.name + ": unknown kind '" + c.kind + "'");
 }
 
 }  // namespace patchparty::health

@@ -1,8 +1,11 @@
 #include "collectors/health/command_check.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include "core/base/child_process.h"
 #include "core/base/duration.h"
 #include "core/base/one_line.h"
+#include "core/base/yaml_reader.h"
 
 namespace patchparty::health {
 
@@ -43,6 +46,23 @@ Probe run_command_probe(const std::vector<std::string>& argv, std::chrono::milli
     p.detail = with_output("killed by signal " + std::to_string(r->signal));
   }
   return p;
+}
+
+namespace {
+
+void check_section(config::YamlReader& r, const YAML::Node& item, const std::string& p,
+                   const config::HealthCheckConfig& c) {
+  config::require_key(r, item, p, "command", !c.command.empty(), c.kind);
+}
+
+}  // namespace
+
+CheckKind command_check_kind() {
+  return CheckKind{.name = "command",
+                   .check = check_section,
+                   .make = [](const config::HealthCheckConfig& c) -> std::unique_ptr<HealthCheck> {
+                     return std::make_unique<CommandCheck>(c);
+                   }};
 }
 
 }  // namespace patchparty::health

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "collectors/health/check_kind.h"
 #include "collectors/health/health_check.h"
 #include "config/health_config.h"
 
@@ -26,5 +27,8 @@ class CommandCheck final : public HealthCheck {
 // Shared with the backup check: one probe of a command, healthy on exit 0.
 Probe run_command_probe(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
                         std::size_t max_output, std::stop_token stop);
+
+// "command": what its section needs, and the factory (register_builtin_checks).
+CheckKind command_check_kind();
 
 }  // namespace patchparty::health

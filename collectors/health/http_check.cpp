@@ -1,7 +1,10 @@
 #include "collectors/health/http_check.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include "core/base/http_client.h"
 #include "core/base/one_line.h"
+#include "core/base/yaml_reader.h"
 
 namespace patchparty::health {
 
@@ -74,6 +77,23 @@ Probe HttpCheck::probe(std::stop_token stop) {
   p.healthy = true;
   p.detail = one_line(head);
   return p;
+}
+
+namespace {
+
+void check_section(config::YamlReader& r, const YAML::Node& item, const std::string& p,
+                   const config::HealthCheckConfig& c) {
+  config::require_key(r, item, p, "url", !c.url.empty(), c.kind);
+}
+
+}  // namespace
+
+CheckKind http_check_kind() {
+  return CheckKind{.name = "http",
+                   .check = check_section,
+                   .make = [](const config::HealthCheckConfig& c) -> std::unique_ptr<HealthCheck> {
+                     return std::make_unique<HttpCheck>(c);
+                   }};
 }
 
 }  // namespace patchparty::health

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "collectors/health/check_kind.h"
 #include "collectors/health/health_check.h"
 #include "config/health_config.h"
 
@@ -25,5 +26,8 @@ class HttpCheck final : public HealthCheck {
   config::HealthCheckConfig config_;
   std::optional<std::regex> body_;
 };
+
+// "http": what its section needs, and the factory (register_builtin_checks).
+CheckKind http_check_kind();
 
 }  // namespace patchparty::health

@@ -1,11 +1,13 @@
 #include "collectors/health/prometheus_query_check.h"
 
 #include <rapidjson/document.h>
+#include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
 
 #include "core/base/http_client.h"
 #include "core/base/one_line.h"
+#include "core/base/yaml_reader.h"
 
 namespace patchparty::health {
 
@@ -106,6 +108,26 @@ Probe PrometheusQueryCheck::probe(std::stop_token stop) {
     p.detail = one_line(what + " = " + num);
   }
   return p;
+}
+
+namespace {
+
+void check_section(config::YamlReader& r, const YAML::Node& item, const std::string& p,
+                   const config::HealthCheckConfig& c) {
+  config::require_key(r, item, p, "url", !c.url.empty(), c.kind);
+  config::require_key(r, item, p, "query", !c.query.empty(), c.kind);
+  if (c.threshold.has_value() == (c.max_ratio > 0))
+    r.error(item, config::YamlReader::join(p, "threshold"), "give either threshold or max_ratio");
+}
+
+}  // namespace
+
+CheckKind prometheus_query_check_kind() {
+  return CheckKind{.name = "prometheus_query",
+                   .check = check_section,
+                   .make = [](const config::HealthCheckConfig& c) -> std::unique_ptr<HealthCheck> {
+                     return std::make_unique<PrometheusQueryCheck>(c);
+                   }};
 }
 
 }  // namespace patchparty::health

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "collectors/health/check_kind.h"
 #include "collectors/health/health_check.h"
 #include "config/health_config.h"
 
@@ -26,5 +27,8 @@ class PrometheusQueryCheck final : public HealthCheck {
 // The value of an /api/v1/query answer: a scalar, or a vector of exactly one sample. An error
 // carries Prometheus' own message.
 [[nodiscard]] Result<double> parse_query_response(std::string_view json);
+
+// "prometheus_query": what its section needs, and the factory (register_builtin_checks).
+CheckKind prometheus_query_check_kind();
 
 }  // namespace patchparty::health

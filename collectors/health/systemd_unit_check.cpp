@@ -1,6 +1,9 @@
 #include "collectors/health/systemd_unit_check.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include "core/base/one_line.h"
+#include "core/base/yaml_reader.h"
 
 namespace patchparty::health {
 
@@ -72,6 +75,32 @@ Probe SystemdUnitCheck::probe(std::stop_token) {
                 " times since the previous probe)");
   p.healthy = true;
   return done(detail);
+}
+
+namespace {
+
+void check_section(config::YamlReader& r, const YAML::Node& item, const std::string& p,
+                   const config::HealthCheckConfig& c) {
+  config::require_key(r, item, p, "unit", !c.unit.empty(), c.kind);
+  if (!c.unit.empty() && (c.unit.find('/') != std::string::npos || c.unit.front() == '-' ||
+                          c.unit.find('.') == std::string::npos))
+    r.error(item["unit"], config::YamlReader::join(p, "unit"),
+            "'" + c.unit + "' is not a unit name (e.g. nginx.service)");
+  for (const auto& s : c.expected_states) {
+    if (s.empty() || s.front() == '/' || s.back() == '/')
+      r.error(item["expected_states"], config::YamlReader::join(p, "expected_states"),
+              "'" + s + "' is not ActiveState or ActiveState/SubState");
+  }
+}
+
+}  // namespace
+
+CheckKind systemd_unit_check_kind() {
+  return CheckKind{.name = "systemd_unit",
+                   .check = check_section,
+                   .make = [](const config::HealthCheckConfig& c) -> std::unique_ptr<HealthCheck> {
+                     return std::make_unique<SystemdUnitCheck>(c);
+                   }};
 }
 
 }  // namespace patchparty::health

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "collectors/health/check_kind.h"
 #include "collectors/health/health_check.h"
 #include "config/health_config.h"
 #include "core/base/systemd_bus.h"
@@ -32,5 +33,8 @@ class SystemdUnitCheck final : public HealthCheck {
   std::chrono::milliseconds timeout_;
   std::optional<std::uint32_t> last_restarts_;
 };
+
+// "systemd_unit": what its section needs, and the factory (register_builtin_checks).
+CheckKind systemd_unit_check_kind();
 
 }  // namespace patchparty::health

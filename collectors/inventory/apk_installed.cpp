@@ -153,4 +153,22 @@ Result<std::vector<Package>> ApkInstalled::scan() {
   return packages;
 }
 
+InventoryKind apk_inventory_kind() {
+  InventoryKind k;
+  k.name = "apk";
+  k.fallback_ecosystem = "Alpine";
+  k.plan = [](const config::InventoryConfig& inv,
+              const std::string& ecosystem) -> std::optional<PlannedSource> {
+    auto file = under_root(inv.root, inv.apk.path);
+    if (!wanted(inv.apk.enabled, file)) return std::nullopt;
+    ApkInstalledOptions o;
+    o.root = inv.root;
+    o.installed_file = inv.apk.path;
+    o.max_bytes = static_cast<std::size_t>(inv.max_file_bytes);
+    return PlannedSource{"apk", "", file.string(), std::make_unique<ApkInstalled>(ecosystem, o),
+                         std::nullopt};
+  };
+  return k;
+}
+
 }  // namespace patchparty::inventory

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/inventory/inventory_kind.h"
 #include "collectors/inventory/inventory_source.h"
 #include "core/base/bounded_file.h"
 #include "core/base/result.h"
@@ -41,5 +42,8 @@ class ApkInstalled final : public InventorySource {
   std::string ecosystem_;
   ApkInstalledOptions options_;
 };
+
+// "apk": apk's installed database, planned from inventory.apk (register_builtin_sources).
+InventoryKind apk_inventory_kind();
 
 }  // namespace patchparty::inventory

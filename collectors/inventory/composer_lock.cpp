@@ -95,4 +95,16 @@ Result<std::vector<Package>> ComposerLock::scan() {
   return parse_composer_lock(text, project_, lock_file_.string());
 }
 
+InventoryKind composer_inventory_kind() {
+  InventoryKind k;
+  k.name = "composer";
+  k.lockfile_names = {"composer.lock"};
+  k.lockfile_ecosystem = "Packagist";
+  k.open_lockfile = [](const std::filesystem::path& file, const std::string& project,
+                       std::size_t max_bytes) -> std::unique_ptr<InventorySource> {
+    return std::make_unique<ComposerLock>(file, project, max_bytes);
+  };
+  return k;
+}
+
 }  // namespace patchparty::inventory

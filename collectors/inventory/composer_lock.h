@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/inventory/inventory_kind.h"
 #include "collectors/inventory/inventory_source.h"
 #include "core/base/bounded_file.h"
 #include "core/base/result.h"
@@ -38,5 +39,8 @@ class ComposerLock final : public InventorySource {
   std::string project_;
   std::size_t max_bytes_;
 };
+
+// "composer": a project's composer.lock (register_builtin_sources).
+InventoryKind composer_inventory_kind();
 
 }  // namespace patchparty::inventory

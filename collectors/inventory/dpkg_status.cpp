@@ -428,4 +428,26 @@ Result<std::vector<Package>> DpkgStatus::scan() {
   return out;
 }
 
+InventoryKind dpkg_inventory_kind() {
+  InventoryKind k;
+  k.name = "dpkg";
+  k.fallback_ecosystem = "Debian";
+  k.plan = [](const config::InventoryConfig& inv,
+              const std::string& ecosystem) -> std::optional<PlannedSource> {
+    // Distroless images have no status file, only one stanza file per package in status.d.
+    auto file = under_root(inv.root, inv.dpkg.path);
+    if (!wanted(inv.dpkg.enabled, file) &&
+        !wanted(inv.dpkg.enabled, under_root(inv.root, inv.dpkg_status_dir)))
+      return std::nullopt;
+    DpkgStatusOptions o;
+    o.root = inv.root;
+    o.status_file = inv.dpkg.path;
+    o.status_dir = inv.dpkg_status_dir;
+    o.max_bytes = static_cast<std::size_t>(inv.max_file_bytes);
+    return PlannedSource{"dpkg", "", file.string(), std::make_unique<DpkgStatus>(ecosystem, o),
+                         std::nullopt};
+  };
+  return k;
+}
+
 }  // namespace patchparty::inventory

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/inventory/inventory_kind.h"
 #include "collectors/inventory/inventory_source.h"
 #include "core/base/bounded_file.h"
 #include "core/base/result.h"
@@ -63,5 +64,8 @@ class DpkgStatus final : public InventorySource {
   std::string ecosystem_;
   DpkgStatusOptions options_;
 };
+
+// "dpkg": dpkg's status file (or status.d), planned from inventory.dpkg (register_builtin_sources).
+InventoryKind dpkg_inventory_kind();
 
 }  // namespace patchparty::inventory

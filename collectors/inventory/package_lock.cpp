@@ -227,4 +227,16 @@ Result<std::vector<Package>> PackageLock::scan() {
   return parse_package_lock(text, project_, lock_file_.string());
 }
 
+InventoryKind npm_inventory_kind() {
+  InventoryKind k;
+  k.name = "npm";
+  k.lockfile_names = {"package-lock.json", "npm-shrinkwrap.json"};
+  k.lockfile_ecosystem = "npm";
+  k.open_lockfile = [](const std::filesystem::path& file, const std::string& project,
+                       std::size_t max_bytes) -> std::unique_ptr<InventorySource> {
+    return std::make_unique<PackageLock>(file, project, max_bytes);
+  };
+  return k;
+}
+
 }  // namespace patchparty::inventory

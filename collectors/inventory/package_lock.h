@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/inventory/inventory_kind.h"
 #include "collectors/inventory/inventory_source.h"
 #include "core/base/bounded_file.h"
 #include "core/base/result.h"
@@ -58,5 +59,8 @@ class PackageLock final : public InventorySource {
   std::string project_;
   std::size_t max_bytes_;
 };
+
+// "npm": a project's package-lock.json or npm-shrinkwrap.json (register_builtin_sources).
+InventoryKind npm_inventory_kind();
 
 }  // namespace patchparty::inventory

@@ -390,4 +390,18 @@ Result<std::vector<Package>> RpmDb::scan() {
   return packages;
 }
 
+InventoryKind rpm_inventory_kind() {
+  InventoryKind k;
+  k.name = "rpm";
+  k.fallback_ecosystem = "Red Hat";
+  k.plan = [](const config::InventoryConfig& inv,
+              const std::string& ecosystem) -> std::optional<PlannedSource> {
+    auto file = under_root(inv.root, inv.rpm.path);
+    if (!wanted(inv.rpm.enabled, file)) return std::nullopt;
+    return PlannedSource{"rpm", "", file.string(),
+                         std::make_unique<RpmDb>(ecosystem, inv.rpm.path, inv.root), std::nullopt};
+  };
+  return k;
+}
+
 }  // namespace patchparty::inventory

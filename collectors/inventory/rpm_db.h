@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "collectors/inventory/inventory_kind.h"
 #include "collectors/inventory/inventory_source.h"
 #include "core/base/result.h"
 #include "core/model/model.h"
@@ -69,5 +70,8 @@ class RpmDb final : public InventorySource {
   std::string ecosystem_;
   std::filesystem::path db_file_;
 };
+
+// "rpm": the SQLite rpmdb, planned from inventory.rpm (register_builtin_sources).
+InventoryKind rpm_inventory_kind();
 
 }  // namespace patchparty::inventory

@@ -173,17 +173,28 @@ void YamlReader::read_url(const YAML::Node& map, std::string_view path, std::str
   }
 }
 
-void YamlReader::read_enum(const YAML::Node& map, std::string_view path, std::string_view key,
-                           std::string& out, std::initializer_list<std::string_view> choices) {
+template <class Choices>
+void YamlReader::read_choice(const YAML::Node& map, std::string_view path, std::string_view key,
+                             std::string& out, const Choices& choices) {
   auto s = scalar(map, path, key, "a string");
   if (!s) return;
   if (std::find(choices.begin(), choices.end(), *s) == choices.end()) {
     std::string list;
-    for (auto c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
+    for (const auto& c : choices) list += (list.empty() ? "" : ", ") + std::string(c);
     error(map[std::string(key)], join(path, key), "'" + *s + "' is not one of: " + list);
   } else {
     out = *s;
   }
+}
+
+void YamlReader::read_enum(const YAML::Node& map, std::string_view path, std::string_view key,
+                           std::string& out, std::initializer_list<std::string_view> choices) {
+  read_choice(map, path, key, out, choices);
+}
+
+void YamlReader::read_enum(const YAML::Node& map, std::string_view path, std::string_view key,
+                           std::string& out, const std::vector<std::string>& choices) {
+  read_choice(map, path, key, out, choices);
 }
 
 void YamlReader::read_strings(const YAML::Node& map, std::string_view path, std::string_view key,

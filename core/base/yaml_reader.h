@@ -49,12 +49,18 @@ class YamlReader {
                 std::string& out);
   void read_enum(const YAML::Node& map, std::string_view path, std::string_view key,
                  std::string& out, std::initializer_list<std::string_view> choices);
+  // The choices a registry holds (config/kinds.h), in its order.
+  void read_enum(const YAML::Node& map, std::string_view path, std::string_view key,
+                 std::string& out, const std::vector<std::string>& choices);
   void read_strings(const YAML::Node& map, std::string_view path, std::string_view key,
                     std::vector<std::string>& out);
 
   static std::string join(std::string_view path, std::string_view key);
 
  private:
+  template <class Choices>
+  void read_choice(const YAML::Node& map, std::string_view path, std::string_view key,
+                   std::string& out, const Choices& choices);
   std::optional<std::string> scalar(const YAML::Node& map, std::string_view path,
                                     std::string_view key, std::string_view what);
   std::string file_;

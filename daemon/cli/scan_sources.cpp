@@ -3,11 +3,11 @@
 #include <algorithm>
 
 #include "collectors/inventory/apk_installed.h"
-#include "collectors/inventory/composer_lock.h"
 #include "collectors/inventory/dpkg_status.h"
+#include "collectors/inventory/inventory_kind.h"
 #include "collectors/inventory/os_release.h"
-#include "collectors/inventory/package_lock.h"
 #include "collectors/inventory/rpm_db.h"
+#include "config/kinds.h"
 
 namespace patchparty::cli {
 
@@ -65,20 +65,18 @@ Result<InventoryArg> parse_inventory_arg(std::string_view arg, std::string_view 
     return fail(Errc::not_found,
                 "--inventory " + kind + ": " + out.path.string() + " does not exist");
 
-  if (kind == "composer" || kind == "npm") {
+  if (const auto* lockfile = inventory::inventory_kinds().find(kind);
+      lockfile && lockfile->open_lockfile) {
+    // A directory: the first of the kind's file names found in it, else the first.
     fs::path file = out.path;
     if (is_dir) {
-      file = out.path / (kind == "composer" ? "composer.lock" : "package-lock.json");
-      if (kind == "npm" && !fs::exists(file, ec) &&
-          fs::exists(out.path / "npm-shrinkwrap.json", ec))
-        file = out.path / "npm-shrinkwrap.json";
+      const auto& names = lockfile->lockfile_names;
+      auto found = std::find_if(names.begin(), names.end(),
+                                [&](const std::string& n) { return fs::exists(out.path / n, ec); });
+      file = out.path / (found == names.end() ? names.front() : *found);
     }
     out.project = project_label(file.parent_path());
-    if (kind == "composer") {
-      out.source = std::make_unique<inventory::ComposerLock>(file, out.project, max_file_bytes);
-    } else {
-      out.source = std::make_unique<inventory::PackageLock>(file, out.project, max_file_bytes);
-    }
+    out.source = lockfile->open_lockfile(file, out.project, max_file_bytes);
     return out;
   }
   if (kind == "dpkg") {
@@ -119,19 +117,16 @@ Result<InventoryArg> parse_inventory_arg(std::string_view arg, std::string_view 
     }
     return out;
   }
-  return fail(Errc::invalid_argument,
-              "--inventory '" + kind + "': unknown kind (dpkg, rpm, apk, composer, npm)");
+  return fail(Errc::invalid_argument, "--inventory '" + kind + "': unknown kind (" +
+                                          inventory::inventory_kinds().joined_names() + ")");
 }
 
 Result<config::FeedConfig> parse_feed_arg(std::string_view arg, std::size_t index) {
   PP_TRY(kv, split_kind(arg, "--feed"));
   auto [kind, where] = std::move(kv);
-  auto kinds = config::feed_kinds();
-  if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
-    std::string list;
-    for (auto k : kinds) list += (list.empty() ? "" : ", ") + std::string(k);
-    return fail(Errc::invalid_argument, "--feed '" + kind + "': unknown kind (" + list + ")");
-  }
+  if (!config::feed_kinds().find(kind))
+    return fail(Errc::invalid_argument, "--feed '" + kind + "': unknown kind (" +
+                                            config::feed_kinds().joined_names() + ")");
   config::FeedConfig f;
   f.kind = kind;
   f.name = kind + "-" + std::to_string(index + 1);

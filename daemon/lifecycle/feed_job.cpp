@@ -5,6 +5,7 @@
 #include <set>
 
 #include "collectors/feeds/builtin_feeds.h"
+#include "collectors/inventory/inventory_kind.h"
 #include "core/base/log.h"
 #include "core/record/osv_writer.h"
 #include "core/store/advisory_tables.h"
@@ -118,8 +119,8 @@ std::vector<config::FeedConfig> effective_feeds(const config::Config& config,
   if (config.feeds_configured) return config.feeds;
   std::set<std::string> apps;
   for (const auto& s : plan.sources) {
-    if (s.kind == "composer") apps.insert("Packagist");
-    if (s.kind == "npm") apps.insert("npm");
+    const auto* kind = inventory::inventory_kinds().find(s.kind);
+    if (kind && !kind->lockfile_ecosystem.empty()) apps.insert(kind->lockfile_ecosystem);
   }
   return feeds::default_feeds(plan.host_ecosystem, apps);
 }

@@ -3,11 +3,18 @@
 
 #include <iostream>
 
+#include "collectors/feeds/builtin_feeds.h"
+#include "collectors/health/builtin_checks.h"
+#include "collectors/inventory/builtin_sources.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
 
 int main(int argc, char** argv) {
   using namespace patchparty::cli;
+  // Before any config is loaded: config/ knows the kinds only from these lists.
+  patchparty::feeds::register_builtin_feeds();
+  patchparty::health::register_builtin_checks();
+  patchparty::inventory::register_builtin_sources();
   CLI::App app{"patchparty: inventory, advisories, findings and the patch-party backlog"};
   app.set_version_flag("--version", "patchparty " PP_VERSION);
   app.require_subcommand(1);

@@ -6,6 +6,9 @@
 #include <iostream>
 #include <string>
 
+#include "collectors/feeds/builtin_feeds.h"
+#include "collectors/health/builtin_checks.h"
+#include "collectors/inventory/builtin_sources.h"
 #include "daemon/lifecycle/daemon.h"
 
 int main(int argc, char** argv) {
@@ -27,6 +30,10 @@ int main(int argc, char** argv) {
   }
   // Once, before any thread: libcurl's global state is not thread-safe to set up.
   curl_global_init(CURL_GLOBAL_DEFAULT);
+  // Before any config is loaded: config/ knows the kinds only from these lists.
+  patchparty::feeds::register_builtin_feeds();
+  patchparty::health::register_builtin_checks();
+  patchparty::inventory::register_builtin_sources();
   patchparty::lifecycle::DaemonOptions options;
   if (!config_file.empty()) options.config_file = config_file;
   if (!state_dir.empty()) options.state_dir = state_dir;

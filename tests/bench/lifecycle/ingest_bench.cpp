@@ -206,6 +206,7 @@ int main(int argc, char** argv) {
               reused ? "reused" : "made",
               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 
+  feeds::register_builtin_feeds();  // as both executables do at start-up
   Run ingest = in_child([&] {
     auto store = store::Store::open(dir / "state");
     if (!store) return 1;

@@ -7,10 +7,20 @@
 
 #include "tests/support/test_data.h"
 
+// Only to fill config/'s kind catalogs, as both executables do at start-up.
+#include "collectors/feeds/builtin_feeds.h"
+#include "collectors/health/builtin_checks.h"
+
 namespace patchparty::config {
 namespace {
 
 using ::testing::HasSubstr;
+
+[[maybe_unused]] const bool kKindsRegistered = [] {
+  feeds::register_builtin_feeds();
+  health::register_builtin_checks();
+  return true;
+}();
 
 TEST(Config, EmptyDocumentGivesDefaults) {
   auto c = parse_config("", "empty.yml");

@@ -4,10 +4,18 @@
 
 #include "config/config.h"
 
+// Only to fill config/'s kind catalog, as both executables do at start-up.
+#include "collectors/health/builtin_checks.h"
+
 namespace patchparty::config {
 namespace {
 
 using namespace std::chrono_literals;
+
+[[maybe_unused]] const bool kKindsRegistered = [] {
+  health::register_builtin_checks();
+  return true;
+}();
 
 std::string errors_of(std::string_view yaml) {
   auto c = parse_config(yaml, "t.yml");

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "collectors/health/backup_check.h"
+#include "collectors/health/builtin_checks.h"
 #include "collectors/health/command_check.h"
 #include "tests/support/test_data.h"
 
@@ -16,6 +17,12 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
+
+// from_config builds checks through the kinds both executables register at start-up.
+[[maybe_unused]] const bool kKindsRegistered = [] {
+  register_builtin_checks();
+  return true;
+}();
 
 config::HealthCheckConfig command_config(std::string name, std::vector<std::string> argv) {
   config::HealthCheckConfig c;

@@ -58,6 +58,7 @@ std::string zip_of(const std::filesystem::path& dir, bool recursive = false) {
 class FeedJobTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
+    feeds::register_builtin_feeds();  // as both executables do at start-up
     server_ = new testing::HttpTestServer();
     packagist_zip_ = new std::string(zip_of(testing::test_data("osv/Packagist")));
   }

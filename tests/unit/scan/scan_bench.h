@@ -30,6 +30,7 @@ namespace patchparty::testing {
 class ScanBench {
  public:
   explicit ScanBench(std::string_view name) : dir_(temp_dir(name)) {
+    feeds::register_builtin_feeds();  // as both executables do at start-up
     auto s = store::Store::open(dir_ / "state");
     if (!s) throw std::runtime_error("store: " + s.error().message);
     store_.emplace(std::move(*s));
