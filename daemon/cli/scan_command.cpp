@@ -10,6 +10,7 @@
 #include "collectors/feeds/builtin_feeds.h"
 #include "collectors/inventory/inventory_plan.h"
 #include "config/config.h"
+#include "core/base/unix_time.h"
 #include "core/store/store.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/exit_codes.h"
@@ -52,12 +53,6 @@ class ScratchDir {
   explicit ScratchDir(fs::path p) : path_(std::move(p)) {}
   fs::path path_;
 };
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Result<> inventory_from_args(const ScanArgs& args, const config::Config& c, store::Store& store,
                              std::int64_t now) {

@@ -11,6 +11,7 @@
 
 #include "collectors/health/health_json.h"
 #include "core/base/log.h"
+#include "core/base/unix_time.h"
 #include "core/store/state_lock.h"
 #include "core/store/store.h"
 #include "daemon/lifecycle/api_state.h"
@@ -30,12 +31,6 @@
 namespace patchparty::lifecycle {
 
 namespace {
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The state directory's lock, then the store. The lock comes first: a second daemon on the
 // same database would double every job and race the first one's writes.

@@ -7,21 +7,12 @@
 #include "collectors/feeds/builtin_feeds.h"
 #include "collectors/inventory/inventory_kind.h"
 #include "core/base/log.h"
+#include "core/base/unix_time.h"
 #include "core/record/osv_writer.h"
 #include "core/store/advisory_tables.h"
 #include "daemon/lifecycle/ingest_pipeline.h"
 
 namespace patchparty::lifecycle {
-
-namespace {
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 std::string user_agent() {
   return "patchparty/" PP_VERSION;

@@ -4,17 +4,12 @@
 
 #include "collectors/inventory/inventory_plan.h"
 #include "core/base/log.h"
+#include "core/base/unix_time.h"
 #include "daemon/lifecycle/patch_event_jobs.h"
 
 namespace patchparty::lifecycle {
 
 namespace {
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string label(const inventory::PlannedSource& s) {
   return s.project.empty() ? s.kind : s.kind + " (project " + s.project + ")";
 }

@@ -8,6 +8,7 @@
 #include "collectors/feeds/builtin_feeds.h"
 #include "collectors/inventory/inventory_plan.h"
 #include "core/base/log.h"
+#include "core/base/unix_time.h"
 #include "core/store/event_tables.h"
 #include "daemon/lifecycle/feed_job.h"
 #include "daemon/lifecycle/inventory_job.h"
@@ -20,12 +21,6 @@
 namespace patchparty::lifecycle {
 
 namespace {
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::uint64_t seed() {
   return static_cast<std::uint64_t>(Clock::now().time_since_epoch().count()) ^

@@ -3,16 +3,11 @@
 #include <algorithm>
 
 #include "core/base/log.h"
+#include "core/base/unix_time.h"
 
 namespace patchparty::patch_watch {
 
 namespace {
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::int64_t unix_seconds(health::WallClock::time_point t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();

@@ -4,6 +4,7 @@
 
 #include "core/base/http_client.h"
 #include "core/base/log.h"
+#include "core/base/unix_time.h"
 #include "exporters/alertmanager/alert_payload.h"
 
 namespace patchparty::exporters {
@@ -14,12 +15,6 @@ using namespace std::chrono_literals;
 
 constexpr auto kFirstBackoff = 1s;
 constexpr std::size_t kMaxErrorBodyBytes = 256;
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "exporters/http/http_server.h"
+#include "core/base/unix_time.h"
 
 #include <CivetServer.h>
 #include <arpa/inet.h>
@@ -14,12 +15,6 @@
 namespace patchparty::http {
 
 namespace {
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);

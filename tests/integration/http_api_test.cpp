@@ -109,13 +109,14 @@ TEST(HttpApi, ServesTheDaemonsFindingsBacklogAndFeeds) {
   {  // Feed the FIFO: the inventory finishes and the first scan follows.
     int fd = ::open(status.c_str(), O_WRONLY | O_CLOEXEC);
     ASSERT_GE(fd, 0);
+    // The requested scan runs the inventory again as soon as this one ends: it must find a
+    // regular file there, so the FIFO goes (its reader holds it open) before the data does.
+    fs::remove(status);
+    write_file(status, kDpkgStatus);
     ASSERT_EQ(::write(fd, kDpkgStatus, std::strlen(kDpkgStatus)),
               static_cast<ssize_t>(std::strlen(kDpkgStatus)));
     ::close(fd);
   }
-  // The requested scan runs the inventory again: give it a regular file from here on.
-  fs::remove(status);
-  write_file(status, kDpkgStatus);
   ready = poll(port, "/readyz", [](const auto& r) { return r.status == 200; });
   ASSERT_EQ(ready.status, 200) << ready.body << "\n" << d.err();
   EXPECT_EQ(ready.body, "{\n  \"status\": \"ready\"\n}\n");

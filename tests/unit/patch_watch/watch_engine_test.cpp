@@ -3,6 +3,7 @@
 // service breaks and heals. tests/integration/patch_watch_test.cpp does the same end to end
 // with a real systemd user manager, HTTP service, rollback unit and Alertmanager.
 #include "daemon/patch_watch/watch_engine.h"
+#include "core/base/unix_time.h"
 
 #include <gtest/gtest.h>
 
@@ -14,12 +15,6 @@ namespace patchparty::patch_watch {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Scripted check: healthy while `healthy` is set, or flapping (every other probe fails).
 class ScriptedCheck : public health::HealthCheck {
