@@ -46,6 +46,9 @@ InventoryPlan plan_inventory(const config::Config& config) {
     plan.warnings.push_back("os-release: " + os.error().message);
   }
   const auto& kinds = inventory_kinds();
+  // A program that forgot register_builtin_sources() would otherwise plan nothing, quietly.
+  if (kinds.names().empty())
+    plan.warnings.push_back("no inventory source kinds are registered; nothing can be read");
   for (const auto& name : kinds.names()) {
     const InventoryKind& kind = *kinds.find(name);
     if (!kind.plan) continue;
