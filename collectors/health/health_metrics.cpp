@@ -1,7 +1,7 @@
 #include "collectors/health/health_metrics.h"
+#include "core/base/checked_new.h"
 
 #include <chrono>
-#include <stdexcept>
 #include <string>
 
 namespace patchparty::health {
@@ -22,11 +22,7 @@ HealthMetrics::HealthMetrics(prometheus::Registry& r)
                       .Register(r)) {}
 
 Result<std::unique_ptr<HealthMetrics>> HealthMetrics::create(prometheus::Registry& registry) {
-  try {
-    return std::unique_ptr<HealthMetrics>(new HealthMetrics(registry));
-  } catch (const std::exception& e) {
-    return fail(Errc::internal, std::string("health metrics: ") + e.what());
-  }
+  return checked_new<HealthMetrics>("health metrics", [&] { return new HealthMetrics(registry); });
 }
 
 void HealthMetrics::record(std::string_view check, const Probe& probe, bool backup_age) {

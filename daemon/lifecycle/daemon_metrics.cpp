@@ -1,6 +1,6 @@
 #include "daemon/lifecycle/daemon_metrics.h"
+#include "core/base/checked_new.h"
 
-#include <stdexcept>
 #include <string>
 
 namespace patchparty::lifecycle {
@@ -30,11 +30,7 @@ DaemonMetrics::DaemonMetrics(prometheus::Registry& r)
 }
 
 Result<std::unique_ptr<DaemonMetrics>> DaemonMetrics::create(prometheus::Registry& registry) {
-  try {
-    return std::unique_ptr<DaemonMetrics>(new DaemonMetrics(registry));
-  } catch (const std::invalid_argument& e) {
-    return fail(Errc::internal, std::string("metrics: ") + e.what());
-  }
+  return checked_new<DaemonMetrics>("metrics", [&] { return new DaemonMetrics(registry); });
 }
 
 void DaemonMetrics::observe_scan(double seconds) {

@@ -1,6 +1,6 @@
 #include "daemon/patch_watch/rollback_metrics.h"
+#include "core/base/checked_new.h"
 
-#include <stdexcept>
 #include <string>
 
 namespace patchparty::patch_watch {
@@ -12,11 +12,8 @@ RollbackMetrics::RollbackMetrics(prometheus::Registry& r)
                      .Register(r)) {}
 
 Result<std::unique_ptr<RollbackMetrics>> RollbackMetrics::create(prometheus::Registry& registry) {
-  try {
-    return std::unique_ptr<RollbackMetrics>(new RollbackMetrics(registry));
-  } catch (const std::invalid_argument& e) {
-    return fail(Errc::internal, std::string("rollback metrics: ") + e.what());
-  }
+  return checked_new<RollbackMetrics>("rollback metrics",
+                                      [&] { return new RollbackMetrics(registry); });
 }
 
 void RollbackMetrics::count(std::string_view target, std::string_view outcome) {

@@ -1,6 +1,6 @@
 #include "exporters/alertmanager/alert_metrics.h"
+#include "core/base/checked_new.h"
 
-#include <stdexcept>
 #include <string>
 
 namespace patchparty::exporters {
@@ -17,11 +17,7 @@ AlertMetrics::AlertMetrics(prometheus::Registry& r)
 }
 
 Result<std::unique_ptr<AlertMetrics>> AlertMetrics::create(prometheus::Registry& registry) {
-  try {
-    return std::unique_ptr<AlertMetrics>(new AlertMetrics(registry));
-  } catch (const std::invalid_argument& e) {
-    return fail(Errc::internal, std::string("alert metrics: ") + e.what());
-  }
+  return checked_new<AlertMetrics>("alert metrics", [&] { return new AlertMetrics(registry); });
 }
 
 void AlertMetrics::count_sent(std::string_view outcome) {

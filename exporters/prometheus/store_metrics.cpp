@@ -1,8 +1,8 @@
 #include "exporters/prometheus/store_metrics.h"
 
-#include <stdexcept>
 #include <string>
 
+#include "core/base/checked_new.h"
 #include "core/store/finding_tables.h"
 #include "core/store/restart_store.h"
 
@@ -16,11 +16,7 @@ StoreMetrics::StoreMetrics(prometheus::Registry& registry)
       restart_(registry) {}
 
 Result<std::unique_ptr<StoreMetrics>> StoreMetrics::create(prometheus::Registry& registry) {
-  try {
-    return std::unique_ptr<StoreMetrics>(new StoreMetrics(registry));
-  } catch (const std::invalid_argument& e) {
-    return fail(Errc::internal, std::string("metrics: ") + e.what());
-  }
+  return checked_new<StoreMetrics>("metrics", [&] { return new StoreMetrics(registry); });
 }
 
 Result<> StoreMetrics::update(store::Store& store, const config::Config& config, std::int64_t now) {
