@@ -51,16 +51,28 @@ bool parse_pid(std::string_view name, int& pid) {
   return ec == std::errc() && p == name.data() + name.size() && pid > 0;
 }
 
-std::string read_exe(const fs::path& link) {
+std::string read_link(const fs::path& link) {
   char buf[4096];
   const ssize_t n = ::readlink(link.c_str(), buf, sizeof buf - 1);
   return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
 }
 
+// The kernel names a mapped file from the reader's root when it can reach it, else from the root
+// of the file's mount namespace; neither is the process's own root when that process is
+// chrooted (bind9, postfix, sftp) or when this daemon is. Its root, named the same way, is the
+// prefix to take off so the path resolves under /proc/PID/root and reads as the process sees it.
+std::string in_process_root(std::string path, std::string_view root_prefix) {
+  if (root_prefix.empty() || root_prefix == "/") return path;
+  if (path.size() > root_prefix.size() && path.starts_with(root_prefix) &&
+      path[root_prefix.size()] == '/')
+    path.erase(0, root_prefix.size());
+  return path;
+}
+
 }  // namespace
 
 std::vector<StaleFile> stale_files(const std::vector<MappedFile>& maps, const std::string& exe,
-                                   const fs::path& root,
+                                   const fs::path& root, std::string_view root_prefix,
                                    const std::vector<std::string>& ignored_prefixes) {
   std::vector<StaleFile> out;
   // The process's root as it sees it (another mount namespace for a container).
@@ -68,7 +80,10 @@ std::vector<StaleFile> stale_files(const std::vector<MappedFile>& maps, const st
   // The executable is judged like a library: readlink only tells which mapping it is.
   std::string exe_path = exe;
   if (exe_path.ends_with(kDeletedSuffix)) exe_path.resize(exe_path.size() - kDeletedSuffix.size());
-  for (const auto& m : maps) {
+  exe_path = in_process_root(std::move(exe_path), root_prefix);
+  for (const auto& mapping : maps) {
+    MappedFile m = mapping;
+    m.path = in_process_root(std::move(m.path), root_prefix);
     if (m.path != exe_path && !is_shared_library(m.path)) continue;
     if (is_ignored_mapping(m.path, ignored_prefixes)) continue;
     // dpkg and rpm install a new version beside the old file and rename() it over, which
@@ -117,7 +132,8 @@ ProcessScan scan_processes(const ScanOptions& options) {
     }
     if (maps_text.empty()) continue;  // kernel threads
     const auto maps = parse_maps(maps_text, options.max_map_lines);
-    auto files = stale_files(maps, read_exe(dir / "exe"), dir / "root", options.ignored_prefixes);
+    auto files = stale_files(maps, read_link(dir / "exe"), dir / "root", read_link(dir / "root"),
+                             options.ignored_prefixes);
     if (files.empty()) continue;
     StaleProcess p;
     p.pid = pid;

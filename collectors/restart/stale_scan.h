@@ -41,8 +41,11 @@ struct ProcessScan {
 // marked it "(deleted)"; a "(deleted)" one with no file at its path is deleted. Only the devices'
 // inodes are compared, not the device numbers: overlayfs and btrfs subvolumes report another st_dev
 // than the mapping's, which would make every library in a container look replaced.
+// `root_prefix` is readlink of /proc/PID/root ("/" but for a chrooted process, or a process in
+// another mount namespace seen from a chroot): taken off the front of every path, so paths are
+// the process's own and resolve under `root`.
 std::vector<StaleFile> stale_files(const std::vector<MappedFile>& maps, const std::string& exe,
-                                   const std::filesystem::path& root,
+                                   const std::filesystem::path& root, std::string_view root_prefix,
                                    const std::vector<std::string>& ignored_prefixes);
 
 ProcessScan scan_processes(const ScanOptions& options);

@@ -89,9 +89,43 @@ TEST(StaleScan, DoesNotFollowASymlinkPlantedAtALibraryPath) {
   const auto target = inode_of(dir / "real.so.1");
   // The mapped inode is the link target's: following the link would call the library current.
   // Not followed, the path holds a symlink, which is never the mapped file: replaced.
-  auto files = stale_files(parse_maps(maps_line(dir / "libz.so.1", target, false)), "", "/", {});
+  auto files =
+      stale_files(parse_maps(maps_line(dir / "libz.so.1", target, false)), "", "/", "/", {});
   EXPECT_EQ(files, (std::vector<StaleFile>{{(dir / "libz.so.1").string(), StaleReason::replaced}}));
   fs::remove_all(dir);
+}
+
+// A chrooted process (bind9, postfix) maps /usr/lib/x.so; the kernel shows it as
+// CHROOT/usr/lib/x.so and /proc/PID/root links to CHROOT. The file is looked up in the process's
+// root under the process's own name, so a replacement is seen and named as the process knows it.
+TEST(StaleScan, ChrootedProcessIsJudgedInItsOwnRoot) {
+  const fs::path chroot = testing::temp_dir("chroot");
+  const fs::path proc = testing::temp_dir("proc");
+  write(chroot / "usr/lib/libssl.so.3", "new");
+  write(chroot / "usr/sbin/named", "binary");
+  const auto now = inode_of(chroot / "usr/lib/libssl.so.3");
+  const auto exe = inode_of(chroot / "usr/sbin/named");
+  write(proc / "77/maps", maps_line(chroot / "usr/sbin/named", exe, false) +
+                              maps_line(chroot / "usr/lib/libssl.so.3", now + 999, false));
+  write(proc / "77/comm", "named\n");
+  fs::create_symlink(chroot / "usr/sbin/named", proc / "77/exe");
+  fs::create_directory_symlink(chroot, proc / "77/root");
+
+  ScanOptions o;
+  o.proc_root = proc;
+  o.ignored_prefixes = prefixes_without_tmp();
+  const ProcessScan scan = scan_processes(o);
+  ASSERT_EQ(scan.stale.size(), 1u);
+  EXPECT_EQ(scan.stale[0].files,
+            (std::vector<StaleFile>{{"/usr/lib/libssl.so.3", StaleReason::replaced}}));
+
+  // A prefix that is only the start of a name is not the root.
+  const auto files = stale_files(parse_maps(maps_line(chroot.string() + "x/lib.so.1", 5, true)), "",
+                                 "/", chroot.string(), {});
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].path, chroot.string() + "x/lib.so.1");
+  fs::remove_all(chroot);
+  fs::remove_all(proc);
 }
 
 // A real process that has dlopen()ed a copy of zlib: replacing the copy the way dpkg does
