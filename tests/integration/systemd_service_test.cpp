@@ -5,9 +5,11 @@
 // reload is SIGHUP, stop is clean.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <fstream>
 #include <regex>
@@ -23,6 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr const char* kUnit = "patchpartyd.service";
 
@@ -37,11 +40,24 @@ bool under(const fs::path& p, std::initializer_list<const char*> dirs) {
 // user (root here) and cannot switch: User= and Group= go. Every other sandbox setting stays;
 // StateDirectory=, CacheDirectory= and ConfigurationDirectory= land under the manager's
 // $XDG_CONFIG_HOME and $XDG_CACHE_HOME, which the test points into its own directory.
+// One more where the kernel gives no choice: it refuses a new user namespace to a chrooted
+// process (create_user_ns: current_chrooted()), so PrivateUsers=yes fails every start with
+// 217/USER in a chroot (a build root, a fresh-machine check), never on a host, VM or container.
 struct Variant {
   std::string exec_start;
   fs::path log;
   fs::path test_dir;
+  bool user_namespaces = true;
 };
+
+// Whether this process may create a user namespace, asked of a child so nothing here changes.
+bool user_namespaces_allowed() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(::unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
+  int status = 0;
+  return child > 0 && ::waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+         WEXITSTATUS(status) == 0;
+}
 
 std::string user_manager_variant(const std::string& real, const Variant& v) {
   std::istringstream in(real);
@@ -49,6 +65,10 @@ std::string user_manager_variant(const std::string& real, const Variant& v) {
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("User=", 0) == 0 || line.rfind("Group=", 0) == 0) {
       out << "# (test) dropped, a user manager cannot switch users: " << line << "\n";
+      continue;
+    }
+    if (line == "PrivateUsers=yes" && !v.user_namespaces) {
+      out << "# (test) dropped, no user namespace for a chrooted process: " << line << "\n";
       continue;
     }
     if (line.rfind("ExecStart=", 0) == 0) line = "ExecStart=" + v.exec_start;
@@ -127,7 +147,10 @@ class SystemdService : public ::testing::Test {
         user_manager_variant(real, {.exec_start = std::string(PATCHPARTYD_BIN) + " --config " +
                                                   (dir_ / "patchparty.yml").string(),
                                     .log = dir_ / "daemon.log",
-                                    .test_dir = dir_});
+                                    .test_dir = dir_,
+                                    .user_namespaces = user_namespaces_allowed()});
+    if (unit_text.find("(test) dropped, no user namespace") != std::string::npos)
+      std::cerr << "note: in a chroot: the unit runs without PrivateUsers=yes\n";
     std::ofstream(sd_->unit_dir() / kUnit) << unit_text;
     auto reload = sd_->run({"systemctl", "--user", "daemon-reload"});
     ASSERT_EQ(reload.code, 0) << reload.err;
@@ -145,6 +168,14 @@ class SystemdService : public ::testing::Test {
     return v;
   }
   std::string log() const { return testing::Subprocess::slurp(dir_ / "daemon.log"); }
+  // What the manager says of a unit that did not start (its exit status names the step of the
+  // sandbox that failed, e.g. 226/NAMESPACE), and its own messages.
+  std::string why() const {
+    auto r = sd_->run({"systemctl", "--user", "status", "--no-pager", "-l", kUnit});
+    return "\n" + r.out + r.err +
+           "manager: " + testing::Subprocess::slurp(dir_ / "sd" / "systemd.err") +
+           "daemon: " + log();
+  }
   bool wait_log(std::string_view needle, std::chrono::milliseconds timeout) const {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -161,6 +192,18 @@ class SystemdService : public ::testing::Test {
   std::unique_ptr<testing::SystemdUserManager> sd_;
   int port_ = 0;
 };
+
+TEST(SystemdServiceVariant, DropsPrivateUsersOnlyWhereTheKernelRefusesIt) {
+  const std::string real =
+      testing::Subprocess::slurp(fs::path(PP_SOURCE_DIR) / "systemd" / "patchpartyd.service");
+  ASSERT_THAT(real, HasSubstr("\nPrivateUsers=yes\n"));
+  Variant v{.exec_start = "/usr/sbin/patchpartyd", .log = "/x/log", .test_dir = "/srv/build"};
+  EXPECT_THAT(user_manager_variant(real, v), HasSubstr("\nPrivateUsers=yes\n"));
+  v.user_namespaces = false;
+  const std::string chrooted = user_manager_variant(real, v);
+  EXPECT_THAT(chrooted, Not(HasSubstr("\nPrivateUsers=yes\n")));
+  EXPECT_THAT(chrooted, HasSubstr("\nProtectSystem=strict\n"));
+}
 
 TEST(SystemdServiceVariant, KeepsEveryHardeningLine) {
   const std::string real =
@@ -184,7 +227,7 @@ TEST(SystemdServiceVariant, KeepsEveryHardeningLine) {
 
 TEST_F(SystemdService, StartsWhenReadyFeedsTheWatchdogReloadsAndStops) {
   auto start = systemctl("start");
-  ASSERT_EQ(start.code, 0) << start.err << log();
+  ASSERT_EQ(start.code, 0) << start.err << why();
   // Type=notify: start returned after READY=1, which the daemon sends once it serves HTTP.
   EXPECT_EQ(show("ActiveState"), "active");
   EXPECT_EQ(testing::http_get(port_, "/healthz").status, 200) << log();
@@ -236,7 +279,7 @@ TEST_F(SystemdService, StartsWhenReadyFeedsTheWatchdogReloadsAndStops) {
 // Restart=on-failure brings a new one up.
 TEST_F(SystemdService, WatchdogKillsAStuckDaemonAndRestartIsOnFailure) {
   auto start = systemctl("start");
-  ASSERT_EQ(start.code, 0) << start.err << log();
+  ASSERT_EQ(start.code, 0) << start.err << why();
   const std::string pid = show("MainPID");
   ASSERT_NE(pid, "0");
   ASSERT_EQ(::kill(std::stoi(pid), SIGSTOP), 0);

@@ -72,6 +72,14 @@ class SystemdUserManager {
             {"DBUS_SESSION_BUS_ADDRESS", bus_address()}};
   }
 
+  // No journald beside the test's manager: its own messages (why a unit failed) go to
+  // systemd.err, where a failing test can show them.
+  std::map<std::string, std::string> manager_env() const {
+    auto e = env();
+    e["SYSTEMD_LOG_TARGET"] = "console";
+    return e;
+  }
+
   // Runs a tool (systemctl, systemd-run, busctl: looked up on PATH) against the manager.
   RunResult run(std::vector<std::string> argv,
                 std::chrono::milliseconds timeout = std::chrono::seconds(30)) const {
@@ -156,11 +164,11 @@ class SystemdUserManager {
         "if [ -d /sys/fs/cgroup/unified ]; then hs='unified systemd'; else hs=.; fi; "
         "for h in $hs; do d=/sys/fs/cgroup/$h/$2; "
         "if [ -d /sys/fs/cgroup/$h ]; then mkdir -p $d; echo $$ > $d/cgroup.procs; fi; done; "
-        "exec /lib/systemd/systemd --user";
+        "exec /lib/systemd/systemd --user --log-target=console";
     manager_ = std::make_unique<Subprocess>(
         std::vector<std::string>{unshare, "-m", "--propagation", "private", "/bin/sh", "-c", script,
                                  "sh", (dir_ / "run").string(), cgroup_},
-        env(), dir_ / "systemd.out", dir_ / "systemd.err");
+        manager_env(), dir_ / "systemd.out", dir_ / "systemd.err");
     ::setenv("XDG_RUNTIME_DIR", runtime_dir_.c_str(), 1);
     ::setenv("DBUS_SESSION_BUS_ADDRESS", bus_address().c_str(), 1);
     // Ready when the manager owns its name on the bus (seconds on a loaded machine).
