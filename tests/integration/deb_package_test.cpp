@@ -10,6 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -89,9 +90,14 @@ bool group_exists() {
 // only orders tests within one run); the lock file is left behind, empty, by design.
 class MachineLock {
  public:
-  MachineLock()
-      : fd_(::open("/run/lock/patchparty-deb-package-test.lock", O_RDWR | O_CREAT | O_CLOEXEC,
-                   0600)) {}
+  // /run/lock is made at boot; a chroot's fresh /run may not have it yet.
+  MachineLock() {
+    std::error_code ec;
+    fs::create_directories(kDir, ec);
+    fd_ = ::open((std::string(kDir) + "/patchparty-deb-package-test.lock").c_str(),
+                 O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0) open_error_ = std::strerror(errno);
+  }
   ~MachineLock() {
     if (fd_ >= 0) ::close(fd_);
   }
@@ -105,9 +111,15 @@ class MachineLock {
     }
     return fd_ >= 0;
   }
+  std::string why() const {
+    return fd_ < 0 ? std::string(kDir) + ": " + open_error_
+                   : "another deb_package_test kept the machine lock for 10 min";
+  }
 
  private:
-  int fd_;
+  static constexpr const char* kDir = "/run/lock";
+  int fd_ = -1;
+  std::string open_error_;
 };
 
 // Undoes whatever the test got to, on every path out of it: purges the package if it is still
@@ -200,7 +212,7 @@ TEST(DebPackage, BuildsInstallsRunsAndPurges) {
   fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                            fs::perms::others_read | fs::perms::others_exec);
   MachineLock lock;
-  ASSERT_TRUE(lock.acquire(600s)) << "another deb_package_test kept the machine lock for 10 min";
+  ASSERT_TRUE(lock.acquire(600s)) << lock.why();
 
   const std::string status = package_status(dir);
   ASSERT_EQ(status, "not-installed")
