@@ -34,12 +34,17 @@ void read_inventory(YamlReader& r, const YAML::Node& node, InventoryConfig& inv)
   const std::string p = "inventory";
   if (!node.IsDefined() || node.IsNull()) return;
   if (!r.expect_map(node, p,
-                    {"interval", "root", "os_release", "dpkg", "rpm", "apk", "max_file_bytes",
-                     "snapshots_kept", "dpkg_log"}))
+                    {"interval", "root", "os_release", "ecosystem", "ubuntu_pro", "redhat_stream",
+                     "dpkg", "rpm", "apk", "max_file_bytes", "snapshots_kept", "dpkg_log"}))
     return;
   r.read(node, p, "interval", inv.interval, std::chrono::seconds(10));
   r.read_path(node, p, "root", inv.root);
   r.read_path(node, p, "os_release", inv.os_release);
+  r.read(node, p, "ecosystem", inv.ecosystem);
+  std::string pro(toggle_name(inv.ubuntu_pro));
+  r.read_enum(node, p, "ubuntu_pro", pro, {"auto", "true", "false"});
+  inv.ubuntu_pro = pro == "true" ? Toggle::on : pro == "false" ? Toggle::off : Toggle::automatic;
+  r.read_enum(node, p, "redhat_stream", inv.redhat_stream, {"none", "eus", "aus", "e4s", "tus"});
   const YAML::Node dpkg = node["dpkg"];
   if (dpkg.IsDefined() && !dpkg.IsNull() &&
       r.expect_map(dpkg, "inventory.dpkg", {"enabled", "status", "status_dir"})) {

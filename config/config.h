@@ -99,6 +99,15 @@ struct InventoryConfig {
   Duration interval = std::chrono::hours(1);
   std::filesystem::path root = "/";  // prefix for chroots and container images
   std::filesystem::path os_release = "/etc/os-release";
+  // The OSV ecosystem of the host's packages when os-release cannot tell it ("Red Hat:
+  // enterprise_linux:9"); empty: detected (collectors/inventory/host_ecosystem.h).
+  std::string ecosystem;
+  // Ubuntu hosts attached to Ubuntu Pro (ESM) also take "Ubuntu:Pro:…" advisories. auto: as
+  // /var/lib/ubuntu-advantage/status.json says.
+  Toggle ubuntu_pro = Toggle::automatic;
+  // Red Hat hosts on an extended stream (eus, aus, e4s, tus) take that stream's advisories
+  // instead of the main release's; "none" for the main release.
+  std::string redhat_stream = "none";
   DatabaseSource dpkg{Toggle::automatic, "/var/lib/dpkg/status"};
   std::filesystem::path dpkg_status_dir = "/var/lib/dpkg/status.d";
   DatabaseSource rpm{Toggle::automatic, "/var/lib/rpm/rpmdb.sqlite"};

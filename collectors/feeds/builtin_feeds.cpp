@@ -11,6 +11,7 @@
 #include "collectors/feeds/friendsofphp.h"
 #include "collectors/feeds/kev.h"
 #include "collectors/feeds/osv_source.h"
+#include "core/base/http_client.h"
 
 namespace patchparty::feeds {
 
@@ -28,8 +29,10 @@ config::FeedConfig feed(std::string name, std::string kind, std::string url,
   return f;
 }
 
+// A feed name is a metric label and a file name: "Red Hat" becomes "red-hat".
 std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : s)
+    c = c == ' ' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -87,13 +90,15 @@ std::vector<config::FeedConfig> default_feeds(std::string_view host_ecosystem,
                "https://secdb.alpinelinux.org/" + std::string(release) + "/" + repo + ".json", 6h));
     }
   } else if (!base.empty()) {
+    // The bucket's folders are the ecosystems' names, spaces included ("Red Hat/all.zip").
     auto f = feed("osv-" + lower(std::string(base)), "osv",
-                  std::string(kOsvBucket) + std::string(base) + "/all.zip", 6h);
+                  std::string(kOsvBucket) + url_escape(base) + "/all.zip", 6h);
     f.only = {std::string(host_ecosystem)};
     out.push_back(std::move(f));
   }
   for (const auto& eco : app_ecosystems) {
-    out.push_back(feed("osv-" + lower(eco), "osv", std::string(kOsvBucket) + eco + "/all.zip", 6h));
+    out.push_back(feed("osv-" + lower(eco), "osv",
+                       std::string(kOsvBucket) + url_escape(eco) + "/all.zip", 6h));
     if (eco == "Packagist")
       out.push_back(feed("friendsofphp", "friendsofphp",
                          "https://github.com/FriendsOfPHP/security-advisories/archive/refs/heads/"

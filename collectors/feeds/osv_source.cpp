@@ -11,6 +11,7 @@
 
 #include "core/base/bounded_file.h"
 #include "core/base/c_handles.h"
+#include "core/model/ecosystem_scope.h"
 #include "core/record/osv_record.h"
 
 namespace patchparty::feeds {
@@ -22,9 +23,8 @@ using ArchivePtr = std::unique_ptr<archive, decltype(&archive_read_free)>;
 bool wanted(const Advisory& a, const std::vector<std::string>& only) {
   if (only.empty()) return true;
   for (const auto& af : a.affected) {
-    std::string_view base = std::string_view(af.ecosystem).substr(0, af.ecosystem.find(':'));
     for (const auto& o : only) {
-      if (o == af.ecosystem || o == base) return true;
+      if (o == ecosystem_base(af.ecosystem) || ecosystem_applies(af.ecosystem, o)) return true;
     }
   }
   return false;

@@ -156,7 +156,6 @@ Result<std::vector<Package>> ApkInstalled::scan() {
 InventoryKind apk_inventory_kind() {
   InventoryKind k;
   k.name = "apk";
-  k.fallback_ecosystem = "Alpine";
   k.plan = [](const config::InventoryConfig& inv,
               const std::string& ecosystem) -> std::optional<PlannedSource> {
     auto file = under_root(inv.root, inv.apk.path);

@@ -431,7 +431,6 @@ Result<std::vector<Package>> DpkgStatus::scan() {
 InventoryKind dpkg_inventory_kind() {
   InventoryKind k;
   k.name = "dpkg";
-  k.fallback_ecosystem = "Debian";
   k.plan = [](const config::InventoryConfig& inv,
               const std::string& ecosystem) -> std::optional<PlannedSource> {
     // Distroless images have no status file, only one stanza file per package in status.d.

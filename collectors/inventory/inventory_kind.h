@@ -22,12 +22,10 @@ struct InventoryKind {
   std::string name;  // "dpkg", "composer": the {source} label and PlannedSource::kind
 
   // Host databases. The source when the configuration and the host call for it, nullopt when
-  // not; `ecosystem` is os-release's, or `fallback_ecosystem` when os-release names none (the
-  // base name still selects the right comparator, only release-specific advisories are missed).
+  // not; `ecosystem` is the host's (host_ecosystem.h).
   std::function<std::optional<PlannedSource>(const config::InventoryConfig& inventory,
                                              const std::string& ecosystem)>
       plan;
-  std::string fallback_ecosystem;
 
   // Lockfiles: the file names read, in the order a project directory is searched, the OSV
   // ecosystem of their packages (which advisories a project with one needs), and the source for

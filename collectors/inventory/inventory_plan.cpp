@@ -2,8 +2,8 @@
 
 #include <system_error>
 
+#include "collectors/inventory/host_ecosystem.h"
 #include "collectors/inventory/inventory_kind.h"
-#include "collectors/inventory/os_release.h"
 #include "core/base/bounded_file.h"
 
 namespace patchparty::inventory {
@@ -34,17 +34,8 @@ std::optional<std::string> lockfile_kind(std::string_view file_name) {
 InventoryPlan plan_inventory(const config::Config& config) {
   const auto& inv = config.inventory;
   InventoryPlan plan;
-  auto os = read_os_release(inv.root);
-  if (os) {
-    auto eco = osv_ecosystem(*os);
-    if (eco) {
-      plan.host_ecosystem = *eco;
-    } else {
-      plan.warnings.push_back("os-release: " + eco.error().message);
-    }
-  } else {
-    plan.warnings.push_back("os-release: " + os.error().message);
-  }
+  auto host = host_ecosystem(inv);
+  if (host) plan.host_ecosystem = host->ecosystem;
   const auto& kinds = inventory_kinds();
   // A program that forgot register_builtin_sources() would otherwise plan nothing, quietly.
   if (kinds.names().empty())
@@ -52,9 +43,16 @@ InventoryPlan plan_inventory(const config::Config& config) {
   for (const auto& name : kinds.names()) {
     const InventoryKind& kind = *kinds.find(name);
     if (!kind.plan) continue;
-    const std::string& eco =
-        plan.host_ecosystem.empty() ? kind.fallback_ecosystem : plan.host_ecosystem;
-    if (auto source = kind.plan(inv, eco)) plan.sources.push_back(std::move(*source));
+    auto source = kind.plan(inv, plan.host_ecosystem);
+    if (!source) continue;
+    // Without its ecosystem a host database would match no advisory and report every package
+    // clean: the source fails instead, visibly, and its last good snapshot stays current.
+    if (!host)
+      source = planned_error(
+          source->kind, "", source->path,
+          Error{host.error().code, "the host's OSV ecosystem: " + host.error().message +
+                                       " (set inventory.ecosystem to name it)"});
+    plan.sources.push_back(std::move(*source));
   }
   auto max_bytes = static_cast<std::size_t>(inv.max_file_bytes);
 

@@ -21,12 +21,13 @@ struct PlannedSource {
 };
 
 struct InventoryPlan {
-  std::string host_ecosystem;  // "Debian:12"; from os-release
+  std::string host_ecosystem;  // "Debian:12"; empty when it cannot be told (host_ecosystem.h)
   std::vector<std::string> warnings;
   std::vector<PlannedSource> sources;
 };
 
-// Does no reading beyond os-release and existence checks; scanning is the caller's.
+// Does no reading beyond what names the host's ecosystem and existence checks; scanning is the
+// caller's. A host database whose ecosystem cannot be told is planned as an error.
 InventoryPlan plan_inventory(const config::Config& config);
 
 // The lockfile kind for a file name: "composer" for composer.lock, "npm" for package-lock.json

@@ -393,7 +393,6 @@ Result<std::vector<Package>> RpmDb::scan() {
 InventoryKind rpm_inventory_kind() {
   InventoryKind k;
   k.name = "rpm";
-  k.fallback_ecosystem = "Red Hat";
   k.plan = [](const config::InventoryConfig& inv,
               const std::string& ecosystem) -> std::optional<PlannedSource> {
     auto file = under_root(inv.root, inv.rpm.path);

@@ -4,10 +4,12 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "core/correlate/affected_match.h"
 #include "core/correlate/alias_sets.h"
+#include "core/model/ecosystem_scope.h"
 #include "core/record/osv_record.h"
 #include "core/store/advisory_lookup.h"
 #include "core/versions/version_scheme.h"
@@ -17,11 +19,16 @@ namespace patchparty::correlate {
 namespace {
 
 std::string_view base_of(std::string_view ecosystem) {
-  return ecosystem.substr(0, ecosystem.find(':'));
+  return ecosystem_base(ecosystem);
 }
 
 bool is_distribution(std::string_view base) {
   return base == "Debian" || base == "Ubuntu" || base == "Alpine";
+}
+
+bool uses_rpm_versions(std::string_view ecosystem) {
+  auto scheme = versions::scheme_for_ecosystem(ecosystem);
+  return scheme && (*scheme)->name() == "rpm";
 }
 
 // A deferred read transaction: one snapshot for every lookup of a correlation run.
@@ -43,25 +50,34 @@ class ReadSnapshot {
   store::Database* db_;
 };
 
-// Advisories that apply to an ecosystem: the package's exactly ("Debian:12"), or the ecosystem
-// without a release when a feed does not split by release ("Debian").
-bool ecosystem_applies(std::string_view advisory_ecosystem, std::string_view package_ecosystem) {
-  if (advisory_ecosystem == package_ecosystem) return true;
-  // Packagist's suffix names the Composer repository serving the package
-  // ("Packagist:https://packages.drupal.org/8"), not a release. A composer.lock package is
-  // "Packagist" whatever repository it came from, and drupal/* is reserved to Drupal on
-  // packagist.org, so the name decides.
-  if (package_ecosystem == "Packagist" && base_of(advisory_ecosystem) == "Packagist") return true;
-  return advisory_ecosystem.find(':') == std::string_view::npos &&
-         advisory_ecosystem == base_of(package_ecosystem);
-}
-
 bool same_package_name(std::string_view base, std::string_view a, std::string_view b) {
   if (base != "Packagist") return a == b;
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
     return std::tolower(static_cast<unsigned char>(x)) ==
            std::tolower(static_cast<unsigned char>(y));
   });
+}
+
+// The CVEs a distribution's advisory fixes, where its family lists them: Red Hat and Ubuntu in
+// `upstream`, AlmaLinux and Rocky Linux in `related`; SUSE in either. Such a record is a
+// bundle (an RHSA, an ALSA, a USN), and each CVE is a finding of its own, so KEV, EPSS,
+// suppressions and VEX, all keyed by CVE, apply. Empty for everything else, including a record
+// that is itself about one CVE.
+std::vector<std::string> fixed_cves(const Advisory& a, std::string_view base) {
+  std::vector<std::string> out;
+  if (a.id.starts_with("CVE-")) return out;
+  const bool upstream =
+      base == "Red Hat" || base == "Ubuntu" || base == "SUSE" || base == "openSUSE";
+  const bool related =
+      base == "AlmaLinux" || base == "Rocky Linux" || base == "SUSE" || base == "openSUSE";
+  auto take = [&](const std::vector<std::string>& ids) {
+    for (const auto& id : ids)
+      if (id.starts_with("CVE-") && std::find(out.begin(), out.end(), id) == out.end())
+        out.push_back(id);
+  };
+  if (upstream) take(a.upstream);
+  if (related) take(a.related);
+  return out;
 }
 
 // One advisory entry that matched one package.
@@ -110,12 +126,12 @@ class Run {
   Result<> package(const Package& p, Correlation& out) {
     ++out.packages;
     const std::string_view base = base_of(p.ecosystem);
-    const std::string name = advisory_lookup_name(p);
-    PP_TRY(advisories, advisories_for(base, name));
+    const std::vector<std::string> names = advisory_lookup_names(p);
     const std::string_view version = compared_version(p);
     // Binary packages of one source at one version (and nested copies of one npm package) get
     // the same verdicts: evaluate once.
-    std::string verdict_key = p.ecosystem + '\0' + name + '\0' + std::string(version);
+    std::string verdict_key = p.ecosystem + '\0' + std::string(version);
+    for (const auto& n : names) verdict_key += '\0' + n;
     if (auto it = verdicts_.find(verdict_key); it != verdicts_.end()) {
       out.advisories_checked += it->second.checked;
       for (const auto& problem : it->second.problems) {
@@ -128,26 +144,32 @@ class Run {
     }
     Verdicts& verdicts = verdicts_[verdict_key];
     std::vector<Hit>& hits = verdicts.hits;
-    for (const Advisory& a : *advisories) {
-      if (a.withdrawn) continue;
-      for (const Affected& af : a.affected) {
-        if (!ecosystem_applies(af.ecosystem, p.ecosystem) ||
-            !same_package_name(base, af.name, name))
-          continue;
-        ++out.advisories_checked;
-        ++verdicts.checked;
-        auto verdict = evaluator_.evaluate(af, p.ecosystem, version);
-        if (!verdict) {
-          verdicts.problems.push_back(
-              Problem{p.ecosystem, p.name, p.version, a.id, verdict.error().message});
-          out.problems.push_back(verdicts.problems.back());
-          continue;
+    std::set<const Advisory*> seen;  // a record naming both the binary and its source
+    for (const auto& name : names) {
+      PP_TRY(advisories, advisories_for(base, name));
+      for (const Advisory& a : *advisories) {
+        if (a.withdrawn || !seen.insert(&a).second) continue;
+        for (const Affected& af : a.affected) {
+          if (!ecosystem_applies(af.ecosystem, p.ecosystem) ||
+              std::none_of(names.begin(), names.end(), [&](const std::string& n) {
+                return same_package_name(base, af.name, n);
+              }))
+            continue;
+          ++out.advisories_checked;
+          ++verdicts.checked;
+          auto verdict = evaluator_.evaluate(af, p.ecosystem, version);
+          if (!verdict) {
+            verdicts.problems.push_back(
+                Problem{p.ecosystem, p.name, p.version, a.id, verdict.error().message});
+            out.problems.push_back(verdicts.problems.back());
+            continue;
+          }
+          if (!verdict->affected) continue;
+          FixStatus status = !verdict->fixed_version.empty()     ? FixStatus::fixed
+                             : af.fix_status == FixStatus::fixed ? FixStatus::unfixed
+                                                                 : af.fix_status;
+          hits.push_back(Hit{&a, status, std::move(verdict->fixed_version)});
         }
-        if (!verdict->affected) continue;
-        FixStatus status = !verdict->fixed_version.empty()     ? FixStatus::fixed
-                           : af.fix_status == FixStatus::fixed ? FixStatus::unfixed
-                                                               : af.fix_status;
-        hits.push_back(Hit{&a, status, std::move(verdict->fixed_version)});
       }
     }
     if (!hits.empty()) PP_CHECK(merge(p, hits, out));
@@ -174,10 +196,27 @@ class Run {
   }
 
   Result<> merge(const Package& p, const std::vector<Hit>& hits, Correlation& out) {
+    // What each hit is about: its record, or each upstream CVE of a distribution's advisory.
+    // The advisory's id is not linked into the CVEs' sets, or it would join them all into one.
     AliasSets sets;
-    for (const Hit& h : hits) sets.add(h.advisory->id, h.advisory->aliases);
+    std::vector<std::pair<std::string, const Hit*>> about;
+    const std::string_view base = base_of(p.ecosystem);
+    for (const Hit& h : hits) {
+      const std::vector<std::string> cves = fixed_cves(*h.advisory, base);
+      if (cves.empty()) {
+        sets.add(h.advisory->id, h.advisory->aliases);
+        about.emplace_back(h.advisory->id, &h);
+      }
+      for (const auto& cve : cves) {
+        sets.add(cve, {});
+        about.emplace_back(cve, &h);
+      }
+    }
     std::map<std::string, std::vector<const Hit*>> by_set;
-    for (const Hit& h : hits) by_set[sets.primary(h.advisory->id)].push_back(&h);
+    for (const auto& [id, hit] : about) {
+      auto& group = by_set[sets.primary(id)];
+      if (std::find(group.begin(), group.end(), hit) == group.end()) group.push_back(hit);
+    }
     PP_TRY(scheme, versions::scheme_for_ecosystem(p.ecosystem));
     for (auto& [primary, group] : by_set) {
       Finding f;
@@ -191,6 +230,7 @@ class Run {
       for (const Hit* h : group) {
         const Advisory& a = *h->advisory;
         f.advisories.push_back(a.id);
+        if (a.id != primary) f.aliases.push_back(a.id);
         f.feeds.push_back(a.feed);
         if (!h->fixed_version.empty()) {
           // Records disagreeing on the fix: the higher version is the one that fixes them all.
@@ -218,6 +258,7 @@ class Run {
           !f.fixed_version.empty() ? FixStatus::fixed : unfixed_status.value_or(FixStatus::unfixed);
       if (f.cvss) f.severity = std::max(f.severity, severity_from_cvss(*f.cvss));
       PP_CHECK(enrich(f));
+      normalize(f.aliases);
       normalize(f.advisories);
       normalize(f.feeds);
       normalize(f.references);
@@ -291,6 +332,15 @@ std::string advisory_lookup_name(const Package& p) {
     return lower;
   }
   return p.name;
+}
+
+std::vector<std::string> advisory_lookup_names(const Package& p) {
+  std::vector<std::string> names{advisory_lookup_name(p)};
+  // RPM families name either: Red Hat, AlmaLinux and Rocky Linux list binary packages (Red Hat
+  // sometimes the source too), SUSE and openSUSE the source rpm.
+  if (uses_rpm_versions(p.ecosystem) && !p.source_name.empty() && p.source_name != names[0])
+    names.push_back(p.source_name);
+  return names;
 }
 
 std::string_view compared_version(const Package& p) {

@@ -40,6 +40,9 @@ struct Correlation {
 // The name a package is looked up by in advisories: the source package for distributions,
 // lower case for Packagist (Composer names are case-insensitive), else the name.
 std::string advisory_lookup_name(const Package& p);
+// Every name a package is looked up by: the one above, and for RPM families also the source
+// rpm's name (SUSE and openSUSE name source rpms, Red Hat and its rebuilds binary ones).
+std::vector<std::string> advisory_lookup_names(const Package& p);
 // The version compared against advisory ranges: the source version for Debian and Ubuntu.
 std::string_view compared_version(const Package& p);
 

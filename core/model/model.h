@@ -75,6 +75,9 @@ struct Advisory {
   std::string feed;                  // feed that produced it: "osv", "debian-tracker", ...
   std::vector<std::string> aliases;  // other ids of the same vulnerability
   std::vector<std::string> related;
+  // The upstream vulnerabilities a distribution's advisory is about (OSV 1.7 `upstream`: the
+  // CVEs a Red Hat or Ubuntu record fixes).
+  std::vector<std::string> upstream;
   std::string summary;
   std::string details;
   std::string published;  // RFC 3339 as published

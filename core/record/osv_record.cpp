@@ -197,6 +197,8 @@ Result<Advisory> parse_osv_record(std::string_view json) {
   a.aliases = std::move(aliases);
   PP_TRY(related, r.strings(root, "related", ""));
   a.related = std::move(related);
+  PP_TRY(upstream, r.strings(root, "upstream", ""));
+  a.upstream = std::move(upstream);
   if (auto sev = root.FindMember("severity"); sev != root.MemberEnd()) {
     PP_TRY(severity, parse_severity(r, sev->value, "severity"));
     a.severity = std::move(severity);

@@ -66,6 +66,7 @@ std::string to_osv_json(const Advisory& a) {
   if (a.withdrawn) field(w, "withdrawn", *a.withdrawn);
   strings(w, "aliases", a.aliases);
   strings(w, "related", a.related);
+  strings(w, "upstream", a.upstream);
   field(w, "summary", a.summary);
   field(w, "details", a.details);
   // Vectors go in OSV's severity list; labels and urgencies, which OSV keeps elsewhere, go back

@@ -4,8 +4,8 @@
 
 #include "collectors/inventory/apk_installed.h"
 #include "collectors/inventory/dpkg_status.h"
+#include "collectors/inventory/host_ecosystem.h"
 #include "collectors/inventory/inventory_kind.h"
-#include "collectors/inventory/os_release.h"
 #include "collectors/inventory/rpm_db.h"
 #include "config/kinds.h"
 
@@ -37,17 +37,19 @@ std::string project_label(const fs::path& dir) {
   return out.substr(0, 128);
 }
 
+// The root's own ecosystem, never this machine's in its place: a directory without os-release
+// is an error asking for --ecosystem. A lone database file has no root; this machine's
+// os-release names it unless --ecosystem does.
 Result<std::string> host_ecosystem(const fs::path& root, std::string_view given) {
-  if (!given.empty()) return std::string(given);
-  for (const fs::path& r : {root, fs::path("/")}) {
-    auto os = inventory::read_os_release(r);
-    if (!os) continue;
-    auto eco = inventory::osv_ecosystem(*os);
-    if (eco) return *eco;
-  }
-  return fail(Errc::invalid_argument,
-              "cannot tell the distribution release of " + root.string() +
-                  " (no usable os-release); name it with --ecosystem, e.g. Debian:12");
+  config::InventoryConfig inv;
+  inv.root = root;
+  inv.ecosystem = std::string(given);
+  auto host = inventory::host_ecosystem(inv);
+  if (!host)
+    return fail(host.error().code,
+                host.error().message +
+                    "; name the ecosystem with --ecosystem, e.g. 'Red Hat:enterprise_linux:9'");
+  return std::move(host->ecosystem);
 }
 
 }  // namespace

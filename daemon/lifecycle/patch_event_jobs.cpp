@@ -2,7 +2,7 @@
 
 #include "collectors/dpkglog/dpkg_log_line.h"
 #include "collectors/dpkglog/log_follower.h"
-#include "collectors/inventory/os_release.h"
+#include "collectors/inventory/host_ecosystem.h"
 #include "core/base/bounded_file.h"
 #include "core/events/inventory_diff.h"
 #include "core/store/event_tables.h"
@@ -14,10 +14,10 @@ constexpr std::int64_t kClockSlackSeconds = 3600;
 }
 
 std::string host_ecosystem(const config::Config& config) {
-  auto os = inventory::read_os_release(config.inventory.root);
-  if (!os) return "Debian";
-  auto eco = inventory::osv_ecosystem(*os);
-  return eco ? *eco : std::string("Debian");
+  // Only dpkg's log uses it, so the host is of Debian's family; when its release cannot be told
+  // the inventory says so, and the events still name the family.
+  auto host = inventory::host_ecosystem(config.inventory);
+  return host ? host->ecosystem : std::string("Debian");
 }
 
 std::filesystem::path dpkg_log_file(const config::Config& config) {

@@ -22,8 +22,8 @@
 
 namespace patchparty::lifecycle {
 
-// The OSV ecosystem of the host's packages ("Debian:12") from os-release under inventory.root;
-// "Debian" when os-release cannot tell.
+// The OSV ecosystem of the host's packages ("Debian:12", collectors/inventory/host_ecosystem.h),
+// for dpkg.log's events; "Debian" when it cannot be told (the inventory reports that).
 std::string host_ecosystem(const config::Config& config);
 
 // The dpkg.log to follow (inventory.dpkg_log under inventory.root); empty when it is off, or

@@ -13,7 +13,13 @@ InventoryMetrics::InventoryMetrics(prometheus::Registry& r)
                     .Help("Installed packages in the newest successful snapshot of "
                           "each inventory source, summed over projects.")
                     .Register(r)),
-      packages_series_(packages_) {}
+      packages_series_(packages_),
+      up_(prometheus::BuildGauge()
+              .Name("patchparty_inventory_source_up")
+              .Help("1 when the newest attempt to read an inventory source (per project for "
+                    "lockfiles) succeeded, 0 when it failed.")
+              .Register(r)),
+      up_series_(up_) {}
 
 Result<> InventoryMetrics::update(store::Store& store) {
   // Snapshots come newest first, so the first successful one of each (source, project) is the
@@ -21,13 +27,16 @@ Result<> InventoryMetrics::update(store::Store& store) {
   store::SnapshotFilter all;
   all.limit = 0;
   PP_TRY(snapshots, store.snapshots(all));
-  std::set<std::pair<std::string, std::string>> counted;
-  std::map<prometheus::Labels, double> packages;
+  std::set<std::pair<std::string, std::string>> counted, attempted;
+  std::map<prometheus::Labels, double> packages, up;
   for (const auto& s : snapshots) {
+    if (attempted.emplace(s.source, s.project).second)
+      up[{{"source", s.source}, {"project", s.project}}] = s.ok ? 1 : 0;
     if (!s.ok || !counted.emplace(s.source, s.project).second) continue;
     packages[{{"source", s.source}}] += static_cast<double>(s.package_count);
   }
   packages_series_.replace(packages);
+  up_series_.replace(up);
   return {};
 }
 

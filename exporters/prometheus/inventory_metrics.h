@@ -1,4 +1,6 @@
-// The inventory's family: packages in the newest good snapshot of each source.
+// The inventory's families: packages in the newest good snapshot of each source, and whether
+// each source's newest attempt succeeded (a host database whose ecosystem cannot be told, an
+// unreadable lockfile: 0 until it reads again).
 #pragma once
 
 #include <prometheus/family.h>
@@ -19,6 +21,8 @@ class InventoryMetrics {
  private:
   prometheus::Family<prometheus::Gauge>& packages_;
   GaugeSeries packages_series_;
+  prometheus::Family<prometheus::Gauge>& up_;
+  GaugeSeries up_series_;
 };
 
 }  // namespace patchparty::exporters

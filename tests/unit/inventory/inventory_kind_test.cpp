@@ -45,7 +45,6 @@ TEST_F(InventoryKinds, EveryBuiltinKindIsRegisteredInItsOrder) {
     EXPECT_NE(static_cast<bool>(kind.plan), static_cast<bool>(kind.open_lockfile)) << name;
     EXPECT_EQ(kind.lockfile_names.empty(), !kind.open_lockfile) << name;
     EXPECT_EQ(kind.lockfile_ecosystem.empty(), !kind.open_lockfile) << name;
-    EXPECT_EQ(kind.fallback_ecosystem.empty(), !kind.plan) << name;
   }
 }
 

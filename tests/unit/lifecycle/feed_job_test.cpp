@@ -282,5 +282,29 @@ TEST_F(FeedJobTest, DefaultFeedsFollowTheInventory) {
   EXPECT_EQ(ubuntu[0].only, std::vector<std::string>{"Ubuntu:22.04:LTS"});
 }
 
+// Every family the host ecosystem table names gets its OSV folder, escaped as a URL path
+// segment, and a feed name fit for a label and a file name.
+TEST_F(FeedJobTest, DefaultFeedsCoverEveryRpmFamilyWithEscapedUrls) {
+  const std::string bucket = "https://osv-vulnerabilities.storage.googleapis.com/";
+  struct Case {
+    const char* host;
+    const char* name;
+    const char* folder;
+  };
+  for (const Case& c : {Case{"Red Hat:enterprise_linux:9", "osv-red-hat", "Red%20Hat"},
+                        Case{"Red Hat:rhel_eus:9.2", "osv-red-hat", "Red%20Hat"},
+                        Case{"AlmaLinux:8", "osv-almalinux", "AlmaLinux"},
+                        Case{"Rocky Linux:9", "osv-rocky-linux", "Rocky%20Linux"},
+                        Case{"SUSE:Linux Enterprise Server 15 SP5", "osv-suse", "SUSE"},
+                        Case{"openSUSE:Leap 15.5", "osv-opensuse", "openSUSE"},
+                        Case{"Ubuntu:Pro:22.04:LTS", "osv-ubuntu", "Ubuntu"}}) {
+    auto feeds = feeds::default_feeds(c.host, {});
+    ASSERT_FALSE(feeds.empty()) << c.host;
+    EXPECT_EQ(feeds[0].name, c.name);
+    EXPECT_EQ(feeds[0].url, bucket + c.folder + "/all.zip");
+    EXPECT_EQ(feeds[0].only, std::vector<std::string>{c.host});
+  }
+}
+
 }  // namespace
 }  // namespace patchparty::lifecycle

@@ -137,6 +137,19 @@ TEST_F(MetricsTest, InventoryCountsTheNewestGoodSnapshotOfEachSourceAndProject) 
   EXPECT_EQ(metric_value(reg(), "patchparty_inventory_packages", {{"source", "dpkg"}}), 3);
   EXPECT_EQ(metric_value(reg(), "patchparty_inventory_packages", {{"source", "npm"}}), 3);
   EXPECT_EQ(series_count(reg(), "patchparty_inventory_packages"), 2u);
+  // The newest attempt decides: dpkg's failed after two good snapshots.
+  EXPECT_EQ(
+      metric_value(reg(), "patchparty_inventory_source_up", {{"source", "dpkg"}, {"project", ""}}),
+      0);
+  EXPECT_EQ(metric_value(reg(), "patchparty_inventory_source_up",
+                         {{"source", "npm"}, {"project", "shop"}}),
+            1);
+  EXPECT_EQ(series_count(reg(), "patchparty_inventory_source_up"), 3u);
+  ASSERT_OK(store_->save_inventory("dpkg", "", {package("a")}, kNow - 5));
+  update();
+  EXPECT_EQ(
+      metric_value(reg(), "patchparty_inventory_source_up", {{"source", "dpkg"}, {"project", ""}}),
+      1);
 }
 
 TEST_F(MetricsTest, FindingsAgesAndBacklogComeFromTheStoredScan) {
