@@ -6,6 +6,7 @@
 #include <fstream>
 #include <set>
 
+#include "tests/support/scratch_files.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -13,10 +14,7 @@ namespace patchparty {
 namespace {
 
 using ::testing::HasSubstr;
-
-void write_file(const std::filesystem::path& p, std::string_view text) {
-  std::ofstream(p) << text;
-}
+using testing::write_file;
 
 TEST(Cli, VersionFlag) {
   auto dir = testing::temp_dir("version");
