@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/support/scratch_files.h"
@@ -36,25 +37,30 @@ inline void stop_patchpartyd(Subprocess& daemon, std::chrono::milliseconds timeo
   }
 }
 
+// A host root for the daemon's inventory: its os-release and its dpkg status file.
+inline void write_debian_root(const std::filesystem::path& root, std::string_view os_release,
+                              std::string_view dpkg_status) {
+  write_file(root / "etc/os-release", os_release);
+  write_file(root / "var/lib/dpkg/status", dpkg_status);
+}
+
 // A Debian 11 host whose policykit-1 predates the fix of CVE-2021-4034 (DSA-5059-1, in CISA's
 // KEV catalog), beside an up-to-date libc6.
 inline void write_bullseye_root(const std::filesystem::path& root) {
-  write_file(root / "etc/os-release", "ID=debian\nVERSION_ID=\"11\"\nVERSION_CODENAME=bullseye\n");
-  write_file(root / "var/lib/dpkg/status",
-             "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n"
-             "Version: 2.31-13+deb11u5\n\n"
-             "Package: policykit-1\nStatus: install ok installed\nArchitecture: amd64\n"
-             "Version: 0.105-31\n\n");
+  write_debian_root(root, "ID=debian\nVERSION_ID=\"11\"\nVERSION_CODENAME=bullseye\n",
+                    "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n"
+                    "Version: 2.31-13+deb11u5\n\n"
+                    "Package: policykit-1\nStatus: install ok installed\nArchitecture: amd64\n"
+                    "Version: 0.105-31\n\n");
 }
 
 // A Debian 12 host of two packages, libc6 and openssl.
 inline void write_bookworm_root(const std::filesystem::path& root) {
-  write_file(root / "etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n");
-  write_file(root / "var/lib/dpkg/status",
-             "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n"
-             "Version: 2.36-9+deb12u4\n\n"
-             "Package: openssl\nStatus: install ok installed\nArchitecture: amd64\n"
-             "Version: 3.0.11-1~deb12u2\n\n");
+  write_debian_root(root, "ID=debian\nVERSION_ID=\"12\"\n",
+                    "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n"
+                    "Version: 2.36-9+deb12u4\n\n"
+                    "Package: openssl\nStatus: install ok installed\nArchitecture: amd64\n"
+                    "Version: 3.0.11-1~deb12u2\n\n");
 }
 
 }  // namespace patchparty::testing

@@ -2,6 +2,8 @@
 // at once and say why.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <stop_token>
 #include <thread>
@@ -26,6 +28,14 @@ inline StoppedRun run_and_stop_after(RollbackRunner& runner, std::chrono::millis
   RollbackResult r = runner.run(stop.get_token());
   stopper.join();
   return {std::move(r), std::chrono::steady_clock::now() - started};
+}
+
+// Stopped `delay` after its start, the run ends well within 5 s, not ok, saying it was stopped.
+inline void expect_stops_at_once(RollbackRunner& runner, std::chrono::milliseconds delay) {
+  const auto [r, took] = run_and_stop_after(runner, delay);
+  EXPECT_LT(took, std::chrono::seconds(5));
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.detail.find("stopped"), std::string::npos) << r.detail;
 }
 
 }  // namespace patchparty::rollback
