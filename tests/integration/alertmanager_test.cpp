@@ -9,7 +9,9 @@
 #include <memory>
 #include <thread>
 
+#include "tests/support/alertmanager_process.h"
 #include "tests/support/loopback.h"
+#include "tests/support/patchpartyd.h"
 #include "tests/support/post_collector.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
@@ -19,16 +21,12 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
+using testing::write_file;
 
 // PwnKit: DSA-5059-1 fixed it in bullseye's policykit-1 0.105-31+deb11u1, and CISA lists it.
 constexpr std::string_view kCve = "CVE-2021-4034";
 constexpr std::string_view kVulnerable = "0.105-31";
 constexpr std::string_view kFixed = "0.105-31+deb11u1";
-
-void write_file(const std::filesystem::path& p, std::string_view text) {
-  std::filesystem::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
 
 std::string str(const rapidjson::Value& v, const char* key) {
   return v.HasMember(key) && v[key].IsString() ? v[key].GetString() : "";
@@ -74,24 +72,10 @@ class AlertmanagerIntegration : public ::testing::Test {
     am_port_ = testing::free_port();
     write_file(dir_ / "root/etc/os-release", "ID=debian\nVERSION_ID=\"11\"\n");
     set_policykit(kVulnerable);
-    // Every alert its own group, so each change is its own notification within a second.
-    write_file(dir_ / "am.yml",
-               "route:\n  receiver: hook\n  group_by: ['...']\n"
-               "  group_wait: 1s\n  group_interval: 1s\n  repeat_interval: 24h\n"
-               "receivers:\n  - name: hook\n    webhook_configs:\n"
-               "      - url: " +
-                   hook_.url("/hook") + "\n        send_resolved: true\n");
   }
 
   void TearDown() override {
-    if (daemon_) {
-      daemon_->signal(SIGTERM);
-      auto code = daemon_->wait(10s);
-      EXPECT_TRUE(code.has_value()) << "patchpartyd did not stop";
-      if (code) {
-        EXPECT_EQ(*code, 0) << daemon_->err();
-      }
-    }
+    if (daemon_) testing::stop_patchpartyd(*daemon_, 10s);
     if (am_) {
       am_->signal(SIGTERM);
       am_->wait(5s);
@@ -107,19 +91,9 @@ class AlertmanagerIntegration : public ::testing::Test {
   }
 
   void start_alertmanager() {
-    am_ = std::make_unique<testing::Subprocess>(
-        std::vector<std::string>{alertmanager_bin_, "--config.file=" + (dir_ / "am.yml").string(),
-                                 "--storage.path=" + (dir_ / "am-data").string(),
-                                 "--web.listen-address=127.0.0.1:" + std::to_string(am_port_),
-                                 "--cluster.listen-address="},
-        std::map<std::string, std::string>{}, dir_ / "am.out", dir_ / "am.err");
+    am_ = testing::start_alertmanager(alertmanager_bin_, dir_, am_port_, hook_.url("/hook"));
     ASSERT_GT(am_->pid(), 0);
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (testing::http_get(am_port_, "/-/ready").status != 200) {
-      ASSERT_TRUE(am_->running()) << am_->err();
-      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "Alertmanager not ready";
-      std::this_thread::sleep_for(50ms);
-    }
+    testing::wait_alertmanager_ready(*am_, am_port_, 10s);
   }
 
   void start_daemon(std::string_view resend_interval) {
@@ -134,10 +108,9 @@ class AlertmanagerIntegration : public ::testing::Test {
             "\n  - kind: kev\n    url: file://" + kev.string() +
             "\nalerting:\n  alertmanagers: [http://127.0.0.1:" + std::to_string(am_port_) +
             "]\n  resend_interval: " + std::string(resend_interval) + "\n  timeout: 2s\n");
-    daemon_ = std::make_unique<testing::Subprocess>(
-        std::vector<std::string>{PATCHPARTYD_BIN, "--config", (dir_ / "pp.yml").string(),
-                                 "--state-dir", (dir_ / "state").string()},
-        std::map<std::string, std::string>{}, dir_ / "pp.out", dir_ / "pp.err");
+    daemon_ = std::make_unique<testing::Subprocess>(testing::patchpartyd_argv(dir_),
+                                                    std::map<std::string, std::string>{},
+                                                    dir_ / "pp.out", dir_ / "pp.err");
     ASSERT_GT(daemon_->pid(), 0);
   }
 

@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "exporters/backlog/backlog_writers.h"
+#include "tests/support/json_string.h"
+#include "tests/support/scratch_files.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -20,14 +22,8 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
-
-void write_file(const fs::path& p, std::string_view text) {
-  std::ofstream(p) << text;
-}
-
-std::string str(const rapidjson::Value& v) {
-  return v.IsString() ? std::string(v.GetString(), v.GetStringLength()) : std::string();
-}
+using testing::json_string;
+using testing::write_file;
 
 // Host package databases off: only the project's lockfile is inventoried, whatever the host.
 std::string daemon_config(const fs::path& project, const fs::path& advisories,
@@ -141,8 +137,8 @@ TEST_F(BacklogCli, JsonHasTheSchemaAndTheProjectsTasks) {
   rapidjson::Document doc;
   doc.Parse(r.out.c_str());
   ASSERT_FALSE(doc.HasParseError()) << r.out;
-  EXPECT_EQ(str(doc["schema"]), "patchparty.backlog/v1");
-  EXPECT_EQ(str(doc["host"]), "web-1");
+  EXPECT_EQ(json_string(doc["schema"]), "patchparty.backlog/v1");
+  EXPECT_EQ(json_string(doc["host"]), "web-1");
   EXPECT_FALSE(doc["since_last_party"].GetBool());
   const auto& tasks = doc["tasks"];
   ASSERT_GT(tasks.Size(), 0u);
@@ -151,17 +147,17 @@ TEST_F(BacklogCli, JsonHasTheSchemaAndTheProjectsTasks) {
   for (rapidjson::SizeType i = 0; i < tasks.Size(); ++i) {
     const auto& t = tasks[i];
     EXPECT_EQ(t["rank"].GetInt64(), static_cast<std::int64_t>(i) + 1);
-    EXPECT_EQ(str(t["host"]), "web-1");
-    EXPECT_EQ(str(t["project"]), "shop");
-    EXPECT_EQ(str(t["ecosystem"]), "Packagist");
-    EXPECT_FALSE(str(t["target_version"]).empty());
-    EXPECT_THAT(str(t["title"]), HasSubstr(str(t["package"])));
+    EXPECT_EQ(json_string(t["host"]), "web-1");
+    EXPECT_EQ(json_string(t["project"]), "shop");
+    EXPECT_EQ(json_string(t["ecosystem"]), "Packagist");
+    EXPECT_FALSE(json_string(t["target_version"]).empty());
+    EXPECT_THAT(json_string(t["title"]), HasSubstr(json_string(t["package"])));
     EXPECT_TRUE(t["new_since_last_party"].GetBool());
-    if (str(t["package"]) == "symfony/http-kernel") {
+    if (json_string(t["package"]) == "symfony/http-kernel") {
       http_kernel = true;
       ASSERT_EQ(t["installed"].Size(), 1u);
-      EXPECT_EQ(str(t["installed"][0]), "v5.3.1");
-      EXPECT_EQ(str(t["locations"][0]), (*dir_ / "shop" / "composer.lock").string());
+      EXPECT_EQ(json_string(t["installed"][0]), "v5.3.1");
+      EXPECT_EQ(json_string(t["locations"][0]), (*dir_ / "shop" / "composer.lock").string());
     }
   }
   EXPECT_TRUE(http_kernel) << r.out.substr(0, 3000);
@@ -248,7 +244,8 @@ TEST_F(BacklogCli, SinceLastPartyKeepsOnlyWhatIsNew) {
   since_doc.Parse(since.out.c_str());
   ASSERT_FALSE(since_doc.HasParseError());
   EXPECT_EQ(since_doc["tasks"].Size(), total - 1);
-  for (const auto& t : since_doc["tasks"].GetArray()) EXPECT_NE(str(t["package"]), "twig/twig");
+  for (const auto& t : since_doc["tasks"].GetArray())
+    EXPECT_NE(json_string(t["package"]), "twig/twig");
 
   // Without the flag the backdated task is still there, no longer new.
   auto full = testing::run({PATCHPARTY_BIN, "backlog", "--state-dir", copy.string(), "-c",
@@ -259,7 +256,7 @@ TEST_F(BacklogCli, SinceLastPartyKeepsOnlyWhatIsNew) {
   ASSERT_FALSE(full_doc.HasParseError());
   EXPECT_EQ(full_doc["tasks"].Size(), total);
   for (const auto& t : full_doc["tasks"].GetArray())
-    EXPECT_EQ(t["new_since_last_party"].GetBool(), str(t["package"]) != "twig/twig");
+    EXPECT_EQ(t["new_since_last_party"].GetBool(), json_string(t["package"]) != "twig/twig");
 }
 
 TEST_F(BacklogCli, BadFormatOrMissingStoreExitsTwo) {

@@ -16,6 +16,7 @@
 
 #include "core/store/migrations.h"
 #include "tests/support/loopback.h"
+#include "tests/support/patchpartyd.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -25,16 +26,8 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
-
-void write_file(const fs::path& p, std::string_view text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
-
-std::string file_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using testing::file_bytes;
+using testing::write_file;
 
 // One integer from an SQLite file, through the C API so that nothing of patchparty is trusted.
 std::int64_t query_int(const fs::path& db, const std::string& sql) {
@@ -185,13 +178,7 @@ class BackupRestore : public ::testing::Test {
                         ("patchparty-backup-restore-" + std::to_string(::getpid())));
     fs::remove_all(*dir_);
     const fs::path root = *dir_ / "root";
-    write_file(root / "etc/os-release",
-               "ID=debian\nVERSION_ID=\"11\"\nVERSION_CODENAME=bullseye\n");
-    write_file(root / "var/lib/dpkg/status",
-               "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n"
-               "Version: 2.31-13+deb11u5\n\n"
-               "Package: policykit-1\nStatus: install ok installed\nArchitecture: amd64\n"
-               "Version: 0.105-31\n\n");
+    testing::write_bullseye_root(root);
     write_file(*dir_ / "token", "backup-test-token\n");
     fs::create_directories(root / "srv/demo");
     fs::copy_file(testing::test_data("lockfiles/symfony-demo-v1.7.1-composer.lock"),

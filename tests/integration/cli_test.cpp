@@ -6,6 +6,7 @@
 #include <fstream>
 #include <set>
 
+#include "tests/support/scratch_files.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -13,9 +14,15 @@ namespace patchparty {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::write_file;
 
-void write_file(const std::filesystem::path& p, std::string_view text) {
-  std::ofstream(p) << text;
+// `patchparty inventory --json` with `dir`/pp.yml: it must exit 0 and print JSON, read into `doc`.
+void read_inventory_json(const std::filesystem::path& dir, rapidjson::Document& doc) {
+  auto r = testing::run(
+      {PATCHPARTY_BIN, "inventory", "--json", "--config", (dir / "pp.yml").string()}, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError());
 }
 
 TEST(Cli, VersionFlag) {
@@ -48,12 +55,8 @@ TEST(Cli, UnknownSubcommandIsAUsageError) {
 TEST(Cli, InventoryJsonMatchesDpkgQuery) {
   auto dir = testing::temp_dir("inventory");
   write_file(dir / "pp.yml", "inventory:\n  rpm: {enabled: false}\n  apk: {enabled: false}\n");
-  auto r = testing::run(
-      {PATCHPARTY_BIN, "inventory", "--json", "--config", (dir / "pp.yml").string()}, dir);
-  ASSERT_EQ(r.code, 0) << r.err;
   rapidjson::Document doc;
-  doc.Parse(r.out.c_str());
-  ASSERT_FALSE(doc.HasParseError());
+  ASSERT_NO_FATAL_FAILURE(read_inventory_json(dir, doc));
   EXPECT_STREQ(doc["schema"].GetString(), "patchparty.inventory/v1");
   std::set<std::string> ours;
   for (const auto& p : doc["packages"].GetArray()) {
@@ -99,12 +102,8 @@ TEST(Cli, InventoryOfAProjectLockfile) {
              "inventory:\n  dpkg: {enabled: false}\n  rpm: {enabled: false}\n"
              "  apk: {enabled: false}\nprojects:\n  - name: shop\n    path: " +
                  (dir / "shop").string() + "\n");
-  auto r = testing::run(
-      {PATCHPARTY_BIN, "inventory", "--json", "--config", (dir / "pp.yml").string()}, dir);
-  ASSERT_EQ(r.code, 0) << r.err;
   rapidjson::Document doc;
-  doc.Parse(r.out.c_str());
-  ASSERT_FALSE(doc.HasParseError());
+  ASSERT_NO_FATAL_FAILURE(read_inventory_json(dir, doc));
   ASSERT_GT(doc["packages"].Size(), 0u);
   for (const auto& p : doc["packages"].GetArray()) {
     EXPECT_STREQ(p["project"].GetString(), "shop");

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "tests/support/http_test_server.h"
+#include "tests/support/patchpartyd.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -16,6 +17,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
+using testing::write_file;
 
 // The systemd side of sd_notify(3): a datagram socket the daemon writes its state to.
 class NotifySocket {
@@ -59,10 +61,6 @@ class NotifySocket {
   bool bound_ = false;
   std::vector<std::string> seen_;
 };
-
-void write_file(const std::filesystem::path& p, std::string_view text) {
-  std::ofstream(p) << text;
-}
 
 bool wait_for_log(testing::Subprocess& d, std::string_view needle, std::chrono::milliseconds t) {
   auto deadline = std::chrono::steady_clock::now() + t;
@@ -133,9 +131,7 @@ TEST(DaemonLifecycle, StopsWithin5sDuringASlowFeedDownload) {
              "log_level: debug\ninventory: {dpkg: {enabled: false}}\nfeeds:\n"
              "  - kind: kev\n    url: " +
                  server.url("/slow.json") + "\n");
-  testing::Subprocess d({PATCHPARTYD_BIN, "--config", (dir / "pp.yml").string(), "--state-dir",
-                         (dir / "state").string()},
-                        {}, dir / "out", dir / "err");
+  testing::Subprocess d = testing::start_patchpartyd(dir);
   ASSERT_TRUE(wait_for_log(d, "job feed:kev: started", 10s)) << d.err();
   std::this_thread::sleep_for(300ms);
   auto stop_started = std::chrono::steady_clock::now();
@@ -150,9 +146,7 @@ TEST(DaemonLifecycle, StopsWithin5sDuringASlowFeedDownload) {
 TEST(DaemonLifecycle, InvalidConfigAtStartExitsTwoNamingThePlace) {
   auto dir = testing::temp_dir("badconfig");
   write_file(dir / "pp.yml", "listen: 127.0.0.1:9877\ninventroy: {}\n");
-  auto r = testing::run({PATCHPARTYD_BIN, "--config", (dir / "pp.yml").string(), "--state-dir",
-                         (dir / "state").string()},
-                        dir);
+  auto r = testing::run(testing::patchpartyd_argv(dir), dir);
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("pp.yml:2:1: inventroy: unknown key"));
 }

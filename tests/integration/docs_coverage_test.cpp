@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "tests/support/loopback.h"
+#include "tests/support/patchpartyd.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -29,6 +30,7 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
+using testing::write_file;
 
 const fs::path kSourceDir{PP_SOURCE_DIR};
 // Where the daemon's code lives; a folder that does not exist (yet, or any more) is skipped.
@@ -39,11 +41,6 @@ std::string read_text(const fs::path& p) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-void write_file(const fs::path& p, std::string_view text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
 }
 
 bool is_word_char(char c) {
@@ -232,18 +229,11 @@ class Daemon {
 
  private:
   static testing::Subprocess start(const fs::path& dir, int port) {
-    write_file(dir / "root/etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n");
-    write_file(dir / "root/var/lib/dpkg/status",
-               "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n"
-               "Version: 2.36-9+deb12u4\n\n"
-               "Package: openssl\nStatus: install ok installed\nArchitecture: amd64\n"
-               "Version: 3.0.11-1~deb12u2\n\n");
+    testing::write_bookworm_root(dir / "root");
     write_file(dir / "pp.yml", "listen: 127.0.0.1:" + std::to_string(port) +
                                    "\ninventory:\n  root: " + (dir / "root").string() +
                                    "\nfeeds: []\nrestart:\n  bus: none\n");
-    return testing::Subprocess({PATCHPARTYD_BIN, "--config", (dir / "pp.yml").string(),
-                                "--state-dir", (dir / "state").string()},
-                               {}, dir / "out", dir / "err");
+    return testing::start_patchpartyd(dir);
   }
 
   fs::path dir_;

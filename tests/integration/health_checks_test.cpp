@@ -10,6 +10,7 @@
 
 #include "tests/support/http_test_server.h"
 #include "tests/support/loopback.h"
+#include "tests/support/patchpartyd.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -20,19 +21,7 @@ using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using ::testing::Not;
 namespace fs = std::filesystem;
-
-template <class Pred>
-testing::HttpResponse poll(int port, const std::string& path, Pred done,
-                           std::chrono::seconds timeout = 30s) {
-  testing::HttpResponse r;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    r = testing::http_get(port, path);
-    if (done(r)) break;
-    std::this_thread::sleep_for(50ms);
-  }
-  return r;
-}
+using testing::poll_get;
 
 std::string config(int port, const fs::path& dir, const std::string& checks) {
   return "log_level: debug\nshutdown_timeout: 2s\nlisten: 127.0.0.1:" + std::to_string(port) +
@@ -56,12 +45,10 @@ TEST(HealthChecks, DaemonProbesExportsAndReloadsItsChecks) {
       "    - {name: nightly, kind: backup, file: " +
       (dir / "backup.tar").string() + ", max_age: 1h, interval: 1s}\n";
   std::ofstream(dir / "pp.yml") << config(port, dir, first);
-  testing::Subprocess d({PATCHPARTYD_BIN, "--config", (dir / "pp.yml").string(), "--state-dir",
-                         (dir / "state").string()},
-                        {}, dir / "out", dir / "err");
+  testing::Subprocess d = testing::start_patchpartyd(dir);
   ASSERT_GT(d.pid(), 0);
 
-  auto m = poll(port, "/metrics", [](const auto& r) {
+  auto m = poll_get(port, "/metrics", [](const auto& r) {
     return r.body.find("patchparty_health_check_up{check=\"ok\"} 1") != std::string::npos &&
            r.body.find("patchparty_health_check_up{check=\"web\"} 1") != std::string::npos &&
            r.body.find("patchparty_backup_age_seconds{check=\"nightly\"}") != std::string::npos;
@@ -89,13 +76,13 @@ TEST(HealthChecks, DaemonProbesExportsAndReloadsItsChecks) {
       "    - {name: web, kind: http, url: \"" +
           web.url("/healthz") + "\", interval: 1s}\n");
   d.signal(SIGHUP);
-  m = poll(port, "/metrics", [](const auto& r) {
+  m = poll_get(port, "/metrics", [](const auto& r) {
     return r.body.find("patchparty_health_check_up{check=\"broken\"} 0") != std::string::npos;
   });
   EXPECT_THAT(m.body, HasSubstr("patchparty_health_check_up{check=\"broken\"} 0")) << d.err();
   EXPECT_THAT(m.body, Not(HasSubstr("check=\"ok\"")));
   EXPECT_THAT(m.body, Not(HasSubstr("patchparty_backup_age_seconds{")));
-  m = poll(port, "/metrics", [](const auto& r) {
+  m = poll_get(port, "/metrics", [](const auto& r) {
     return r.body.find("patchparty_health_check_up{check=\"web\"} 1") != std::string::npos;
   });
   EXPECT_THAT(m.body, HasSubstr("patchparty_health_check_up{check=\"web\"} 1"));

@@ -11,7 +11,10 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/support/json_string.h"
 #include "tests/support/loopback.h"
+#include "tests/support/patchpartyd.h"
+#include "tests/support/scratch_files.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -21,29 +24,9 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
-
-void write_file(const fs::path& p, std::string_view text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
-
-std::string str(const rapidjson::Value& v) {
-  return v.IsString() ? std::string(v.GetString(), v.GetStringLength()) : std::string();
-}
-
-// Polls `path` until `done` holds for the response or `timeout` passes; the last response.
-template <class Pred>
-testing::HttpResponse poll(int port, const std::string& path, Pred done,
-                           std::chrono::seconds timeout = 30s) {
-  testing::HttpResponse r;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    r = testing::http_get(port, path);
-    if (done(r)) break;
-    std::this_thread::sleep_for(50ms);
-  }
-  return r;
-}
+using testing::json_string;
+using testing::poll_get;
+using testing::write_file;
 
 std::size_t count(const std::string& text, std::string_view what) {
   std::size_t n = 0;
@@ -72,13 +55,11 @@ TEST(HttpApi, ServesTheDaemonsFindingsBacklogAndFeeds) {
                  std::to_string(port) + "\ninventory:\n  root: " + (dir / "root").string() +
                  "\nfeeds:\n  - kind: osv\n    url: file://" + record.string() +
                  "\napi:\n  token_file: " + (dir / "api.token").string() + "\n");
-  testing::Subprocess d({PATCHPARTYD_BIN, "--config", (dir / "pp.yml").string(), "--state-dir",
-                         (dir / "state").string()},
-                        {}, dir / "out", dir / "err");
+  testing::Subprocess d = testing::start_patchpartyd(dir);
   ASSERT_GT(d.pid(), 0);
 
   // The first inventory blocks on the FIFO: alive, serving, not ready.
-  auto ready = poll(port, "/readyz", [](const auto& r) { return r.status != 0; });
+  auto ready = poll_get(port, "/readyz", [](const auto& r) { return r.status != 0; });
   ASSERT_EQ(ready.status, 503) << d.err();
   EXPECT_EQ(ready.headers["content-type"], "application/json");
   EXPECT_THAT(ready.body, HasSubstr("\"reason\": \"waiting for the first scan since start\""));
@@ -117,12 +98,12 @@ TEST(HttpApi, ServesTheDaemonsFindingsBacklogAndFeeds) {
               static_cast<ssize_t>(std::strlen(kDpkgStatus)));
     ::close(fd);
   }
-  ready = poll(port, "/readyz", [](const auto& r) { return r.status == 200; });
+  ready = poll_get(port, "/readyz", [](const auto& r) { return r.status == 200; });
   ASSERT_EQ(ready.status, 200) << ready.body << "\n" << d.err();
   EXPECT_EQ(ready.body, "{\n  \"status\": \"ready\"\n}\n");
 
   // The feed's rescan makes openssl a finding.
-  auto findings = poll(port, "/api/v1/findings", [](const auto& r) {
+  auto findings = poll_get(port, "/api/v1/findings", [](const auto& r) {
     return r.body.find("DLA-3008-1") != std::string::npos;
   });
   ASSERT_EQ(findings.status, 200) << d.err();
@@ -130,14 +111,14 @@ TEST(HttpApi, ServesTheDaemonsFindingsBacklogAndFeeds) {
   rapidjson::Document doc;
   doc.Parse(findings.body.c_str());
   ASSERT_FALSE(doc.HasParseError()) << findings.body;
-  EXPECT_EQ(str(doc["schema"]), "patchparty.findings/v1");
+  EXPECT_EQ(json_string(doc["schema"]), "patchparty.findings/v1");
   ASSERT_EQ(doc["findings"].Size(), 1u) << findings.body;
   const auto& f = doc["findings"][0];
-  EXPECT_EQ(str(f["host"]), "web-1");
-  EXPECT_EQ(str(f["package"]["name"]), "openssl");
-  EXPECT_EQ(str(f["package"]["ecosystem"]), "Debian:9");
-  EXPECT_EQ(str(f["package"]["installed"]), "1.1.0l-1~deb9u5");
-  EXPECT_EQ(str(f["fixed_version"]), "1.1.0l-1~deb9u6");
+  EXPECT_EQ(json_string(f["host"]), "web-1");
+  EXPECT_EQ(json_string(f["package"]["name"]), "openssl");
+  EXPECT_EQ(json_string(f["package"]["ecosystem"]), "Debian:9");
+  EXPECT_EQ(json_string(f["package"]["installed"]), "1.1.0l-1~deb9u5");
+  EXPECT_EQ(json_string(f["fixed_version"]), "1.1.0l-1~deb9u6");
   EXPECT_EQ(testing::http_get(port, "/api/v1/findings?kev=true").body.find("DLA-3008-1"),
             std::string::npos);
   EXPECT_EQ(testing::http_get(port, "/api/v1/findings?severity=bogus").status, 400);
@@ -149,10 +130,10 @@ TEST(HttpApi, ServesTheDaemonsFindingsBacklogAndFeeds) {
   rapidjson::Document backlog;
   backlog.Parse(json.body.c_str());
   ASSERT_FALSE(backlog.HasParseError()) << json.body;
-  EXPECT_EQ(str(backlog["schema"]), "patchparty.backlog/v1");
+  EXPECT_EQ(json_string(backlog["schema"]), "patchparty.backlog/v1");
   ASSERT_EQ(backlog["tasks"].Size(), 1u) << json.body;
-  EXPECT_EQ(str(backlog["tasks"][0]["package"]), "openssl");
-  EXPECT_EQ(str(backlog["tasks"][0]["target_version"]), "1.1.0l-1~deb9u6");
+  EXPECT_EQ(json_string(backlog["tasks"][0]["package"]), "openssl");
+  EXPECT_EQ(json_string(backlog["tasks"][0]["target_version"]), "1.1.0l-1~deb9u6");
 
   auto csv = testing::http_request(port, "GET", "/api/v1/backlog", {{"Accept", "text/csv"}});
   EXPECT_EQ(csv.status, 200);
@@ -175,9 +156,9 @@ TEST(HttpApi, ServesTheDaemonsFindingsBacklogAndFeeds) {
   rapidjson::Document fdoc;
   fdoc.Parse(feeds.body.c_str());
   ASSERT_FALSE(fdoc.HasParseError()) << feeds.body;
-  EXPECT_EQ(str(fdoc["schema"]), "patchparty.feeds/v1");
+  EXPECT_EQ(json_string(fdoc["schema"]), "patchparty.feeds/v1");
   ASSERT_EQ(fdoc["feeds"].Size(), 1u);
-  EXPECT_EQ(str(fdoc["feeds"][0]["feed"]), "osv");
+  EXPECT_EQ(json_string(fdoc["feeds"][0]["feed"]), "osv");
   EXPECT_EQ(fdoc["feeds"][0]["records"].GetInt64(), 1);
   EXPECT_EQ(fdoc["feeds"][0]["failures"].GetInt64(), 0);
   EXPECT_GT(fdoc["feeds"][0]["last_success_at"].GetInt64(), 0);
@@ -223,9 +204,7 @@ TEST(HttpApi, UnreadableTokenFileRefusesToStart) {
   write_file(dir / "pp.yml", "listen: 127.0.0.1:" + std::to_string(testing::free_port()) +
                                  "\napi:\n  token_file: " + (dir / "missing.token").string() +
                                  "\ninventory:\n  root: " + (dir / "root").string() + "\n");
-  auto r = testing::run({PATCHPARTYD_BIN, "--config", (dir / "pp.yml").string(), "--state-dir",
-                         (dir / "state").string()},
-                        dir);
+  auto r = testing::run(testing::patchpartyd_argv(dir), dir);
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_THAT(r.err, HasSubstr("api.token_file"));
   fs::remove_all(dir);

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "tests/support/loopback.h"
+#include "tests/support/patchpartyd.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -15,11 +16,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
-
-void write_file(const std::filesystem::path& p, std::string_view text) {
-  std::filesystem::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
+using testing::write_file;
 
 TEST(MetricsEndpoint, ServesStoreValuesThatPromtoolAccepts) {
   // promtool comes with Debian's prometheus package (scripts/setup.sh test installs it).
@@ -28,20 +25,13 @@ TEST(MetricsEndpoint, ServesStoreValuesThatPromtoolAccepts) {
 
   auto dir = testing::temp_dir("metrics-endpoint");
   // A host of two packages, and a KEV feed whose file is missing, so a failure is counted.
-  write_file(dir / "root/etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n");
-  write_file(dir / "root/var/lib/dpkg/status",
-             "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n"
-             "Version: 2.36-9+deb12u4\n\n"
-             "Package: openssl\nStatus: install ok installed\nArchitecture: amd64\n"
-             "Version: 3.0.11-1~deb12u2\n\n");
+  testing::write_bookworm_root(dir / "root");
   const int port = testing::free_port();
   write_file(dir / "pp.yml", "listen: 127.0.0.1:" + std::to_string(port) +
                                  "\ninventory:\n  root: " + (dir / "root").string() +
                                  "\nfeeds:\n  - kind: kev\n    url: file://" +
                                  (dir / "missing/kev.json").string() + "\n");
-  testing::Subprocess d({PATCHPARTYD_BIN, "--config", (dir / "pp.yml").string(), "--state-dir",
-                         (dir / "state").string()},
-                        {}, dir / "out", dir / "err");
+  testing::Subprocess d = testing::start_patchpartyd(dir);
   ASSERT_GT(d.pid(), 0);
 
   // Values appear once the inventory and the feed job have run and the metrics were updated.

@@ -9,7 +9,9 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/support/json_string.h"
 #include "tests/support/loopback.h"
+#include "tests/support/scratch_files.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -19,18 +21,11 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
-
-void write_file(const fs::path& p, std::string_view text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::trunc) << text;
-}
+using testing::json_string;
+using testing::write_file;
 
 void append(const fs::path& p, std::string_view text) {
   std::ofstream(p, std::ios::app) << text;
-}
-
-std::string str(const rapidjson::Value& v) {
-  return v.IsString() ? std::string(v.GetString(), v.GetStringLength()) : std::string();
 }
 
 std::string status_file(std::string_view ssl, std::string_view curl) {
@@ -83,10 +78,11 @@ class PatchEvents : public ::testing::Test {
       ADD_FAILURE() << r.out;
       return out;
     }
-    EXPECT_EQ(str(doc["schema"]), "patchparty.events/v1");
+    EXPECT_EQ(json_string(doc["schema"]), "patchparty.events/v1");
     for (const auto& e : doc["events"].GetArray())
-      out.push_back(Event{e["id"].GetInt64(), str(e["origin"]), str(e["kind"]), str(e["target"]),
-                          str(e["from_version"]), str(e["to_version"]), str(e["note"])});
+      out.push_back(Event{e["id"].GetInt64(), json_string(e["origin"]), json_string(e["kind"]),
+                          json_string(e["target"]), json_string(e["from_version"]),
+                          json_string(e["to_version"]), json_string(e["note"])});
     return out;
   }
 
@@ -170,10 +166,10 @@ TEST_F(PatchEvents, FromDpkgLogDeploysAndInventoryDiffs) {
   doc.Parse(created.body.c_str());
   ASSERT_FALSE(doc.HasParseError()) << created.body;
   EXPECT_GT(doc["id"].GetInt64(), 0);
-  EXPECT_EQ(str(doc["origin"]), "api");
-  EXPECT_EQ(str(doc["kind"]), "deploy");
-  EXPECT_EQ(str(doc["target"]), "shop");
-  EXPECT_EQ(str(doc["to_version"]), "2.4.1");
+  EXPECT_EQ(json_string(doc["origin"]), "api");
+  EXPECT_EQ(json_string(doc["kind"]), "deploy");
+  EXPECT_EQ(json_string(doc["target"]), "shop");
+  EXPECT_EQ(json_string(doc["to_version"]), "2.4.1");
   EXPECT_TRUE(doc["verdict"].IsNull());
 
   // The CLI, through the same endpoint with the token from api.token_file.

@@ -22,7 +22,9 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/alertmanager_process.h"
 #include "tests/support/loopback.h"
+#include "tests/support/patchpartyd.h"
 #include "tests/support/post_collector.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/systemd_user_manager.h"
@@ -34,12 +36,8 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
+using testing::write_file;
 using SteadyClock = std::chrono::steady_clock;
-
-void write_file(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
 
 // Alertmanager's webhook notifications, flattened: one entry per alert per notification.
 struct Notified {
@@ -116,14 +114,7 @@ class PatchWatch : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (daemon_) {
-      daemon_->signal(SIGTERM);
-      auto code = daemon_->wait(15s);
-      EXPECT_TRUE(code.has_value()) << "patchpartyd did not stop";
-      if (code) {
-        EXPECT_EQ(*code, 0) << daemon_->err();
-      }
-    }
+    if (daemon_) testing::stop_patchpartyd(*daemon_, 15s);
     if (am_) {
       am_->signal(SIGTERM);
       am_->wait(5s);
@@ -161,24 +152,8 @@ class PatchWatch : public ::testing::Test {
 
   void start_alertmanager() {
     am_port_ = testing::free_port();
-    write_file(dir_ / "am.yml",
-               "route:\n  receiver: hook\n  group_by: ['...']\n"
-               "  group_wait: 1s\n  group_interval: 1s\n  repeat_interval: 24h\n"
-               "receivers:\n  - name: hook\n    webhook_configs:\n"
-               "      - url: " +
-                   hook_.url("/hook") + "\n        send_resolved: true\n");
-    am_ = std::make_unique<testing::Subprocess>(
-        std::vector<std::string>{am_bin_, "--config.file=" + (dir_ / "am.yml").string(),
-                                 "--storage.path=" + (dir_ / "am-data").string(),
-                                 "--web.listen-address=127.0.0.1:" + std::to_string(am_port_),
-                                 "--cluster.listen-address="},
-        std::map<std::string, std::string>{}, dir_ / "am.out", dir_ / "am.err");
-    const auto deadline = SteadyClock::now() + 15s;
-    while (testing::http_get(am_port_, "/-/ready").status != 200) {
-      ASSERT_TRUE(am_->running()) << am_->err();
-      ASSERT_LT(SteadyClock::now(), deadline) << "Alertmanager not ready";
-      std::this_thread::sleep_for(50ms);
-    }
+    am_ = testing::start_alertmanager(am_bin_, dir_, am_port_, hook_.url("/hook"));
+    testing::wait_alertmanager_ready(*am_, am_port_, 15s);
   }
 
   std::string target(const std::string& name, const std::string& packages, const std::string& check,
@@ -237,10 +212,9 @@ class PatchWatch : public ::testing::Test {
                        "/meta-{from_version}\"], timeout: 10s}"));
     write_file(dir_ / "broken.ok", "");
     write_file(dir_ / "meta.ok", "");
-    daemon_ = std::make_unique<testing::Subprocess>(
-        std::vector<std::string>{PATCHPARTYD_BIN, "--config", (dir_ / "pp.yml").string(),
-                                 "--state-dir", (dir_ / "state").string()},
-        std::map<std::string, std::string>{}, dir_ / "pp.out", dir_ / "pp.err");
+    daemon_ = std::make_unique<testing::Subprocess>(testing::patchpartyd_argv(dir_),
+                                                    std::map<std::string, std::string>{},
+                                                    dir_ / "pp.out", dir_ / "pp.err");
     ASSERT_GT(daemon_->pid(), 0);
   }
 

@@ -19,6 +19,7 @@
 #include "core/base/c_handles.h"
 #include "tests/support/grafana_dashboard.h"
 #include "tests/support/loopback.h"
+#include "tests/support/patchpartyd.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -27,11 +28,7 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-
-void write_file(const fs::path& p, std::string_view text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
+using testing::write_file;
 
 std::string url_encode(std::string_view s) {
   std::string out;
@@ -156,17 +153,11 @@ class PrometheusScrape : public ::testing::Test {
     dir_ = testing::temp_dir("prom-scrape");
     lock_ = testing::test_data("lockfiles/symfony-demo-v1.7.1-composer.lock");
 
-    // A Debian 11 host whose policykit-1 predates the fix of CVE-2021-4034 (DSA-5059-1, in
-    // CISA's KEV catalog), and one Composer project, checked against the DSA list, FriendsOfPHP
-    // and KEV from files, plus a feed whose directory is missing, so a failure is counted.
+    // A Debian 11 host whose policykit-1 predates the fix of CVE-2021-4034, and one Composer
+    // project, checked against the DSA list, FriendsOfPHP and KEV from files, plus a feed whose
+    // directory is missing, so a failure is counted.
     const fs::path root = dir_ / "root";
-    write_file(root / "etc/os-release",
-               "ID=debian\nVERSION_ID=\"11\"\nVERSION_CODENAME=bullseye\n");
-    write_file(root / "var/lib/dpkg/status",
-               "Package: libc6\nStatus: install ok installed\nArchitecture: amd64\n"
-               "Version: 2.31-13+deb11u5\n\n"
-               "Package: policykit-1\nStatus: install ok installed\nArchitecture: amd64\n"
-               "Version: 0.105-31\n\n");
+    testing::write_bullseye_root(root);
     fs::create_directories(root / "srv/demo");
     fs::copy_file(lock_, root / "srv/demo/composer.lock");
     daemon_port_ = testing::free_port();
@@ -183,10 +174,9 @@ class PrometheusScrape : public ::testing::Test {
                    testing::test_data("kev/known_exploited_vulnerabilities.json").string() +
                    "\n  - kind: osv\n    name: broken\n    url: file://" +
                    (dir_ / "missing/osv").string() + "\n");
-    daemon_ = std::make_unique<testing::Subprocess>(
-        std::vector<std::string>{PATCHPARTYD_BIN, "--config", (dir_ / "pp.yml").string(),
-                                 "--state-dir", (dir_ / "state").string()},
-        std::map<std::string, std::string>{}, dir_ / "daemon.out", dir_ / "daemon.err");
+    daemon_ = std::make_unique<testing::Subprocess>(testing::patchpartyd_argv(dir_),
+                                                    std::map<std::string, std::string>{},
+                                                    dir_ / "daemon.out", dir_ / "daemon.err");
     ASSERT_GT(daemon_->pid(), 0);
 
     prom_port_ = testing::free_port();
@@ -216,14 +206,7 @@ class PrometheusScrape : public ::testing::Test {
       prometheus_->signal(SIGTERM);
       EXPECT_TRUE(prometheus_->wait(15s).has_value()) << "prometheus did not stop on SIGTERM";
     }
-    if (daemon_ && daemon_->pid() > 0) {
-      daemon_->signal(SIGTERM);
-      auto code = daemon_->wait(10s);
-      EXPECT_TRUE(code.has_value()) << "patchpartyd did not stop";
-      if (code) {
-        EXPECT_EQ(*code, 0) << daemon_->err();
-      }
-    }
+    if (daemon_ && daemon_->pid() > 0) testing::stop_patchpartyd(*daemon_, 10s);
     if (!HasFailure()) fs::remove_all(dir_);
   }
 

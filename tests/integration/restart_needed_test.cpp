@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "tests/support/loopback.h"
+#include "tests/support/scratch_files.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -16,11 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
-
-void write_file(const fs::path& p, std::string_view text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
+using testing::write_file;
 
 // A proc tree with one nginx worker in nginx.service mapping a library that is gone, and a
 // shell in a session scope that is up to date.

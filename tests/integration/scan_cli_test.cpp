@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include "tests/support/http_test_server.h"
+#include "tests/support/json_string.h"
+#include "tests/support/scratch_files.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
@@ -22,14 +24,12 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 namespace fs = std::filesystem;
+using testing::json_string;
+using testing::write_file;
 
 // symfony/http-kernel v5.3.1 in the v1.7.1 lockfile is inside '>=5.3.0', '<5.3.12'.
 constexpr const char* kPackage = "symfony/http-kernel";
 constexpr const char* kCve = "CVE-2021-41267";
-
-void write_file(const fs::path& p, std::string_view text) {
-  std::ofstream(p) << text;
-}
 
 rapidjson::Document parse_json(const std::string& text) {
   rapidjson::Document doc;
@@ -39,14 +39,12 @@ rapidjson::Document parse_json(const std::string& text) {
   return doc;
 }
 
-std::string str(const rapidjson::Value& v) {
-  return v.IsString() ? std::string(v.GetString(), v.GetStringLength()) : std::string();
-}
-
 const rapidjson::Value* find_finding(const rapidjson::Document& doc, std::string_view package,
                                      std::string_view vulnerability) {
   for (const auto& f : doc["findings"].GetArray())
-    if (str(f["package"]["name"]) == package && str(f["vulnerability"]) == vulnerability) return &f;
+    if (json_string(f["package"]["name"]) == package &&
+        json_string(f["vulnerability"]) == vulnerability)
+      return &f;
   return nullptr;
 }
 
@@ -58,7 +56,8 @@ std::map<std::string, std::string> lockfile_versions(const fs::path& lock) {
   if (doc.HasParseError()) return out;
   for (const char* section : {"packages", "packages-dev"})
     if (doc.HasMember(section))
-      for (const auto& p : doc[section].GetArray()) out[str(p["name"])] = str(p["version"]);
+      for (const auto& p : doc[section].GetArray())
+        out[json_string(p["name"])] = json_string(p["version"]);
   return out;
 }
 
@@ -136,10 +135,10 @@ TEST_F(ScanCli, JsonCarriesEveryFieldOfEveryFinding) {
   ASSERT_EQ(r.code, 1) << r.err;
   auto doc = parse_json(r.out);
   ASSERT_TRUE(doc.IsObject());
-  EXPECT_EQ(str(doc["schema"]), "patchparty.findings/v1");
-  EXPECT_FALSE(str(doc["host"]).empty());
-  EXPECT_THAT(str(doc["scanned_at"]), ::testing::MatchesRegex("20[0-9-]+T[0-9:]+Z"));
-  EXPECT_EQ(str(doc["tool"]["name"]), "patchparty");
+  EXPECT_EQ(json_string(doc["schema"]), "patchparty.findings/v1");
+  EXPECT_FALSE(json_string(doc["host"]).empty());
+  EXPECT_THAT(json_string(doc["scanned_at"]), ::testing::MatchesRegex("20[0-9-]+T[0-9:]+Z"));
+  EXPECT_EQ(json_string(doc["tool"]["name"]), "patchparty");
   ASSERT_TRUE(doc["findings"].IsArray());
   ASSERT_GT(doc["findings"].Size(), 5u);
   EXPECT_EQ(doc["count"].GetInt64(), static_cast<std::int64_t>(doc["findings"].Size()));
@@ -149,39 +148,39 @@ TEST_F(ScanCli, JsonCarriesEveryFieldOfEveryFinding) {
   std::set<std::string> keys;
   for (const auto& f : doc["findings"].GetArray()) {
     ASSERT_TRUE(f.IsObject());
-    const std::string name = str(f["package"]["name"]);
-    const std::string vuln = str(f["vulnerability"]);
+    const std::string name = json_string(f["package"]["name"]);
+    const std::string vuln = json_string(f["vulnerability"]);
     SCOPED_TRACE(name + " " + vuln);
     EXPECT_TRUE(keys.insert(name + " " + vuln).second) << "reported twice";
-    EXPECT_EQ(str(f["host"]), str(doc["host"]));
-    EXPECT_EQ(str(f["project"]), "lockfiles");  // the lockfile's directory name
+    EXPECT_EQ(json_string(f["host"]), json_string(doc["host"]));
+    EXPECT_EQ(json_string(f["project"]), "lockfiles");  // the lockfile's directory name
 
     const auto& p = f["package"];
-    EXPECT_EQ(str(p["ecosystem"]), "Packagist");
+    EXPECT_EQ(json_string(p["ecosystem"]), "Packagist");
     ASSERT_TRUE(installed.count(name)) << "not in the lockfile";
-    EXPECT_EQ(str(p["installed"]), installed.at(name));
-    EXPECT_EQ(str(p["origin"]), "composer");
-    EXPECT_EQ(str(p["location"]), lock_.string());
+    EXPECT_EQ(json_string(p["installed"]), installed.at(name));
+    EXPECT_EQ(json_string(p["origin"]), "composer");
+    EXPECT_EQ(json_string(p["location"]), lock_.string());
     EXPECT_TRUE(p["dev"].IsBool());
 
     EXPECT_FALSE(vuln.empty());
     ASSERT_TRUE(f["aliases"].IsArray());
     for (const auto& a : f["aliases"].GetArray()) {
       EXPECT_TRUE(a.IsString());
-      EXPECT_NE(str(a), vuln) << "the primary id is not its own alias";
+      EXPECT_NE(json_string(a), vuln) << "the primary id is not its own alias";
     }
     ASSERT_TRUE(f["advisories"].IsArray());
     EXPECT_GT(f["advisories"].Size(), 0u);
     ASSERT_TRUE(f["feeds"].IsArray());
     ASSERT_GT(f["feeds"].Size(), 0u);
-    EXPECT_EQ(str(f["feeds"][0]), "friendsofphp");
+    EXPECT_EQ(json_string(f["feeds"][0]), "friendsofphp");
 
     ASSERT_TRUE(f["fixed_version"].IsString() || f["fixed_version"].IsNull());
     ASSERT_TRUE(f["fix_status"].IsString());
     if (f["fixed_version"].IsString()) {
-      EXPECT_EQ(str(f["fix_status"]), "fixed");
+      EXPECT_EQ(json_string(f["fix_status"]), "fixed");
     }
-    EXPECT_TRUE(severities.count(str(f["severity"]))) << str(f["severity"]);
+    EXPECT_TRUE(severities.count(json_string(f["severity"]))) << json_string(f["severity"]);
     if (!f["cvss"].IsNull()) {
       ASSERT_TRUE(f["cvss"]["score"].IsNumber());
       EXPECT_GE(f["cvss"]["score"].GetDouble(), 0.0);
@@ -198,16 +197,16 @@ TEST_F(ScanCli, JsonCarriesEveryFieldOfEveryFinding) {
     EXPECT_LE(f["risk"].GetDouble(), 100.0);
     EXPECT_FALSE(f["suppressed"].GetBool());
     EXPECT_TRUE(f["suppression"].IsNull());
-    EXPECT_EQ(str(f["first_seen"]), str(doc["scanned_at"]));
-    EXPECT_EQ(str(f["last_seen"]), str(doc["scanned_at"]));
+    EXPECT_EQ(json_string(f["first_seen"]), json_string(doc["scanned_at"]));
+    EXPECT_EQ(json_string(f["last_seen"]), json_string(doc["scanned_at"]));
     EXPECT_TRUE(f["resolved_at"].IsNull());
   }
 
   const auto* hk = find_finding(doc, kPackage, kCve);
   ASSERT_NE(hk, nullptr) << r.out.substr(0, 3000);
-  EXPECT_EQ(str((*hk)["package"]["installed"]), "v5.3.1");
-  EXPECT_EQ(str((*hk)["fixed_version"]), "5.3.12");
-  EXPECT_EQ(str((*hk)["fix_status"]), "fixed");
+  EXPECT_EQ(json_string((*hk)["package"]["installed"]), "v5.3.1");
+  EXPECT_EQ(json_string((*hk)["fixed_version"]), "5.3.12");
+  EXPECT_EQ(json_string((*hk)["fix_status"]), "fixed");
 }
 
 TEST_F(ScanCli, SarifRulesAndResultsAgree) {
@@ -217,17 +216,17 @@ TEST_F(ScanCli, SarifRulesAndResultsAgree) {
   ASSERT_TRUE(findings.IsObject());
   std::set<std::string> vulnerabilities;
   for (const auto& f : findings["findings"].GetArray())
-    vulnerabilities.insert(str(f["vulnerability"]));
+    vulnerabilities.insert(json_string(f["vulnerability"]));
 
   auto r = scan_demo({"--format", "sarif"});
   ASSERT_EQ(r.code, 1) << r.err;
   auto doc = parse_json(r.out);
   ASSERT_TRUE(doc.IsObject());
-  EXPECT_EQ(str(doc["version"]), "2.1.0");
-  EXPECT_THAT(str(doc["$schema"]), HasSubstr("sarif-2.1.0"));
+  EXPECT_EQ(json_string(doc["version"]), "2.1.0");
+  EXPECT_THAT(json_string(doc["$schema"]), HasSubstr("sarif-2.1.0"));
   ASSERT_EQ(doc["runs"].Size(), 1u);
   const auto& run = doc["runs"][0];
-  EXPECT_EQ(str(run["tool"]["driver"]["name"]), "patchparty");
+  EXPECT_EQ(json_string(run["tool"]["driver"]["name"]), "patchparty");
   const auto& rules = run["tool"]["driver"]["rules"];
   const auto& results = run["results"];
   ASSERT_TRUE(rules.IsArray());
@@ -235,9 +234,10 @@ TEST_F(ScanCli, SarifRulesAndResultsAgree) {
 
   std::set<std::string> rule_ids;
   for (const auto& rule : rules.GetArray()) {
-    EXPECT_TRUE(rule_ids.insert(str(rule["id"])).second) << "duplicate rule " << str(rule["id"]);
-    EXPECT_FALSE(str(rule["shortDescription"]["text"]).empty());
-    EXPECT_THAT(str(rule["defaultConfiguration"]["level"]),
+    EXPECT_TRUE(rule_ids.insert(json_string(rule["id"])).second)
+        << "duplicate rule " << json_string(rule["id"]);
+    EXPECT_FALSE(json_string(rule["shortDescription"]["text"]).empty());
+    EXPECT_THAT(json_string(rule["defaultConfiguration"]["level"]),
                 ::testing::AnyOf("error", "warning", "note", "none"));
   }
   EXPECT_EQ(rule_ids, vulnerabilities);
@@ -245,16 +245,17 @@ TEST_F(ScanCli, SarifRulesAndResultsAgree) {
 
   std::set<std::string> referenced;
   for (const auto& res : results.GetArray()) {
-    const std::string id = str(res["ruleId"]);
+    const std::string id = json_string(res["ruleId"]);
     ASSERT_TRUE(res["ruleIndex"].IsUint());
     const unsigned index = res["ruleIndex"].GetUint();
     ASSERT_LT(index, rules.Size());
-    EXPECT_EQ(str(rules[index]["id"]), id);
+    EXPECT_EQ(json_string(rules[index]["id"]), id);
     referenced.insert(id);
-    EXPECT_FALSE(str(res["message"]["text"]).empty());
+    EXPECT_FALSE(json_string(res["message"]["text"]).empty());
     ASSERT_GT(res["locations"].Size(), 0u);
-    EXPECT_FALSE(str(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).empty());
-    EXPECT_FALSE(str(res["partialFingerprints"]["patchpartyFinding/v1"]).empty());
+    EXPECT_FALSE(
+        json_string(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).empty());
+    EXPECT_FALSE(json_string(res["partialFingerprints"]["patchpartyFinding/v1"]).empty());
     EXPECT_FALSE(res.HasMember("suppressions"));
   }
   EXPECT_EQ(referenced, rule_ids) << "a rule without a result";
@@ -312,7 +313,7 @@ TEST_F(ScanCli, KevAndEpssOverHttpRaiseTheRisk) {
   ASSERT_NE(with_kev, nullptr);
   EXPECT_TRUE((*with_kev)["kev"]["listed"].GetBool());
   EXPECT_TRUE((*with_kev)["kev"]["ransomware"].GetBool());
-  EXPECT_EQ(str((*with_kev)["kev"]["due_date"]), "2021-12-01");
+  EXPECT_EQ(json_string((*with_kev)["kev"]["due_date"]), "2021-12-01");
   EXPECT_DOUBLE_EQ((*with_kev)["epss"]["probability"].GetDouble(), 0.5);
   const double kev_risk = (*with_kev)["risk"].GetDouble();
   EXPECT_NEAR(kev_risk / epss_risk, 2.2, 2.2 * 0.03);
@@ -320,7 +321,7 @@ TEST_F(ScanCli, KevAndEpssOverHttpRaiseTheRisk) {
 
   // Only that CVE is listed.
   for (const auto& f : k_doc["findings"].GetArray())
-    if (str(f["vulnerability"]) != kCve) {
+    if (json_string(f["vulnerability"]) != kCve) {
       EXPECT_FALSE(f["kev"]["listed"].GetBool());
     }
 
@@ -351,7 +352,7 @@ TEST_F(ScanCli, ACleanLockfileExitsZero) {
   EXPECT_EQ(j.code, 0) << j.err;
   auto doc = parse_json(j.out);
   ASSERT_TRUE(doc.IsObject());
-  EXPECT_EQ(str(doc["schema"]), "patchparty.findings/v1");
+  EXPECT_EQ(json_string(doc["schema"]), "patchparty.findings/v1");
   EXPECT_EQ(doc["count"].GetInt(), 0);
   EXPECT_EQ(doc["findings"].Size(), 0u);
 
@@ -370,7 +371,7 @@ TEST_F(ScanCli, OutputWritesTheFileInsteadOfStdout) {
   ASSERT_TRUE(fs::exists(dir_ / "findings.json"));
   auto doc = parse_json(testing::Subprocess::slurp(dir_ / "findings.json"));
   ASSERT_TRUE(doc.IsObject());
-  EXPECT_EQ(str(doc["schema"]), "patchparty.findings/v1");
+  EXPECT_EQ(json_string(doc["schema"]), "patchparty.findings/v1");
   EXPECT_NE(find_finding(doc, kPackage, kCve), nullptr);
 
   auto t = scan_demo({"-o", (dir_ / "findings.txt").string()});
@@ -382,7 +383,7 @@ TEST_F(ScanCli, OutputWritesTheFileInsteadOfStdout) {
   ASSERT_EQ(s.code, 1) << s.err;
   auto sarif = parse_json(testing::Subprocess::slurp(dir_ / "findings.sarif"));
   ASSERT_TRUE(sarif.IsObject());
-  EXPECT_EQ(str(sarif["version"]), "2.1.0");
+  EXPECT_EQ(json_string(sarif["version"]), "2.1.0");
 
   auto bad = scan_demo({"--format", "json", "--output", (dir_ / "missing" / "f.json").string()});
   EXPECT_EQ(bad.code, 2);
@@ -484,11 +485,11 @@ TEST_F(ScanCli, ASuppressedFindingIsShownAndTheRestDecideTheExitCode) {
   for (const auto& f : doc["findings"].GetArray()) {
     if (!f["suppressed"].GetBool()) continue;
     ++suppressed;
-    EXPECT_EQ(str(f["package"]["name"]), kPackage);
-    EXPECT_EQ(str(f["vulnerability"]), kCve);
+    EXPECT_EQ(json_string(f["package"]["name"]), kPackage);
+    EXPECT_EQ(json_string(f["vulnerability"]), kCve);
     ASSERT_TRUE(f["suppression"].IsObject());
-    EXPECT_EQ(str(f["suppression"]["reason"]), "no sub-requests behind our proxy");
-    EXPECT_THAT(str(f["suppression"]["rule"]), HasSubstr("suppressions.yml:"));
+    EXPECT_EQ(json_string(f["suppression"]["reason"]), "no sub-requests behind our proxy");
+    EXPECT_THAT(json_string(f["suppression"]["rule"]), HasSubstr("suppressions.yml:"));
     EXPECT_FALSE(f["suppression"]["expired"].GetBool());
     EXPECT_TRUE(f["suppression"]["expires"].IsNull());
   }
@@ -508,8 +509,8 @@ TEST_F(ScanCli, ASuppressedFindingIsShownAndTheRestDecideTheExitCode) {
   for (const auto& res : sarif["runs"][0]["results"].GetArray()) {
     if (!res.HasMember("suppressions")) continue;
     ++dismissed;
-    EXPECT_EQ(str(res["ruleId"]), kCve);
-    EXPECT_EQ(str(res["suppressions"][0]["kind"]), "external");
+    EXPECT_EQ(json_string(res["ruleId"]), kCve);
+    EXPECT_EQ(json_string(res["suppressions"][0]["kind"]), "external");
   }
   EXPECT_EQ(dismissed, 1u);
 }
@@ -520,7 +521,7 @@ TEST_F(ScanCli, EverythingSuppressedExitsZero) {
   auto base_doc = parse_json(base.out);
   ASSERT_TRUE(base_doc.IsObject());
   std::set<std::string> ids;
-  for (const auto& f : base_doc["findings"].GetArray()) ids.insert(str(f["vulnerability"]));
+  for (const auto& f : base_doc["findings"].GetArray()) ids.insert(json_string(f["vulnerability"]));
   std::string rules;
   for (const auto& id : ids) rules += "  - id: " + id + "\n    reason: \"accepted for the test\"\n";
   auto config = config_with_suppressions(rules);
@@ -553,7 +554,7 @@ TEST_F(ScanCli, AnExpiredSuppressionMakesTheFindingActiveAgain) {
   ASSERT_TRUE((*f)["suppression"].IsObject());
   EXPECT_TRUE((*f)["suppression"]["expired"].GetBool());
   // A date covers its whole UTC day: cover ends as the next one starts.
-  EXPECT_EQ(str((*f)["suppression"]["expires"]), "2022-01-01T00:00:00Z");
+  EXPECT_EQ(json_string((*f)["suppression"]["expires"]), "2022-01-01T00:00:00Z");
 
   auto t = scan_demo({"-c", config.string()});
   ASSERT_EQ(t.code, 1) << t.err;

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace patchparty::testing {
 
@@ -99,6 +101,20 @@ inline HttpResponse http_request(int port, std::string_view method, std::string_
 
 inline HttpResponse http_get(int port, std::string_view path) {
   return http_request(port, "GET", path);
+}
+
+// GETs `path` until `done` holds for the response or `timeout` passes; the last response.
+template <class Pred>
+HttpResponse poll_get(int port, const std::string& path, Pred done,
+                      std::chrono::seconds timeout = std::chrono::seconds(30)) {
+  HttpResponse r;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    r = http_get(port, path);
+    if (done(r)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return r;
 }
 
 // The absolute path of `tool` on PATH; empty when it is not installed.

@@ -1,6 +1,7 @@
 // Fixtures from the shared third-party data set (never copied into the project).
 #pragma once
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -32,6 +33,14 @@ inline std::filesystem::path temp_dir(std::string_view name) {
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
   return p;
+}
+
+// `r` failed with `code`, and its message says `text`.
+template <class T>
+void expect_error(const Result<T>& r, Errc code, std::string_view text) {
+  ASSERT_FALSE(r.has_value()) << "expected an error containing: " << text;
+  EXPECT_EQ(r.error().code, code) << r.error().to_string();
+  EXPECT_THAT(r.error().message, ::testing::HasSubstr(std::string(text)));
 }
 
 }  // namespace patchparty::testing

@@ -33,6 +33,7 @@
 #include "core/store/migrations.h"
 #include "core/store/store.h"
 #include "daemon/lifecycle/feed_job.h"
+#include "tests/support/zip_writer.h"
 
 namespace {
 
@@ -67,25 +68,13 @@ std::string renamed(const std::string& record, std::size_t n) {
 
 std::uint64_t write_corpus(const fs::path& zip, std::size_t count) {
   auto records = real_records();
-  archive* a = archive_write_new();
-  archive_write_set_format_zip(a);
-  archive_write_open_filename(a, zip.c_str());
+  patchparty::testing::ZipWriter out(zip);
   std::uint64_t bytes = 0;
   for (std::size_t i = 0; i < count; ++i) {
     std::string body = renamed(records[i % records.size()], i);
-    archive_entry* entry = archive_entry_new();
-    std::string name = "r" + std::to_string(i) + ".json";
-    archive_entry_set_pathname(entry, name.c_str());
-    archive_entry_set_size(entry, static_cast<la_int64_t>(body.size()));
-    archive_entry_set_filetype(entry, AE_IFREG);
-    archive_entry_set_perm(entry, 0644);
-    archive_write_header(a, entry);
-    archive_write_data(a, body.data(), body.size());
-    archive_entry_free(entry);
+    out.add("r" + std::to_string(i) + ".json", body);
     bytes += body.size();
   }
-  archive_write_close(a);
-  archive_write_free(a);
   return bytes;
 }
 

@@ -5,16 +5,9 @@
 #include <string_view>
 
 #include "collectors/inventory/apk_installed.h"
+#include "tests/fuzz/reader_promises.h"
 
-namespace {
-
-bool clean(std::string_view s) {
-  for (char c : s)
-    if (c <= ' ' || c == 0x7f) return false;
-  return true;
-}
-
-}  // namespace
+using patchparty::fuzz::ascii_word;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -24,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!text.empty() && !text.ends_with('\n')) std::abort();
   for (const auto& p : *packages) {
     if (p.name.empty() || p.version.empty() || p.source_name.empty()) std::abort();
-    if (!clean(p.name) || !clean(p.version) || !clean(p.source_name) || !clean(p.arch))
+    if (!ascii_word(p.name) || !ascii_word(p.version) || !ascii_word(p.source_name) ||
+        !ascii_word(p.arch))
       std::abort();
     if (p.origin != "apk" || p.source_version != p.version) std::abort();
   }

@@ -6,16 +6,9 @@
 #include <string_view>
 
 #include "collectors/inventory/composer_lock.h"
+#include "tests/fuzz/reader_promises.h"
 
-namespace {
-
-bool clean(std::string_view s) {
-  for (char c : s)
-    if (c <= ' ' || c == 0x7f) return false;
-  return true;
-}
-
-}  // namespace
+using patchparty::fuzz::ascii_word;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view json(reinterpret_cast<const char*>(data), size);
@@ -28,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   bool seen_dev = false;
   for (const auto& p : *packages) {
-    if (p.name.empty() || p.version.empty() || !clean(p.name) || !clean(p.version)) std::abort();
+    if (p.name.empty() || p.version.empty() || !ascii_word(p.name) || !ascii_word(p.version))
+      std::abort();
     if (p.ecosystem != "Packagist" || p.origin != "composer" || p.project != "fuzz" ||
         p.location != "composer.lock" || p.source_name != p.name || p.source_version != p.version)
       std::abort();

@@ -7,21 +7,18 @@
 #include <string_view>
 
 #include "collectors/inventory/dpkg_status.h"
+#include "tests/fuzz/reader_promises.h"
 
 namespace {
 
-bool clean(std::string_view s) {
-  for (char c : s)
-    if (c <= ' ' || c == 0x7f) return false;
-  return true;
-}
+using patchparty::fuzz::ascii_word;
 
 void check(const patchparty::Package& p) {
   // Names and versions reach labels and command lines: never empty, never whitespace.
   if (p.name.empty() || p.version.empty() || p.source_name.empty() || p.source_version.empty())
     std::abort();
-  if (!clean(p.name) || !clean(p.version) || !clean(p.source_name) || !clean(p.source_version) ||
-      !clean(p.arch))
+  if (!ascii_word(p.name) || !ascii_word(p.version) || !ascii_word(p.source_name) ||
+      !ascii_word(p.source_version) || !ascii_word(p.arch))
     std::abort();
   if (p.origin != "dpkg" || p.ecosystem != "Debian:12") std::abort();
 }

@@ -6,14 +6,11 @@
 #include <string_view>
 
 #include "collectors/inventory/package_lock.h"
+#include "tests/fuzz/reader_promises.h"
 
 namespace {
 
-bool clean(std::string_view s) {
-  for (char c : s)
-    if (c <= ' ' || c == 0x7f) return false;
-  return true;
-}
+using patchparty::fuzz::ascii_word;
 
 bool has_control(std::string_view s) {
   for (char c : s)
@@ -35,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   for (const auto& p : *packages) {
-    if (p.name.empty() || !clean(p.name) || has_control(p.version)) std::abort();
+    if (p.name.empty() || !ascii_word(p.name) || has_control(p.version)) std::abort();
     if (p.ecosystem != "npm" || p.origin != "npm" || p.project != "fuzz" ||
         p.source_name != p.name || p.source_version != p.version)
       std::abort();

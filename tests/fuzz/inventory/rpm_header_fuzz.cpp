@@ -8,16 +8,13 @@
 #include <string_view>
 
 #include "collectors/inventory/rpm_db.h"
+#include "tests/fuzz/reader_promises.h"
 
 namespace {
 
 using patchparty::inventory::parse_rpm_header;
 
-bool clean(std::string_view s) {
-  for (char c : s)
-    if (c <= ' ' || c == 0x7f) return false;
-  return true;
-}
+using patchparty::fuzz::ascii_word;
 
 void check(std::string_view blob) {
   auto header = parse_rpm_header(blob);
@@ -26,8 +23,8 @@ void check(std::string_view blob) {
     return;
   }
   if (header->name.empty() || header->version.empty() || header->release.empty()) std::abort();
-  if (!clean(header->name) || !clean(header->version) || !clean(header->release) ||
-      !clean(header->arch))
+  if (!ascii_word(header->name) || !ascii_word(header->version) || !ascii_word(header->release) ||
+      !ascii_word(header->arch))
     std::abort();
   if (header->version.find('-') != std::string::npos ||
       header->release.find('-') != std::string::npos)

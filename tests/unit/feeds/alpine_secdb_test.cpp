@@ -9,33 +9,20 @@
 #include <sstream>
 
 #include "core/record/osv_record.h"
+#include "tests/support/collected_advisories.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::feeds {
 namespace {
 
+using patchparty::testing::CollectedAdvisories;
 using patchparty::testing::Subprocess;
 using patchparty::testing::temp_dir;
 using patchparty::testing::test_data;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-struct Collected {
-  std::vector<Advisory> advisories;
-  std::function<Result<>(Advisory&&)> sink() {
-    return [this](Advisory&& a) -> Result<> {
-      advisories.push_back(std::move(a));
-      return {};
-    };
-  }
-  const Advisory* find(std::string_view package, std::string_view id) const {
-    for (const auto& a : advisories)
-      if (a.id == id && a.affected.front().name == package) return &a;
-    return nullptr;
-  }
-};
 
 std::vector<std::string> fixed_versions(const Affected& a) {
   std::vector<std::string> out;
@@ -85,7 +72,7 @@ TEST(AlpineSecdb, ReadsEveryFileAsPythonDoes) {
     if (e.path().extension() != ".json") continue;
     ++files;
     SCOPED_TRACE(e.path().filename().string());
-    Collected got;
+    CollectedAdvisories got;
     auto stats = read_alpine_secdb(e.path(), got.sink());
     ASSERT_OK(stats);
 
@@ -152,7 +139,7 @@ TEST(AlpineSecdb, MatchesTheManifestCounts) {
 }
 
 TEST(AlpineSecdb, ReadsEntriesFieldByField) {
-  Collected got;
+  CollectedAdvisories got;
   auto stats = read_alpine_secdb(test_data("alpine/v3.18-main.json"), got.sink());
   ASSERT_OK(stats);
   EXPECT_EQ(stats->not_affected, 42u);  // the ids under the 22 "0" keys
@@ -196,7 +183,7 @@ TEST(AlpineSecdb, AgreesWithOsvAlpineRecordWhereTheyOverlap) {
   std::size_t overlapping = 0;
   for (const auto& e : std::filesystem::directory_iterator(test_data("alpine"))) {
     if (e.path().extension() != ".json" || !e.path().stem().string().ends_with("-main")) continue;
-    Collected got;
+    CollectedAdvisories got;
     ASSERT_OK(read_alpine_secdb(e.path(), got.sink()));
     std::vector<const Advisory*> musl;
     for (const auto& a : got.advisories) {
@@ -276,7 +263,7 @@ TEST(AlpineSecdb, SkipsUnusableValuesAndCountsThem) {
       "1.1-r0": ["", "   ", "CVE-2024-4 XSA-1 XSA-2", "CVE-2024-4 XSA-2"],
       "1.2-r0": ["CVE-2024-4", "ZDI-CAN-1", "ZDI-CAN-1 ZDI-CAN-1 BAD\u007fALIAS"],
       "1.3-r0": null}}}]})";
-  Collected got;
+  CollectedAdvisories got;
   auto stats = parse_alpine_secdb(json, got.sink());
   ASSERT_OK(stats);
   EXPECT_EQ(stats->packages, 4u);

@@ -13,33 +13,20 @@
 
 #include "collectors/feeds/debian_releases.h"
 #include "core/record/osv_record.h"
+#include "tests/support/collected_advisories.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::feeds {
 namespace {
 
+using patchparty::testing::CollectedAdvisories;
 using patchparty::testing::Subprocess;
 using patchparty::testing::temp_dir;
 using patchparty::testing::test_data;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-struct Collected {
-  std::vector<Advisory> advisories;
-  std::function<Result<>(Advisory&&)> sink() {
-    return [this](Advisory&& a) -> Result<> {
-      advisories.push_back(std::move(a));
-      return {};
-    };
-  }
-  const Advisory* find(std::string_view id) const {
-    for (const auto& a : advisories)
-      if (a.id == id) return &a;
-    return nullptr;
-  }
-};
 
 std::string fixed_of(const Affected& a) {
   for (const auto& r : a.ranges)
@@ -111,7 +98,7 @@ TEST(DsaList, CountsEntriesAsTheManifestStates) {
                              ListCase{"debian/DTSA-list.txt", 208, 0, 0}}) {
     SCOPED_TRACE(lc.file);
     auto path = test_data(lc.file);
-    Collected got;
+    CollectedAdvisories got;
     auto stats = read_dsa_list(path, {}, got.sink());
     ASSERT_OK(stats);
     RawCounts raw = raw_counts(path);
@@ -148,7 +135,7 @@ TEST(DsaList, CountsEntriesAsTheManifestStates) {
     }
 
     // The string parser reads the same entries as the file reader.
-    Collected again;
+    CollectedAdvisories again;
     auto s2 = parse_dsa_list(Subprocess::slurp(path), again.sink());
     ASSERT_OK(s2);
     ASSERT_EQ(again.advisories.size(), got.advisories.size());
@@ -187,7 +174,7 @@ TEST(DsaList, CountsReleaseLinesPerReleaseAsTheManifestStates) {
 }
 
 TEST(DsaList, ReadsEntriesFieldByField) {
-  Collected dsa, dtsa;
+  CollectedAdvisories dsa, dtsa;
   ASSERT_OK(read_dsa_list(test_data("debian/DSA-list.txt"), {}, dsa.sink()));
   ASSERT_OK(read_dsa_list(test_data("debian/DTSA-list.txt"), {}, dtsa.sink()));
 
@@ -284,7 +271,7 @@ std::vector<std::string> json_strings(const rapidjson::Document& doc, const char
 // osv.dev puts a DLA's CVEs in "upstream" (a DSA's in "aliases") and adds its own
 // "DEBIAN-CVE-…" ids; its dates carry a time ("2014-09-20T00:00:00Z").
 TEST(DsaList, AgreesWithOsvDebianRecords) {
-  Collected dsa, dla;
+  CollectedAdvisories dsa, dla;
   ASSERT_OK(read_dsa_list(test_data("debian/DSA-list.txt"), {}, dsa.sink()));
   ASSERT_OK(read_dsa_list(test_data("debian/DLA-list.txt"), {}, dla.sink()));
   for (std::string id : {"DSA-3029-1", "DLA-3012-1", "DLA-3022-1", "DLA-3051-1"}) {
@@ -341,7 +328,7 @@ TEST(DsaList, ToleratesUpstreamQuirks) {
       "\tsomething else\n"
       "[August 1st, 2007] DTSA-50-1 x\n"
       "[05 Feb 2007] DSA-1257 samba";  // no newline at the end
-  Collected got;
+  CollectedAdvisories got;
   auto stats = parse_dsa_list(text, got.sink());
   ASSERT_OK(stats);
   ASSERT_EQ(got.advisories.size(), 3u);
@@ -372,7 +359,7 @@ TEST(DsaList, ToleratesUpstreamQuirks) {
   EXPECT_EQ(got.advisories[2].summary, "samba");
   EXPECT_THAT(got.advisories[2].affected, IsEmpty());
 
-  Collected none;
+  CollectedAdvisories none;
   auto empty = parse_dsa_list("", none.sink());
   ASSERT_OK(empty);
   EXPECT_EQ(empty->records, 0u);

@@ -10,33 +10,20 @@
 #include <sstream>
 
 #include "core/base/c_handles.h"
+#include "tests/support/collected_advisories.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::feeds {
 namespace {
 
+using patchparty::testing::CollectedAdvisories;
 using patchparty::testing::Subprocess;
 using patchparty::testing::temp_dir;
 using patchparty::testing::test_data;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-struct Collected {
-  std::vector<Advisory> advisories;
-  std::function<Result<>(Advisory&&)> sink() {
-    return [this](Advisory&& a) -> Result<> {
-      advisories.push_back(std::move(a));
-      return {};
-    };
-  }
-  const Advisory* find(std::string_view id) const {
-    for (const auto& a : advisories)
-      if (a.id == id) return &a;
-    return nullptr;
-  }
-};
 
 const Affected* in(const Advisory& a, std::string_view ecosystem) {
   for (const auto& af : a.affected)
@@ -53,7 +40,7 @@ std::string fixed_of(const Affected& a) {
 
 TEST(DebianTracker, ReadsTheSampleExport) {
   auto path = test_data("debian/security-tracker-json-sample.json");
-  Collected got;
+  CollectedAdvisories got;
   auto stats = read_debian_tracker(path, {}, got.sink());
   ASSERT_OK(stats);
 
@@ -128,7 +115,7 @@ TEST(DebianTracker, ReadsTheSampleExport) {
   EXPECT_NE(in(*a, "Debian:10"), nullptr);
 
   // The string reader agrees with the file reader.
-  Collected again;
+  CollectedAdvisories again;
   auto s2 = parse_debian_tracker(Subprocess::slurp(path), {}, again.sink());
   ASSERT_OK(s2);
   EXPECT_EQ(s2->records, stats->records);
@@ -200,7 +187,7 @@ TEST(DebianTracker, MapsEveryStatusAsTheTrackerMeansIt) {
     },
     "other": {}
   })";
-  Collected got;
+  CollectedAdvisories got;
   auto stats = parse_debian_tracker(json, {}, got.sink());
   ASSERT_OK(stats);
   ASSERT_EQ(got.advisories.size(), 2u);
@@ -259,7 +246,7 @@ TEST(DebianTracker, SkipsUnusableNamesAndIds) {
       "two words": {"CVE-2": {"releases": {"bookworm": {"status": "open"}}}},
       "ok": {"CVE 3": {"releases": {"bookworm": {"status": "open"}}},
              "CVE-4": {"releases": {"bookworm": {"status": "open"}}}}})";
-  Collected got;
+  CollectedAdvisories got;
   auto stats = parse_debian_tracker(json, {}, got.sink());
   ASSERT_OK(stats);
   ASSERT_EQ(got.advisories.size(), 1u);
@@ -273,7 +260,7 @@ TEST(DebianTracker, KeepsOnlyTheReleasesAskedFor) {
       "CVE-1": {"releases": {"bookworm": {"status": "open"}, "bullseye": {"status": "open"},
                              "sid": {"status": "open"}}},
       "CVE-2": {"releases": {"bullseye": {"status": "resolved", "fixed_version": "2-1"}}}}})";
-  Collected got;
+  CollectedAdvisories got;
   DebianTrackerOptions options;
   options.releases = {"bookworm", "sid"};
   auto stats = parse_debian_tracker(json, options, got.sink());
@@ -355,7 +342,7 @@ TEST(DebianTracker, RefusesAHugeTokenInsteadOfBufferingIt) {
   std::string ok = R"({"p": {"CVE-1": {"description": ")" +
                    std::string(kMaxDebianTrackerTokenBytes - 100, 'a') +
                    R"(", "releases": {"bookworm": {"status": "open"}}}}})";
-  Collected got;
+  CollectedAdvisories got;
   ASSERT_OK(parse_debian_tracker(ok, {}, got.sink()));
   ASSERT_EQ(got.advisories.size(), 1u);
   EXPECT_EQ(got.advisories[0].summary.size(), kMaxDebianTrackerTokenBytes - 100);

@@ -1,7 +1,5 @@
 #include "collectors/feeds/osv_source.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,6 +7,7 @@
 
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
+#include "tests/support/zip_writer.h"
 
 namespace patchparty::feeds {
 namespace {
@@ -17,25 +16,13 @@ using ::testing::HasSubstr;
 
 // Writes a zip of every file in `dir` (named by their file names), as all.zip is laid out.
 std::size_t write_zip(const std::filesystem::path& dir, const std::filesystem::path& zip) {
-  archive* a = archive_write_new();
-  archive_write_set_format_zip(a);
-  archive_write_open_filename(a, zip.c_str());
+  patchparty::testing::ZipWriter out(zip);
   std::size_t n = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     if (e.path().extension() != ".json") continue;
-    std::string body = patchparty::testing::Subprocess::slurp(e.path());
-    archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, e.path().filename().c_str());
-    archive_entry_set_size(entry, static_cast<la_int64_t>(body.size()));
-    archive_entry_set_filetype(entry, AE_IFREG);
-    archive_entry_set_perm(entry, 0644);
-    archive_write_header(a, entry);
-    archive_write_data(a, body.data(), body.size());
-    archive_entry_free(entry);
+    out.add(e.path().filename(), patchparty::testing::Subprocess::slurp(e.path()));
     ++n;
   }
-  archive_write_close(a);
-  archive_write_free(a);
   return n;
 }
 

@@ -1,10 +1,11 @@
-// Shared by the composer.lock and package-lock.json tests: osv-detector's expected output, a
-// generated oversized lockfile, and the process's peak memory.
+// Shared by the composer.lock and package-lock.json tests: osv-detector's expected output, and a
+// generated oversized lockfile that must be refused unread.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "tests/support/test_data.h"
 
 namespace patchparty::testing {
 
@@ -68,6 +71,19 @@ inline std::size_t peak_rss_bytes() {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
   return static_cast<std::size_t>(usage.ru_maxrss) * 1024;
+}
+
+// `scan()` of an oversized lockfile fails over the 64 MiB cap within half a second and with the
+// process's memory barely grown: the file was refused, not read.
+template <class Scan>
+void expect_refused_unread(Scan scan) {
+  const std::size_t rss_before = peak_rss_bytes();
+  const auto start = std::chrono::steady_clock::now();
+  auto r = scan();
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  expect_error(r, Errc::resource_exhausted, "over the limit of 67108864");
+  EXPECT_LT(elapsed, std::chrono::milliseconds(500));
+  EXPECT_LT(peak_rss_bytes() - rss_before, std::size_t{8} << 20);
 }
 
 }  // namespace patchparty::testing

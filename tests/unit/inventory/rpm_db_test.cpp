@@ -18,25 +18,16 @@
 #include <vector>
 
 #include "core/base/c_handles.h"
+#include "tests/support/scratch_files.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::inventory {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::expect_error;
+using testing::file_bytes;
 using ::testing::HasSubstr;
-
-template <class T>
-void expect_error(const Result<T>& r, Errc code, std::string_view text) {
-  ASSERT_FALSE(r.has_value()) << "expected an error containing: " << text;
-  EXPECT_EQ(r.error().code, code) << r.error().to_string();
-  EXPECT_THAT(r.error().message, HasSubstr(std::string(text)));
-}
-
-std::string slurp(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 // Runs a shell command, returns its stdout; stderr goes to `log` so a failure can show it.
 std::string run(const std::string& command, const fs::path& log) {
@@ -61,7 +52,7 @@ std::string run(const std::string& command, const fs::path& log) {
   const int status = pipe.close();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
       << command << " failed (" << status << "):\n"
-      << slurp(log);
+      << file_bytes(log);
   return out;
 }
 
@@ -221,13 +212,13 @@ TEST(RpmDb, LeavesTheDatabaseAndItsWalFilesUntouched) {
     return names;
   };
   const auto before = listing();
-  const std::string bytes = slurp(real.file());
+  const std::string bytes = file_bytes(real.file());
   // rpm keeps -shm beside the database so that unprivileged users can query it; a reader that
   // checkpoints and deletes it on close breaks `rpm -q` for them.
   ASSERT_TRUE(before.count("rpmdb.sqlite-shm:32768")) << ::testing::PrintToString(before);
   ASSERT_OK(RpmDb("Red Hat", real.file()).scan());
   EXPECT_EQ(listing(), before);
-  EXPECT_EQ(slurp(real.file()), bytes);
+  EXPECT_EQ(file_bytes(real.file()), bytes);
 }
 
 // Scans `db` as a user who cannot write to its directory: uid nobody when the test runs as

@@ -2,8 +2,6 @@
 // every failure leaves the last good rows and is recorded.
 #include "daemon/lifecycle/feed_job.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -12,6 +10,7 @@
 #include "tests/support/http_test_server.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
+#include "tests/support/zip_writer.h"
 
 namespace patchparty::lifecycle {
 namespace {
@@ -22,9 +21,6 @@ using testing::Route;
 std::string zip_of(const std::filesystem::path& dir, bool recursive = false) {
   auto tmp =
       std::filesystem::temp_directory_path() / ("pp-zip-" + std::to_string(::getpid()) + ".zip");
-  archive* a = archive_write_new();
-  archive_write_set_format_zip(a);
-  archive_write_open_filename(a, tmp.c_str());
   std::vector<std::filesystem::path> files;
   if (recursive) {
     for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
@@ -33,23 +29,15 @@ std::string zip_of(const std::filesystem::path& dir, bool recursive = false) {
     for (const auto& e : std::filesystem::directory_iterator(dir))
       if (e.path().extension() == ".json") files.push_back(e.path());
   }
-  for (const auto& path : files) {
-    std::string body = testing::Subprocess::slurp(path);
-    archive_entry* entry = archive_entry_new();
-    // GitHub's archive layout: one top-level folder, then vendor/package/advisory.yaml.
-    std::string name = recursive
-                           ? "security-advisories-master/" + path.lexically_relative(dir).string()
-                           : path.filename().string();
-    archive_entry_set_pathname(entry, name.c_str());
-    archive_entry_set_size(entry, static_cast<la_int64_t>(body.size()));
-    archive_entry_set_filetype(entry, AE_IFREG);
-    archive_entry_set_perm(entry, 0644);
-    archive_write_header(a, entry);
-    archive_write_data(a, body.data(), body.size());
-    archive_entry_free(entry);
+  {
+    testing::ZipWriter zip(tmp);
+    for (const auto& path : files) {
+      // GitHub's archive layout: one top-level folder, then vendor/package/advisory.yaml.
+      zip.add(recursive ? "security-advisories-master/" + path.lexically_relative(dir).string()
+                        : path.filename().string(),
+              testing::Subprocess::slurp(path));
+    }
   }
-  archive_write_close(a);
-  archive_write_free(a);
   std::string bytes = testing::Subprocess::slurp(tmp);
   std::filesystem::remove(tmp);
   return bytes;

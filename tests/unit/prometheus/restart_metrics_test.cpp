@@ -8,15 +8,13 @@
 
 #include "core/store/restart_store.h"
 #include "exporters/prometheus/exposition.h"
-#include "exporters/prometheus/store_metrics.h"
 #include "tests/support/metric_value.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
+#include "tests/unit/prometheus/store_metrics_fixture.h"
 
 namespace patchparty::exporters {
 namespace {
-
-constexpr std::int64_t kNow = 1'800'000'000;
 
 using testing::metric_value;
 using testing::series_count;
@@ -32,29 +30,7 @@ RestartReport report(int units, bool reboot) {
   return r;
 }
 
-class RestartMetricsFromStore : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = testing::temp_dir("state");
-    auto s = store::Store::open(dir_);
-    ASSERT_OK(s);
-    store_.emplace(std::move(*s));
-    auto m = StoreMetrics::create(registry_);
-    ASSERT_OK(m);
-    metrics_ = std::move(*m);
-    config_ = config::default_config();
-    config_.party.time_zone = "UTC";
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  const prometheus::Registry& reg() { return registry_; }
-  void update() { ASSERT_OK(metrics_->update(*store_, config_, kNow)); }
-
-  std::filesystem::path dir_;
-  std::optional<store::Store> store_;
-  prometheus::Registry registry_;
-  std::unique_ptr<StoreMetrics> metrics_;
-  config::Config config_;
-};
+using RestartMetricsFromStore = StoreMetricsFixture;
 
 TEST_F(RestartMetricsFromStore, AbsentBeforeTheFirstCheck) {
   update();

@@ -12,6 +12,7 @@
 #include "exporters/prometheus/exposition.h"
 #include "tests/support/metric_value.h"
 #include "tests/support/test_data.h"
+#include "tests/unit/prometheus/store_metrics_fixture.h"
 
 namespace patchparty::exporters {
 namespace {
@@ -19,7 +20,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr std::int64_t kNow = 1'800'000'000;  // 2027-01-15 08:00 UTC
 constexpr std::int64_t kDay = 86400;
 
 Finding finding(std::string package, std::string vulnerability, SeverityLevel severity,
@@ -49,23 +49,14 @@ Package package(std::string name) {
 using testing::metric_value;
 using testing::series_count;
 
-class MetricsTest : public ::testing::Test {
+class MetricsTest : public StoreMetricsFixture {
  protected:
   void SetUp() override {
-    auto s = store::Store::open(testing::temp_dir("metrics"));
-    ASSERT_OK(s);
-    store_.emplace(std::move(*s));
-    auto m = StoreMetrics::create(registry_);
-    ASSERT_OK(m);
-    metrics_ = std::move(*m);
-    config_ = config::default_config();
+    StoreMetricsFixture::SetUp();
     config_.host_name = "web-1";
     config_.party.schedule = "0 9 * * 2#1";
-    config_.party.time_zone = "UTC";
   }
   store::Database& db() { return store_->database(); }
-  const prometheus::Registry& reg() { return registry_; }
-  void update(std::int64_t now = kNow) { ASSERT_OK(metrics_->update(*store_, config_, now)); }
   void refresh_feed(std::string name, int advisories, std::int64_t at) {
     auto r = store::FeedRefresh::begin(db(), name, "osv");
     ASSERT_OK(r);
@@ -82,11 +73,6 @@ class MetricsTest : public ::testing::Test {
   void scan(std::vector<Finding> findings, std::int64_t now) {
     ASSERT_OK(store::record_scan(db(), "web-1", findings, now, 10, 0.1));
   }
-
-  std::optional<store::Store> store_;
-  prometheus::Registry registry_;
-  std::unique_ptr<StoreMetrics> metrics_;
-  config::Config config_;
 };
 
 TEST_F(MetricsTest, FixedFamiliesAreThereBeforeTheFirstUpdate) {

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "tests/support/test_data.h"
+#include "tests/unit/rollback/stopped_run.h"
 
 namespace patchparty::rollback {
 namespace {
@@ -72,17 +73,7 @@ TEST(CommandRollback, TimeoutKillsTheCommandAndReturnsSoon) {
 TEST(CommandRollback, StopEndsTheRunAtOnce) {
   auto runner = make(command({"/bin/sleep", "30"}, 60s));
   ASSERT_NE(runner, nullptr);
-  std::stop_source stop;
-  std::thread stopper([&] {
-    std::this_thread::sleep_for(100ms);
-    stop.request_stop();
-  });
-  const auto started = std::chrono::steady_clock::now();
-  RollbackResult r = runner->run(stop.get_token());
-  stopper.join();
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
-  EXPECT_FALSE(r.ok);
-  EXPECT_NE(r.detail.find("stopped"), std::string::npos) << r.detail;
+  expect_stops_at_once(*runner, 100ms);
 }
 
 TEST(CommandRollback, MissingProgramIsNotOk) {

@@ -13,6 +13,7 @@
 
 #include "tests/support/systemd_user_manager.h"
 #include "tests/support/test_data.h"
+#include "tests/unit/rollback/stopped_run.h"
 
 namespace patchparty::rollback {
 namespace {
@@ -115,17 +116,7 @@ TEST_F(UnitRollbackTest, StopEndsTheWaitAtOnce) {
   install("pp-rb-slow.service", "Type=oneshot\nExecStart=/bin/sleep 30\n");
   auto runner = make("pp-rb-slow.service", 60s);
   ASSERT_NE(runner, nullptr);
-  std::stop_source stop;
-  std::thread stopper([&] {
-    std::this_thread::sleep_for(300ms);
-    stop.request_stop();
-  });
-  const auto started = std::chrono::steady_clock::now();
-  RollbackResult r = runner->run(stop.get_token());
-  stopper.join();
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
-  EXPECT_FALSE(r.ok);
-  EXPECT_NE(r.detail.find("stopped"), std::string::npos) << r.detail;
+  expect_stops_at_once(*runner, 300ms);
 }
 
 // A unit that is already active gets a job that finishes at once, possibly before the

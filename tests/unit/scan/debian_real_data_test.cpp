@@ -460,20 +460,12 @@ TEST(DebianRealData, ThisHostsDpkgDatabaseAsBullseyeMatchesLibaptExactly) {
   bench.inventory("dpkg", "", *installed);
   auto report = bench.scan();
   ASSERT_TRUE(report);
-  for (const auto& pr : report->problems)
-    ADD_FAILURE() << "problem: " << pr.package << " " << pr.version << " vs " << pr.advisory << ": "
-                  << pr.message;
+  testing::expect_no_problems(*report);
   std::set<std::string> actual;
   for (const auto& f : report->findings)
     for (const auto& a : f.advisories) actual.insert(key(f.package, a));
 
-  std::vector<std::string> missed, extra;
-  std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
-                      std::back_inserter(missed));
-  std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
-                      std::back_inserter(extra));
-  for (const auto& m : missed) ADD_FAILURE() << "missed: " << m;
-  for (const auto& e : extra) ADD_FAILURE() << "false finding: " << e;
+  testing::expect_same_findings(expected, actual);
 
   std::cout << "[counts] dpkg as bullseye: " << installed->size() << " packages, " << lines.size()
             << " bullseye list lines, " << pairs.size() << " pairs, " << expected.size()
@@ -583,13 +575,7 @@ TEST(DebianRealData, EveryBullseyeFixAgainstEveryAdvisoryOfItsSource) {
   }
   // bullseye's DSAs include KEV entries (e.g. CVE-2021-4034, polkit).
   EXPECT_GT(kev_findings, 0);
-  std::vector<std::string> missed, extra;
-  std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
-                      std::back_inserter(missed));
-  std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
-                      std::back_inserter(extra));
-  for (const auto& m : missed) ADD_FAILURE() << "missed: " << m;
-  for (const auto& e : extra) ADD_FAILURE() << "false finding: " << e;
+  testing::expect_same_findings(expected, actual);
   std::cout << "[counts] bullseye fix matrix: " << packages.size() << " installed versions, "
             << pairs.size() << " pairs, " << expected.size() << " affected, "
             << report->findings.size() << " findings (" << kev_findings << " KEV, " << epss_findings

@@ -191,11 +191,7 @@ TEST(LockfileRealData, FriendsOfPhpMatchesComposerSemverExactly) {
     }
     bench.inventory("composer", project, packages);
   }
-  const auto answers = testing::run_oracle_command(
-      "php '" +
-          (std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles/composer_oracle.php").string() +
-          "'",
-      requests);
+  const auto answers = testing::ask_composer_oracle(requests);
   ASSERT_EQ(answers.size(), requests.size());
   std::set<std::string> expected;
   for (std::size_t i = 0; i < answers.size(); ++i) {
@@ -206,9 +202,7 @@ TEST(LockfileRealData, FriendsOfPhpMatchesComposerSemverExactly) {
 
   auto report = bench.scan();
   ASSERT_TRUE(report);
-  for (const auto& pr : report->problems)
-    ADD_FAILURE() << "problem: " << pr.package << " " << pr.version << " vs " << pr.advisory << ": "
-                  << pr.message;
+  testing::expect_no_problems(*report);
   std::set<std::string> actual;
   std::map<std::string, int> per_project;
   for (const auto& f : report->findings) {
@@ -216,13 +210,7 @@ TEST(LockfileRealData, FriendsOfPhpMatchesComposerSemverExactly) {
     for (const auto& id : friendsofphp_ids(f))
       actual.insert(f.project + " " + f.package.name + "@" + f.package.version + " " + id);
   }
-  std::vector<std::string> missed, extra;
-  std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
-                      std::back_inserter(missed));
-  std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
-                      std::back_inserter(extra));
-  for (const auto& m : missed) ADD_FAILURE() << "missed: " << m;
-  for (const auto& e : extra) ADD_FAILURE() << "false finding: " << e;
+  testing::expect_same_findings(expected, actual);
 
   std::cout << "[counts] friendsofphp differential: " << requests.size()
             << " (package, advisory) pairs, " << expected.size() << " affected\n";
@@ -523,9 +511,7 @@ TEST(LockfileRealData, OsvRecordsMatchOnlyTheirEcosystemAndRange) {
   for (const auto& p : packages) bench.inventory(p.origin, p.project, {p});
   auto report = bench.scan();
   ASSERT_TRUE(report);
-  for (const auto& pr : report->problems)
-    ADD_FAILURE() << "problem: " << pr.package << " " << pr.version << " vs " << pr.advisory << ": "
-                  << pr.message;
+  testing::expect_no_problems(*report);
   auto in = [&](const std::string& project, const std::string& id) {
     for (const auto& f : report->findings)
       if (f.project == project &&

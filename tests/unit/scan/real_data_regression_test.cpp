@@ -87,11 +87,7 @@ TEST(RealDataRegression, FixedVersionIsNotItselfAffected) {
     }
   }
   ASSERT_FALSE(requests.empty());
-  const auto answers = testing::run_oracle_command(
-      "php '" +
-          (std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles/composer_oracle.php").string() +
-          "'",
-      requests);
+  const auto answers = testing::ask_composer_oracle(requests);
   ASSERT_EQ(answers.size(), requests.size());
   int bad = 0;
   for (std::size_t i = 0; i < answers.size(); ++i) {

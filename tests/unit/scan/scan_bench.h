@@ -1,7 +1,7 @@
 // A scratch store fed the way `patchparty scan` feeds it (inventory snapshots, then each feed
 // from a file:// URL into one store transaction, as lifecycle::run_feed does), scanned with
 // scan::run_scan. The real-data tests use it so that what they check is the whole pipeline, not the
-// correlator alone.
+// correlator alone; below it, the checks and the Composer oracle those tests share.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -24,6 +25,7 @@
 #include "core/suppress/suppressions.h"
 #include "daemon/scan/scan_run.h"
 #include "tests/support/test_data.h"
+#include "tests/unit/versions/oracle_process.h"
 
 namespace patchparty::testing {
 
@@ -150,6 +152,35 @@ inline void print_counts(std::string_view what, const std::vector<Finding>& find
   std::cout << "\n";
   ::testing::Test::RecordProperty(std::string(what) + "_findings",
                                   static_cast<int>(findings.size()));
+}
+
+// The real-data scans expect no problem at all: each one fails the test.
+inline void expect_no_problems(const scan::ScanReport& report) {
+  for (const auto& pr : report.problems)
+    ADD_FAILURE() << "problem: " << pr.package << " " << pr.version << " vs " << pr.advisory << ": "
+                  << pr.message;
+}
+
+// One failure for each key the oracle expects and the scan lacks ("missed"), and for each the
+// scan has and the oracle does not ("false finding").
+inline void expect_same_findings(const std::set<std::string>& expected,
+                                 const std::set<std::string>& actual) {
+  std::vector<std::string> missed, extra;
+  std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
+                      std::back_inserter(missed));
+  std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
+                      std::back_inserter(extra));
+  for (const auto& m : missed) ADD_FAILURE() << "missed: " << m;
+  for (const auto& e : extra) ADD_FAILURE() << "false finding: " << e;
+}
+
+// composer/semver's answer to each request line (tests/oracles/composer_oracle.php), in order.
+inline std::vector<std::string> ask_composer_oracle(const std::vector<std::string>& requests) {
+  return run_oracle_command(
+      "php '" +
+          (std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles/composer_oracle.php").string() +
+          "'",
+      requests);
 }
 
 }  // namespace patchparty::testing

@@ -12,29 +12,19 @@
 
 #include "core/store/migrations.h"
 #include "core/store/store.h"
+#include "tests/support/scratch_files.h"
 #include "tests/support/test_data.h"
+#include "tests/unit/store/numbered_packages.h"
 
 namespace patchparty::store {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::file_bytes;
 
+// Rows of some size, a version per round.
 std::vector<Package> packages(int n, int round) {
-  std::vector<Package> out;
-  for (int i = 0; i < n; ++i) {
-    Package p;
-    p.ecosystem = "Debian:12";
-    p.name = "pkg" + std::to_string(i);
-    p.version = std::to_string(round) + "." + std::string(200, 'x');  // rows of some size
-    p.origin = "dpkg";
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
-std::string file_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return numbered_packages(n, std::to_string(round) + "." + std::string(200, 'x'));
 }
 
 // Files in `dir` whose name starts with `prefix`.

@@ -11,17 +11,14 @@
 #include <set>
 #include <string>
 
+#include "tests/support/scratch_files.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::store {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string file_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using testing::file_bytes;
 
 std::set<std::string> table_names(Database& db) {
   std::set<std::string> names;

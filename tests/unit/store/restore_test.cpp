@@ -11,30 +11,15 @@
 #include "core/store/migrations.h"
 #include "core/store/state_lock.h"
 #include "core/store/store.h"
+#include "tests/support/scratch_files.h"
 #include "tests/support/test_data.h"
+#include "tests/unit/store/numbered_packages.h"
 
 namespace patchparty::store {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::vector<Package> packages(int n, std::string_view version) {
-  std::vector<Package> out;
-  for (int i = 0; i < n; ++i) {
-    Package p;
-    p.ecosystem = "Debian:12";
-    p.name = "pkg" + std::to_string(i);
-    p.version = std::string(version);
-    p.origin = "dpkg";
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
-std::string file_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using testing::file_bytes;
 
 // The lock file aside, which restore creates before it decides anything that needs it.
 std::vector<std::string> entries(const fs::path& dir, bool with_lock = true) {
@@ -64,13 +49,13 @@ class Restore : public ::testing::Test {
     {
       auto s = Store::open(dir_ / "then");
       ASSERT_OK(s);
-      ASSERT_OK(s->save_inventory("dpkg", "", packages(20, "1"), 1));
+      ASSERT_OK(s->save_inventory("dpkg", "", numbered_packages(20, "1"), 1));
     }
     ASSERT_OK(backup_state(dir_ / "then", dir_ / "backup.db"));
     // The current state: version "2".
     auto s = Store::open(dir_ / "now");
     ASSERT_OK(s);
-    ASSERT_OK(s->save_inventory("dpkg", "", packages(20, "2"), 2));
+    ASSERT_OK(s->save_inventory("dpkg", "", numbered_packages(20, "2"), 2));
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -123,7 +108,7 @@ TEST_F(Restore, ReplacesTheCurrentDatabaseOnlyWithForceAndKeepsIt) {
 TEST_F(Restore, TheCurrentDatabasesWalIsKeptNotReplayedIntoTheRestoredOne) {
   auto writer = Store::open(dir_ / "now");  // stays open: its -wal is not checkpointed away
   ASSERT_OK(writer);
-  ASSERT_OK(writer->save_inventory("dpkg", "", packages(20, "3"), 3));
+  ASSERT_OK(writer->save_inventory("dpkg", "", numbered_packages(20, "3"), 3));
   ASSERT_TRUE(fs::exists(db().string() + "-wal"));
 
   RestoreOptions force;

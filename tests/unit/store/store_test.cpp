@@ -12,12 +12,14 @@
 #include <tuple>
 
 #include "core/store/migrations.h"
+#include "tests/support/scratch_files.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::store {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::file_bytes;
 
 auto fields(const Package& p) {
   return std::tie(p.ecosystem, p.name, p.version, p.source_name, p.source_version, p.arch, p.origin,
@@ -68,6 +70,21 @@ std::vector<Package> npm_packages(std::string_view project, int n) {
   return out;
 }
 
+// The first column of the first row `sql` gives, read as text; empty when there is none.
+std::string first_text(const fs::path& state_dir, std::string_view sql) {
+  auto db = Database::open(Store::database_file(state_dir), Database::Mode::read_only);
+  EXPECT_OK(db);
+  if (!db) return {};
+  auto st = db->prepare(sql);
+  EXPECT_OK(st);
+  if (!st) return {};
+  if (!st->step().value_or(false)) {
+    ADD_FAILURE() << sql << ": no row";
+    return {};
+  }
+  return st->column_text(0);
+}
+
 std::int64_t count(const fs::path& state_dir, std::string_view sql) {
   auto db = Database::open(Store::database_file(state_dir), Database::Mode::read_only);
   EXPECT_OK(db);
@@ -75,11 +92,6 @@ std::int64_t count(const fs::path& state_dir, std::string_view sql) {
   auto n = db->query_int64(sql);
   EXPECT_OK(n);
   return n.value_or(-1);
-}
-
-std::string file_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 TEST(Store, OpenCreatesTheStateDirectoryAndMigrates) {
@@ -102,12 +114,7 @@ TEST(Store, WalModeIsActive) {
   ASSERT_OK(store->save_inventory("dpkg", "", debian_packages(3, "a"), 100));
   EXPECT_TRUE(fs::exists(dir / "patchparty.db-wal"));
   EXPECT_TRUE(fs::exists(dir / "patchparty.db-shm"));
-  auto db = Database::open(Store::database_file(dir), Database::Mode::read_only);
-  ASSERT_OK(db);
-  auto mode = db->prepare("PRAGMA journal_mode");
-  ASSERT_OK(mode);
-  ASSERT_TRUE(mode->step().value_or(false));
-  EXPECT_EQ(mode->column_text(0), "wal");
+  EXPECT_EQ(first_text(dir, "PRAGMA journal_mode"), "wal");
 }
 
 TEST(Store, RoundTripsEveryPackageField) {
@@ -324,12 +331,7 @@ TEST(Store, WriterKilledMidTransactionLeavesThePreviousSnapshot) {
   expect_same_packages(*latest, good);
   EXPECT_EQ(store->snapshots().value_or(std::vector<SnapshotInfo>{}).size(), 1u);
   EXPECT_EQ(count(dir, "SELECT count(*) FROM inventory_packages"), 50);
-  auto db = Database::open(Store::database_file(dir), Database::Mode::read_only);
-  ASSERT_OK(db);
-  auto check = db->prepare("PRAGMA integrity_check");
-  ASSERT_OK(check);
-  ASSERT_TRUE(check->step().value_or(false));
-  EXPECT_EQ(check->column_text(0), "ok");
+  EXPECT_EQ(first_text(dir, "PRAGMA integrity_check"), "ok");
 }
 
 TEST(Store, FullDatabaseIsResourceExhaustedAndKeepsThePreviousSnapshot) {
