@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/versions/parsed_scheme.h"
+
 namespace patchparty::versions {
 namespace {
 
@@ -186,25 +188,6 @@ int compare_go_identifiers(const std::string& a, const std::string& b) {
   return a < b ? -1 : 1;
 }
 
-class SemverScheme final : public VersionScheme {
- public:
-  explicit SemverScheme(SemverDialect dialect) : dialect_(dialect) {}
-  std::string_view name() const override { return dialect_ == SemverDialect::go ? "go" : "semver"; }
-  [[nodiscard]] Result<void> validate(std::string_view version) const override {
-    PP_TRY(v, parse_semver(version, dialect_));
-    (void)v;
-    return {};
-  }
-  [[nodiscard]] Result<int> compare(std::string_view a, std::string_view b) const override {
-    PP_TRY(x, parse_semver(a, dialect_));
-    PP_TRY(y, parse_semver(b, dialect_));
-    return compare_semver(x, y, dialect_);
-  }
-
- private:
-  SemverDialect dialect_;
-};
-
 }  // namespace
 
 bool is_js_whitespace_at(std::string_view s, std::size_t pos, std::size_t* length) {
@@ -282,13 +265,25 @@ int compare_semver(const Semver& a, const Semver& b, SemverDialect dialect) {
   }
 }
 
+namespace {
+
+int compare_node(const Semver& a, const Semver& b) {
+  return compare_semver(a, b, SemverDialect::node);
+}
+
+int compare_go(const Semver& a, const Semver& b) {
+  return compare_semver(a, b, SemverDialect::go);
+}
+
+}  // namespace
+
 const VersionScheme& semver_scheme() {
-  static const SemverScheme scheme(SemverDialect::node);
+  static const ParsedScheme<parse_node, compare_node> scheme("semver");
   return scheme;
 }
 
 const VersionScheme& go_scheme() {
-  static const SemverScheme scheme(SemverDialect::go);
+  static const ParsedScheme<parse_go, compare_go> scheme("go");
   return scheme;
 }
 
