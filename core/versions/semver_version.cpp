@@ -98,6 +98,15 @@ Result<Semver> parse_tail(std::string_view text, std::string_view rest, Semver v
   return v;
 }
 
+// The leading digits of `s`, which it loses.
+std::string_view take_digits(std::string_view& s) {
+  std::size_t n = 0;
+  while (n < s.size() && is_digit(s[n])) ++n;
+  std::string_view digits = s.substr(0, n);
+  s.remove_prefix(n);
+  return digits;
+}
+
 Result<Semver> parse_node(std::string_view raw) {
   if (utf16_length(raw) > kMaxNodeLength)
     return tl::make_unexpected(invalid(SemverDialect::node, raw, "longer than 256 characters"));
@@ -106,15 +115,12 @@ Result<Semver> parse_node(std::string_view raw) {
   Semver v;
   std::string* parts[3] = {&v.major, &v.minor, &v.patch};
   for (int i = 0; i < 3; ++i) {
-    std::size_t n = 0;
-    while (n < s.size() && is_digit(s[n])) ++n;
-    std::string_view num = s.substr(0, n);
+    std::string_view num = take_digits(s);
     if (!valid_number(num))
       return tl::make_unexpected(invalid(SemverDialect::node, raw, "bad major.minor.patch"));
     if (compare_decimal(num, kMaxSafeInteger) > 0)
       return tl::make_unexpected(invalid(SemverDialect::node, raw, "number above 2^53-1"));
     *parts[i] = std::string(num);
-    s.remove_prefix(n);
     if (i < 2) {
       if (s.empty() || s[0] != '.')
         return tl::make_unexpected(invalid(SemverDialect::node, raw, "bad major.minor.patch"));
@@ -130,13 +136,10 @@ Result<Semver> parse_go(std::string_view raw) {
   Semver v;
   std::string* parts[3] = {&v.major, &v.minor, &v.patch};
   for (int i = 0; i < 3; ++i) {
-    std::size_t n = 0;
-    while (n < s.size() && is_digit(s[n])) ++n;
-    std::string_view num = s.substr(0, n);
+    std::string_view num = take_digits(s);
     if (!valid_number(num))
       return tl::make_unexpected(invalid(SemverDialect::go, raw, "bad major.minor.patch"));
     *parts[i] = std::string(num);
-    s.remove_prefix(n);
     if (s.empty() && i > 0 && i < 2) {  // "v1.2" is Go's shorthand for v1.2.0
       v.patch = "0";
       return v;
