@@ -6,6 +6,8 @@
 #include <cstring>
 #include <string>
 
+#include "core/versions/parsed_scheme.h"
+
 namespace patchparty::versions {
 namespace {
 
@@ -249,55 +251,21 @@ bool matches_osv_grammar(std::string_view s) {
 
 constexpr std::size_t kMaxLength = 256;
 
-std::string printable(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  return out;
-}
-
-const char* check(std::string_view v) {
+// Leaves `out` as `v`: apk orders the strings themselves.
+const char* check(std::string_view v, std::string_view& out) {
   if (v.empty()) return "empty version";
   // Bounds the grammar's backtracking; real Alpine versions are a few dozen characters.
   if (v.size() > kMaxLength) return "longer than 256 characters";
   if (!matches_osv_grammar(v)) return "not number{.number}[letter]{_suffix[number]}[-r#]";
   if (!apk_tokenises(v)) return "apk cannot tokenise it";
+  out = v;
   return nullptr;
 }
-
-tl::unexpected<Error> invalid(std::string_view version, const char* reason) {
-  return fail(Errc::invalid_argument, "apk version '" + printable(version) + "': " + reason);
-}
-
-class ApkScheme final : public VersionScheme {
- public:
-  std::string_view name() const override { return "apk"; }
-
-  Result<void> validate(std::string_view version) const override {
-    if (const char* reason = check(version)) return invalid(version, reason);
-    return {};
-  }
-
-  Result<int> compare(std::string_view a, std::string_view b) const override {
-    if (const char* reason = check(a)) return invalid(a, reason);
-    if (const char* reason = check(b)) return invalid(b, reason);
-    return apk_compare(a, b);
-  }
-};
 
 }  // namespace
 
 const VersionScheme& apk_scheme() {
-  static const ApkScheme scheme;
+  static const CheckedScheme<std::string_view, check, apk_compare> scheme("apk");
   return scheme;
 }
 

@@ -6,6 +6,8 @@
 #include <regex>
 #include <string>
 
+#include "core/versions/parsed_scheme.h"
+
 namespace patchparty::versions {
 namespace {
 
@@ -290,36 +292,24 @@ std::string composer_stability(std::string_view normalized) {
 
 namespace {
 
-std::string default_branch(std::string v) {
+std::string_view default_branch(std::string_view v) {
   if (v == "dev-master" || v == "dev-default" || v == "dev-trunk") return "9999999-dev";
   return v;
 }
 
-class ComposerScheme final : public VersionScheme {
- public:
-  std::string_view name() const override { return "composer"; }
-  [[nodiscard]] Result<void> validate(std::string_view version) const override {
-    PP_TRY(v, composer_normalize(version));
-    (void)v;
-    return {};
-  }
-  [[nodiscard]] Result<int> compare(std::string_view a, std::string_view b) const override {
-    PP_TRY(x, composer_normalize(a));
-    PP_TRY(y, composer_normalize(b));
-    x = default_branch(std::move(x));
-    y = default_branch(std::move(y));
-    if (x == y) return 0;
-    // Composer leaves two named branches unordered; a total order is needed here, so they go
-    // by name, which keeps the order transitive and never mixes branches with releases.
-    if (x.rfind("dev-", 0) == 0 && y.rfind("dev-", 0) == 0) return x < y ? -1 : 1;
-    return php_version_compare(x, y);
-  }
-};
+int compare_normalized(const std::string& normalized_a, const std::string& normalized_b) {
+  const std::string_view x = default_branch(normalized_a), y = default_branch(normalized_b);
+  if (x == y) return 0;
+  // Composer leaves two named branches unordered; a total order is needed here, so they go
+  // by name, which keeps the order transitive and never mixes branches with releases.
+  if (x.starts_with("dev-") && y.starts_with("dev-")) return x < y ? -1 : 1;
+  return php_version_compare(x, y);
+}
 
 }  // namespace
 
 const VersionScheme& composer_scheme() {
-  static const ComposerScheme scheme;
+  static const ParsedScheme<composer_normalize, compare_normalized> scheme("composer");
   return scheme;
 }
 

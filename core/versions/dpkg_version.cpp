@@ -13,6 +13,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/versions/parsed_scheme.h"
+
 namespace patchparty::versions {
 namespace {
 
@@ -295,50 +297,16 @@ const char* parse(std::string_view s, DpkgVersion& out) {
   return parse_fast(s, out) ? nullptr : parse_exactly(s, out);
 }
 
-std::string printable(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  return out;
+int compare_versions(const DpkgVersion& va, const DpkgVersion& vb) {
+  if (va.epoch != vb.epoch) return va.epoch < vb.epoch ? -1 : 1;
+  if (int r = compare_part(va.upstream, vb.upstream)) return r;
+  return compare_part(va.revision, vb.revision);
 }
-
-tl::unexpected<Error> invalid(std::string_view version, const char* reason) {
-  return fail(Errc::invalid_argument, "dpkg version '" + printable(version) + "': " + reason);
-}
-
-class DpkgScheme final : public VersionScheme {
- public:
-  std::string_view name() const override { return "dpkg"; }
-
-  Result<void> validate(std::string_view version) const override {
-    DpkgVersion parsed;
-    if (const char* reason = parse(version, parsed)) return invalid(version, reason);
-    return {};
-  }
-
-  Result<int> compare(std::string_view a, std::string_view b) const override {
-    DpkgVersion va, vb;
-    if (const char* reason = parse(a, va)) return invalid(a, reason);
-    if (const char* reason = parse(b, vb)) return invalid(b, reason);
-    if (va.epoch != vb.epoch) return va.epoch < vb.epoch ? -1 : 1;
-    if (int r = compare_part(va.upstream, vb.upstream)) return r;
-    return compare_part(va.revision, vb.revision);
-  }
-};
 
 }  // namespace
 
 const VersionScheme& dpkg_scheme() {
-  static const DpkgScheme scheme;
+  static const CheckedScheme<DpkgVersion, parse, compare_versions> scheme("dpkg");
   return scheme;
 }
 

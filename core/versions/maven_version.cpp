@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/versions/parsed_scheme.h"
+
 namespace patchparty::versions {
 namespace {
 
@@ -173,27 +175,13 @@ int compare(const Item& a, const Item* b) {
 // Nesting grows with every '-' and digit/letter switch; the bound keeps recursion shallow.
 constexpr std::size_t kMaxLength = 512;
 
-std::string printable(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  return out;
-}
-
-const char* check(std::string_view v) {
+// Leaves `out` as `v`: the items are built only to compare.
+const char* check(std::string_view v, std::string_view& out) {
   if (v.empty()) return "empty version";
   if (v.size() > kMaxLength) return "longer than 512 characters";
   for (unsigned char c : v)
     if (c <= 0x20 || c >= 0x7f) return "not printable ASCII without blanks";
+  out = v;
   return nullptr;
 }
 
@@ -204,32 +192,16 @@ std::string to_lower(std::string_view v) {
   return s;
 }
 
-tl::unexpected<Error> invalid(std::string_view version, const char* reason) {
-  return fail(Errc::invalid_argument, "maven version '" + printable(version) + "': " + reason);
+int maven_compare(std::string_view a, std::string_view b) {
+  const std::string la = to_lower(a), lb = to_lower(b);
+  const Item ia = parse(la), ib = parse(lb);
+  return versions::compare(ia, &ib);
 }
-
-class MavenScheme final : public VersionScheme {
- public:
-  std::string_view name() const override { return "maven"; }
-
-  Result<void> validate(std::string_view version) const override {
-    if (const char* reason = check(version)) return invalid(version, reason);
-    return {};
-  }
-
-  Result<int> compare(std::string_view a, std::string_view b) const override {
-    if (const char* reason = check(a)) return invalid(a, reason);
-    if (const char* reason = check(b)) return invalid(b, reason);
-    const std::string la = to_lower(a), lb = to_lower(b);
-    const Item ia = parse(la), ib = parse(lb);
-    return versions::compare(ia, &ib);
-  }
-};
 
 }  // namespace
 
 const VersionScheme& maven_scheme() {
-  static const MavenScheme scheme;
+  static const CheckedScheme<std::string_view, check, maven_compare> scheme("maven");
   return scheme;
 }
 

@@ -3,6 +3,8 @@
 #include <regex>
 #include <string>
 
+#include "core/versions/parsed_scheme.h"
+
 namespace patchparty::versions {
 namespace {
 
@@ -123,21 +125,6 @@ int compare_bounded(Bound ka, const T& a, Bound kb, const T& b, Cmp cmp) {
   return ka == Bound::value ? cmp(a, b) : 0;
 }
 
-class Pep440Scheme final : public VersionScheme {
- public:
-  std::string_view name() const override { return "pep440"; }
-  [[nodiscard]] Result<void> validate(std::string_view version) const override {
-    PP_TRY(v, parse_pep440(version));
-    (void)v;
-    return {};
-  }
-  [[nodiscard]] Result<int> compare(std::string_view a, std::string_view b) const override {
-    PP_TRY(x, parse_pep440(a));
-    PP_TRY(y, parse_pep440(b));
-    return compare_pep440(x, y);
-  }
-};
-
 }  // namespace
 
 Result<Pep440Version> parse_pep440(std::string_view text) {
@@ -215,7 +202,7 @@ int compare_pep440(const Pep440Version& a, const Pep440Version& b) {
 }
 
 const VersionScheme& pep440_scheme() {
-  static const Pep440Scheme scheme;
+  static const ParsedScheme<parse_pep440, compare_pep440> scheme("pep440");
   return scheme;
 }
 

@@ -11,6 +11,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/versions/parsed_scheme.h"
+
 namespace patchparty::versions {
 namespace {
 
@@ -233,51 +235,17 @@ const char* parse(std::string_view s, Evr& out) {
   return nullptr;
 }
 
-std::string printable(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  return out;
+int compare_evr(const Evr& ea, const Evr& eb) {
+  if (int r = rpmvercmp(ea.epoch, eb.epoch)) return r;
+  if (int r = rpmvercmp(ea.version, eb.version)) return r;
+  if (ea.has_release != eb.has_release) return ea.has_release ? 1 : -1;
+  return rpmvercmp(ea.release, eb.release);
 }
-
-tl::unexpected<Error> invalid(std::string_view version, const char* reason) {
-  return fail(Errc::invalid_argument, "rpm version '" + printable(version) + "': " + reason);
-}
-
-class RpmScheme final : public VersionScheme {
- public:
-  std::string_view name() const override { return "rpm"; }
-
-  Result<void> validate(std::string_view version) const override {
-    Evr parsed;
-    if (const char* reason = parse(version, parsed)) return invalid(version, reason);
-    return {};
-  }
-
-  Result<int> compare(std::string_view a, std::string_view b) const override {
-    Evr ea, eb;
-    if (const char* reason = parse(a, ea)) return invalid(a, reason);
-    if (const char* reason = parse(b, eb)) return invalid(b, reason);
-    if (int r = rpmvercmp(ea.epoch, eb.epoch)) return r;
-    if (int r = rpmvercmp(ea.version, eb.version)) return r;
-    if (ea.has_release != eb.has_release) return ea.has_release ? 1 : -1;
-    return rpmvercmp(ea.release, eb.release);
-  }
-};
 
 }  // namespace
 
 const VersionScheme& rpm_scheme() {
-  static const RpmScheme scheme;
+  static const CheckedScheme<Evr, parse, compare_evr> scheme("rpm");
   return scheme;
 }
 

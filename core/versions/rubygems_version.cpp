@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "core/versions/parsed_scheme.h"
+
 namespace patchparty::versions {
 namespace {
 
@@ -122,56 +124,22 @@ int gem_compare(std::string_view a, std::string_view b) {
   return 0;
 }
 
-std::string printable(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  return out;
-}
-
 constexpr std::size_t kMaxLength = 512;
 
-const char* check(std::string_view v) {
+// `out` is `v` without the white space Gem::Version ignores.
+const char* check(std::string_view v, std::string_view& out) {
   if (v.size() > kMaxLength) return "longer than 512 characters";
   std::string_view t = trim(v);
   if (t.empty()) return "empty version";
   if (!matches_pattern(t)) return "not a Gem::Version (digits{.alnum}[-pre{.pre}])";
+  out = t;
   return nullptr;
 }
-
-tl::unexpected<Error> invalid(std::string_view version, const char* reason) {
-  return fail(Errc::invalid_argument, "rubygems version '" + printable(version) + "': " + reason);
-}
-
-class RubyGemsScheme final : public VersionScheme {
- public:
-  std::string_view name() const override { return "rubygems"; }
-
-  Result<void> validate(std::string_view version) const override {
-    if (const char* reason = check(version)) return invalid(version, reason);
-    return {};
-  }
-
-  Result<int> compare(std::string_view a, std::string_view b) const override {
-    if (const char* reason = check(a)) return invalid(a, reason);
-    if (const char* reason = check(b)) return invalid(b, reason);
-    return gem_compare(trim(a), trim(b));
-  }
-};
 
 }  // namespace
 
 const VersionScheme& rubygems_scheme() {
-  static const RubyGemsScheme scheme;
+  static const CheckedScheme<std::string_view, check, gem_compare> scheme("rubygems");
   return scheme;
 }
 

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/versions/parsed_scheme.h"
+
 namespace patchparty::versions {
 namespace {
 
@@ -96,6 +98,15 @@ Result<Semver> parse_tail(std::string_view text, std::string_view rest, Semver v
   return v;
 }
 
+// The leading digits of `s`, which it loses.
+std::string_view take_digits(std::string_view& s) {
+  std::size_t n = 0;
+  while (n < s.size() && is_digit(s[n])) ++n;
+  std::string_view digits = s.substr(0, n);
+  s.remove_prefix(n);
+  return digits;
+}
+
 Result<Semver> parse_node(std::string_view raw) {
   if (utf16_length(raw) > kMaxNodeLength)
     return tl::make_unexpected(invalid(SemverDialect::node, raw, "longer than 256 characters"));
@@ -104,15 +115,12 @@ Result<Semver> parse_node(std::string_view raw) {
   Semver v;
   std::string* parts[3] = {&v.major, &v.minor, &v.patch};
   for (int i = 0; i < 3; ++i) {
-    std::size_t n = 0;
-    while (n < s.size() && is_digit(s[n])) ++n;
-    std::string_view num = s.substr(0, n);
+    std::string_view num = take_digits(s);
     if (!valid_number(num))
       return tl::make_unexpected(invalid(SemverDialect::node, raw, "bad major.minor.patch"));
     if (compare_decimal(num, kMaxSafeInteger) > 0)
       return tl::make_unexpected(invalid(SemverDialect::node, raw, "number above 2^53-1"));
     *parts[i] = std::string(num);
-    s.remove_prefix(n);
     if (i < 2) {
       if (s.empty() || s[0] != '.')
         return tl::make_unexpected(invalid(SemverDialect::node, raw, "bad major.minor.patch"));
@@ -128,13 +136,10 @@ Result<Semver> parse_go(std::string_view raw) {
   Semver v;
   std::string* parts[3] = {&v.major, &v.minor, &v.patch};
   for (int i = 0; i < 3; ++i) {
-    std::size_t n = 0;
-    while (n < s.size() && is_digit(s[n])) ++n;
-    std::string_view num = s.substr(0, n);
+    std::string_view num = take_digits(s);
     if (!valid_number(num))
       return tl::make_unexpected(invalid(SemverDialect::go, raw, "bad major.minor.patch"));
     *parts[i] = std::string(num);
-    s.remove_prefix(n);
     if (s.empty() && i > 0 && i < 2) {  // "v1.2" is Go's shorthand for v1.2.0
       v.patch = "0";
       return v;
@@ -185,25 +190,6 @@ int compare_go_identifiers(const std::string& a, const std::string& b) {
   if (a_digits) return compare_decimal(a, b);
   return a < b ? -1 : 1;
 }
-
-class SemverScheme final : public VersionScheme {
- public:
-  explicit SemverScheme(SemverDialect dialect) : dialect_(dialect) {}
-  std::string_view name() const override { return dialect_ == SemverDialect::go ? "go" : "semver"; }
-  [[nodiscard]] Result<void> validate(std::string_view version) const override {
-    PP_TRY(v, parse_semver(version, dialect_));
-    (void)v;
-    return {};
-  }
-  [[nodiscard]] Result<int> compare(std::string_view a, std::string_view b) const override {
-    PP_TRY(x, parse_semver(a, dialect_));
-    PP_TRY(y, parse_semver(b, dialect_));
-    return compare_semver(x, y, dialect_);
-  }
-
- private:
-  SemverDialect dialect_;
-};
 
 }  // namespace
 
@@ -282,13 +268,25 @@ int compare_semver(const Semver& a, const Semver& b, SemverDialect dialect) {
   }
 }
 
+namespace {
+
+int compare_node(const Semver& a, const Semver& b) {
+  return compare_semver(a, b, SemverDialect::node);
+}
+
+int compare_go(const Semver& a, const Semver& b) {
+  return compare_semver(a, b, SemverDialect::go);
+}
+
+}  // namespace
+
 const VersionScheme& semver_scheme() {
-  static const SemverScheme scheme(SemverDialect::node);
+  static const ParsedScheme<parse_node, compare_node> scheme("semver");
   return scheme;
 }
 
 const VersionScheme& go_scheme() {
-  static const SemverScheme scheme(SemverDialect::go);
+  static const ParsedScheme<parse_go, compare_go> scheme("go");
   return scheme;
 }
 

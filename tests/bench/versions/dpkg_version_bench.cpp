@@ -9,19 +9,17 @@
 #include <vector>
 
 #include "core/versions/dpkg_version.h"
+#include "tests/bench/versions/pair_bench.h"
 #include "tests/unit/versions/version_generators.h"
 
 namespace {
 
-using Pairs = std::vector<std::pair<std::string, std::string>>;
+using patchparty::testing::measure;
+using patchparty::testing::Pairs;
 
 const Pairs& generated_pairs() {
-  static const Pairs pairs = [] {
-    patchparty::testing::DpkgPairGenerator gen(20261126);
-    Pairs p;
-    for (int i = 0; i < 10000; ++i) p.push_back(gen.pair());
-    return p;
-  }();
+  static const Pairs pairs = patchparty::testing::generated_pairs(
+      patchparty::testing::DpkgPairGenerator(20261126), [](const auto&) { return true; });
   return pairs;
 }
 
@@ -38,25 +36,13 @@ const Pairs& debian_pairs() {
 
 void ours(benchmark::State& state, const Pairs& (*input)()) {
   const auto& scheme = patchparty::versions::dpkg_scheme();
-  const Pairs& pairs = input();
-  for (auto _ : state) {
-    for (const auto& [a, b] : pairs) {
-      auto r = scheme.compare(a, b);
-      benchmark::DoNotOptimize(r);
-    }
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(pairs.size()));
+  measure(state, input(),
+          [&](const std::string& a, const std::string& b) { return scheme.compare(a, b); });
 }
 
 void apt(benchmark::State& state, const Pairs& (*input)()) {
-  const Pairs& pairs = input();
-  for (auto _ : state) {
-    for (const auto& [a, b] : pairs) {
-      int r = debVS.CmpVersion(a, b);
-      benchmark::DoNotOptimize(r);
-    }
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(pairs.size()));
+  measure(state, input(),
+          [](const std::string& a, const std::string& b) { return debVS.CmpVersion(a, b); });
 }
 
 BENCHMARK_CAPTURE(ours, generated, generated_pairs);

@@ -11,23 +11,20 @@
 #include <vector>
 
 #include "core/versions/rpm_version.h"
+#include "tests/bench/versions/pair_bench.h"
 #include "tests/unit/versions/version_generators.h"
 
 namespace {
 
-using Pairs = std::vector<std::pair<std::string, std::string>>;
+using patchparty::testing::measure;
+using patchparty::testing::Pairs;
 
 const Pairs& generated_pairs() {
-  static const Pairs pairs = [] {
-    patchparty::testing::RpmPairGenerator gen(20261126);
-    Pairs p;
-    while (p.size() < 10000) {
-      auto pair = gen.pair();
-      const auto& s = patchparty::versions::rpm_scheme();
-      if (s.validate(pair.first) && s.validate(pair.second)) p.push_back(std::move(pair));
-    }
-    return p;
-  }();
+  static const Pairs pairs = patchparty::testing::generated_pairs(
+      patchparty::testing::RpmPairGenerator(20261126), [](const auto& pair) {
+        const auto& s = patchparty::versions::rpm_scheme();
+        return s.validate(pair.first) && s.validate(pair.second);
+      });
   return pairs;
 }
 
@@ -48,40 +45,25 @@ const Pairs& redhat_pairs() {
 
 void ours(benchmark::State& state, const Pairs& (*input)()) {
   const auto& scheme = patchparty::versions::rpm_scheme();
-  const Pairs& pairs = input();
-  for (auto _ : state) {
-    for (const auto& [a, b] : pairs) {
-      auto r = scheme.compare(a, b);
-      benchmark::DoNotOptimize(r);
-    }
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(pairs.size()));
+  measure(state, input(),
+          [&](const std::string& a, const std::string& b) { return scheme.compare(a, b); });
 }
 
 void librpm_vercmp(benchmark::State& state, const Pairs& (*input)()) {
-  const Pairs& pairs = input();
-  for (auto _ : state) {
-    for (const auto& [a, b] : pairs) {
-      int r = rpmvercmp(a.c_str(), b.c_str());
-      benchmark::DoNotOptimize(r);
-    }
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(pairs.size()));
+  measure(state, input(), [](const std::string& a, const std::string& b) {
+    return rpmvercmp(a.c_str(), b.c_str());
+  });
 }
 
 void librpm_evr(benchmark::State& state, const Pairs& (*input)()) {
-  const Pairs& pairs = input();
-  for (auto _ : state) {
-    for (const auto& [a, b] : pairs) {
-      rpmver va = rpmverParse(a.c_str());
-      rpmver vb = rpmverParse(b.c_str());
-      int r = rpmverCmp(va, vb);
-      benchmark::DoNotOptimize(r);
-      rpmverFree(va);
-      rpmverFree(vb);
-    }
-  }
-  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(pairs.size()));
+  measure(state, input(), [](const std::string& a, const std::string& b) {
+    rpmver va = rpmverParse(a.c_str());
+    rpmver vb = rpmverParse(b.c_str());
+    int r = rpmverCmp(va, vb);
+    rpmverFree(va);
+    rpmverFree(vb);
+    return r;
+  });
 }
 
 BENCHMARK_CAPTURE(ours, generated, generated_pairs);

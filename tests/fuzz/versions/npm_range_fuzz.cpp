@@ -7,18 +7,13 @@
 
 #include "core/versions/npm_range.h"
 #include "core/versions/semver_version.h"
+#include "tests/fuzz/versions/input_lines.h"
 
 using namespace patchparty::versions;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  std::vector<std::string_view> lines;
-  for (std::size_t start = 0; start <= in.size() && lines.size() < 64;) {
-    std::size_t nl = in.find('\n', start);
-    lines.push_back(in.substr(start, nl == std::string_view::npos ? in.npos : nl - start));
-    if (nl == std::string_view::npos) break;
-    start = nl + 1;
-  }
+  std::vector<std::string_view> lines = patchparty::testing::input_lines(in, 64);
   std::vector<Semver> versions;
   for (const char* v : {"1.2.3", "0.0.0", "2.0.0-rc.1", "1.2.4-alpha.1"}) {
     auto p = parse_semver(v, SemverDialect::node);

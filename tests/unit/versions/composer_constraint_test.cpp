@@ -6,12 +6,12 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/versions/composer_version.h"
 #include "tests/support/test_data.h"
+#include "tests/unit/versions/differential.h"
 #include "tests/unit/versions/oracle_process.h"
 
 namespace patchparty::versions {
@@ -140,21 +140,6 @@ TEST(ComposerConstraint, ParsesEveryFriendsOfPhpConstraint) {
 
 // ---- differential test against composer/semver ----
 
-// A newline travels to the oracle as U+001E, so each request stays one line.
-std::string encode(std::string request) {
-  for (char& c : request)
-    if (c == '\n') c = '\x1e';
-  return request;
-}
-
-std::string composer_oracle() {
-  if (!std::filesystem::exists("/usr/share/php/Composer/Semver/autoload.php"))
-    ADD_FAILURE() << "composer/semver is missing: run scripts/setup.sh (Debian package composer)";
-  return "php '" +
-         (std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles/composer_oracle.php").string() +
-         "'";
-}
-
 class ConstraintGenerator {
  public:
   explicit ConstraintGenerator(std::uint64_t seed) : rng_(seed) {}
@@ -233,25 +218,24 @@ TEST(ComposerConstraint, AgreesWithComposerOnGeneratedPairs) {
     for (int i = 0; i < 3; ++i) pairs.emplace_back(gen.version(false), c);
   }
   std::vector<std::string> requests;
-  for (const auto& [v, c] : pairs) requests.push_back(encode("sat\x1f" + v + "\x1f" + c));
-  auto oracle = testing::run_oracle_command(composer_oracle(), requests);
+  for (const auto& [v, c] : pairs) requests.push_back(testing::encode("sat\x1f" + v + "\x1f" + c));
+  auto oracle = testing::run_oracle_command(testing::composer_oracle(), requests);
   ASSERT_EQ(oracle.size(), pairs.size());
-  int disagreements = 0, valid = 0, matched = 0;
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    std::string ours;
-    if (!composer_normalize(pairs[i].first)) {
-      ours = "invalid-version";
-    } else if (!parse_composer_constraint(pairs[i].second)) {
-      ours = "invalid-range";
-    } else {
-      ours = *composer_satisfies(pairs[i].first, pairs[i].second) ? "true" : "false";
-      ++valid;
-      if (ours == "true") ++matched;
-    }
-    if (ours != oracle[i] && ++disagreements <= 20)
-      ADD_FAILURE() << "'" << pairs[i].first << "' in '" << pairs[i].second << "': composer says "
-                    << oracle[i] << ", we say " << ours;
-  }
+  int valid = 0, matched = 0;
+  const int disagreements =
+      testing::count_disagreements(pairs, oracle, " in ", "composer", [&](std::size_t i) {
+        std::string ours;
+        if (!composer_normalize(pairs[i].first)) {
+          ours = "invalid-version";
+        } else if (!parse_composer_constraint(pairs[i].second)) {
+          ours = "invalid-range";
+        } else {
+          ours = *composer_satisfies(pairs[i].first, pairs[i].second) ? "true" : "false";
+          ++valid;
+          if (ours == "true") ++matched;
+        }
+        return ours;
+      });
   std::printf(
       "composer constraint differential: %zu pairs (%d valid, %d satisfied), %d disagreements\n",
       pairs.size(), valid, matched, disagreements);

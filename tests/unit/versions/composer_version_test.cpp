@@ -4,26 +4,21 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "tests/support/test_data.h"
+#include "tests/unit/versions/differential.h"
 #include "tests/unit/versions/oracle_process.h"
+#include "tests/unit/versions/scheme_checks.h"
+#include "tests/unit/versions/version_vectors.h"
 
 namespace patchparty::versions {
 namespace {
 
-int sign(int c) {
-  return c < 0 ? -1 : (c > 0 ? 1 : 0);
-}
-
 int cmp(std::string_view a, std::string_view b) {
-  auto r = composer_scheme().compare(a, b);
-  EXPECT_TRUE(r.has_value()) << a << " vs " << b << ": " << r.error().to_string();
-  return r ? sign(*r) : 99;
+  return testing::checked_sign(composer_scheme(), a, b);
 }
 
 std::string norm(std::string_view v) {
@@ -80,28 +75,6 @@ TEST(ComposerVersion, OrdersBranches) {
   EXPECT_EQ(cmp("dev-other", "dev-feature"), 1);
 }
 
-struct Vector {
-  std::string a, op, b;
-  int line;
-};
-
-std::vector<Vector> read_vectors(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::vector<Vector> out;
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty() || line.rfind("# ", 0) == 0 || line.rfind("// ", 0) == 0) continue;
-    std::istringstream fields(line);
-    Vector v;
-    fields >> v.a >> v.op >> v.b;
-    v.line = n;
-    out.push_back(v);
-  }
-  return out;
-}
-
 // The vector files were made with PHP's version_compare on the raw strings. Composer first
 // normalises, so these lines differ: its answer and why.
 struct Divergence {
@@ -121,34 +94,13 @@ constexpr Divergence kDivergences[] = {
     {"5.1.0-stable", "5.1.0-beta2", 1, "-stable is dropped: 5.1.0.0 > 5.1.0.0-beta2"},
 };
 
-struct VectorCounts {
-  int passed = 0, rejected = 0, diverged = 0, failed = 0;
-};
-
-VectorCounts run_vectors(const std::filesystem::path& file) {
-  VectorCounts c;
-  for (const auto& v : read_vectors(file)) {
-    auto r = composer_scheme().compare(v.a, v.b);
-    auto back = composer_scheme().compare(v.b, v.a);
-    if (!r || !back) {
-      ++c.rejected;
-      continue;
-    }
-    int want = v.op == "<" ? -1 : (v.op == ">" ? 1 : 0);
-    for (const auto& d : kDivergences)
-      if (v.a == d.a && v.b == d.b) {
-        want = d.composer;
-        ++c.diverged;
-      }
-    if (sign(*r) == want && sign(*back) == -want) {
-      ++c.passed;
-    } else {
-      ++c.failed;
-      ADD_FAILURE() << file.filename() << ":" << v.line << ": " << v.a << " " << v.op << " " << v.b
-                    << " but got " << *r;
-    }
-  }
-  return c;
+testing::LooseCounts run_vectors(const std::filesystem::path& file) {
+  return testing::run_loose_vectors(composer_scheme(), file,
+                                    [](const testing::LooseVector& v) -> std::optional<int> {
+                                      for (const auto& d : kDivergences)
+                                        if (v.a == d.a && v.b == d.b) return d.composer;
+                                      return std::nullopt;
+                                    });
 }
 
 TEST(ComposerVersion, PassesPackagistVectors) {
@@ -168,21 +120,6 @@ TEST(ComposerVersion, PassesPackagistVectors) {
 }
 
 // ---- differential test against composer/semver ----
-
-// A newline travels to the oracle as U+001E, so each request stays one line.
-std::string encode(std::string request) {
-  for (char& c : request)
-    if (c == '\n') c = '\x1e';
-  return request;
-}
-
-std::string composer_oracle() {
-  if (!std::filesystem::exists("/usr/share/php/Composer/Semver/autoload.php"))
-    ADD_FAILURE() << "composer/semver is missing: run scripts/setup.sh (Debian package composer)";
-  return "php '" +
-         (std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles/composer_oracle.php").string() +
-         "'";
-}
 
 class ComposerGenerator {
  public:
@@ -266,40 +203,32 @@ class ComposerGenerator {
 
 TEST(ComposerVersion, AgreesWithComposerOnGeneratedPairs) {
   ComposerGenerator gen(42424242);
-  std::vector<std::pair<std::string, std::string>> pairs;
-  for (const char* f : {"version-vectors/packagist-versions.txt",
-                        "version-vectors/packagist-versions-generated.txt"})
-    for (const auto& v : read_vectors(testing::test_data(f))) pairs.emplace_back(v.a, v.b);
-  while (pairs.size() < 120000) {
-    std::string a = gen.version();
-    pairs.emplace_back(a, gen.pick(3) == 0 ? gen.version() : gen.variant(a));
-  }
+  const auto pairs =
+      testing::vector_then_generated_pairs({"version-vectors/packagist-versions.txt",
+                                            "version-vectors/packagist-versions-generated.txt"},
+                                           gen, 120000);
   std::vector<std::string> requests;
-  for (const auto& [a, b] : pairs) requests.push_back(encode("cmp\x1f" + a + "\x1f" + b));
-  auto oracle = testing::run_oracle_command(composer_oracle(), requests);
+  for (const auto& [a, b] : pairs) requests.push_back(testing::encode("cmp\x1f" + a + "\x1f" + b));
+  auto oracle = testing::run_oracle_command(testing::composer_oracle(), requests);
   ASSERT_EQ(oracle.size(), pairs.size());
-  int disagreements = 0, valid = 0, named_branches = 0;
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    std::string ours;
-    auto r = composer_scheme().compare(pairs[i].first, pairs[i].second);
-    if (r)
-      ours = *r < 0 ? "lt" : (*r > 0 ? "gt" : "eq");
-    else
-      ours = "invalid";
-    if (ours != "invalid") ++valid;
-    // Composer leaves two different named branches unordered ("none"); compare() orders them
-    // by name, as documented, and only in that case.
-    if (oracle[i] == "none" && r && *r != 0) {
-      auto x = composer_normalize(pairs[i].first), y = composer_normalize(pairs[i].second);
-      if (x && y && x->rfind("dev-", 0) == 0 && y->rfind("dev-", 0) == 0 && (*r < 0) == (*x < *y)) {
-        ++named_branches;
-        ours = "none";
-      }
-    }
-    if (ours != oracle[i] && ++disagreements <= 20)
-      ADD_FAILURE() << "'" << pairs[i].first << "' vs '" << pairs[i].second << "': composer says "
-                    << oracle[i] << ", we say " << ours;
-  }
+  int valid = 0, named_branches = 0;
+  const int disagreements =
+      testing::count_disagreements(pairs, oracle, " vs ", "composer", [&](std::size_t i) {
+        auto r = composer_scheme().compare(pairs[i].first, pairs[i].second);
+        std::string ours = testing::answer(r);
+        if (ours != "invalid") ++valid;
+        // Composer leaves two different named branches unordered ("none"); compare() orders
+        // them by name, as documented, and only in that case.
+        if (oracle[i] == "none" && r && *r != 0) {
+          auto x = composer_normalize(pairs[i].first), y = composer_normalize(pairs[i].second);
+          if (x && y && x->rfind("dev-", 0) == 0 && y->rfind("dev-", 0) == 0 &&
+              (*r < 0) == (*x < *y)) {
+            ++named_branches;
+            ours = "none";
+          }
+        }
+        return ours;
+      });
   std::printf(
       "composer differential: %zu pairs (%d valid, %d of two named branches), %d disagreements\n",
       pairs.size(), valid, named_branches, disagreements);

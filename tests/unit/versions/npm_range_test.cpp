@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tests/support/test_data.h"
+#include "tests/unit/versions/differential.h"
 #include "tests/unit/versions/oracle_process.h"
 
 namespace patchparty::versions {
@@ -137,17 +138,6 @@ TEST(NpmRange, ParsesEveryNodejsSecurityWgRange) {
 
 // ---- differential test against node's semver package ----
 
-std::filesystem::path oracle_dir() {
-  return std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles";
-}
-
-bool node_oracle_ready() {
-  if (std::filesystem::exists(oracle_dir() / "node_modules/semver/package.json")) return true;
-  ADD_FAILURE() << "node's semver package is missing from " << oracle_dir() / "node_modules"
-                << ": run scripts/setup.sh (it runs `npm ci` in tests/oracles)";
-  return false;
-}
-
 class RangeGenerator {
  public:
   explicit RangeGenerator(std::uint64_t seed) : rng_(seed) {}
@@ -234,7 +224,7 @@ std::string answer(std::string_view v, std::string_view r) {
 }
 
 TEST(NpmRange, AgreesWithNodeSemverOnGeneratedPairs) {
-  if (!node_oracle_ready()) return;
+  if (!testing::node_oracle_ready()) return;
   RangeGenerator gen(11262026);
   std::vector<std::pair<std::string, std::string>> pairs;
   for (const auto& r : advisory_ranges())
@@ -246,17 +236,16 @@ TEST(NpmRange, AgreesWithNodeSemverOnGeneratedPairs) {
   std::vector<std::string> requests;
   for (const auto& [v, r] : pairs) requests.push_back("sat\x1f" + v + "\x1f" + r);
   auto oracle = testing::run_oracle_command(
-      "node '" + (oracle_dir() / "semver_oracle.js").string() + "'", requests);
+      "node '" + (testing::oracle_dir() / "semver_oracle.js").string() + "'", requests);
   ASSERT_EQ(oracle.size(), pairs.size());
-  int disagreements = 0, matched = 0, valid = 0;
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    std::string ours = answer(pairs[i].first, pairs[i].second);
-    if (ours == "true") ++matched;
-    if (ours == "true" || ours == "false") ++valid;
-    if (ours != oracle[i] && ++disagreements <= 20)
-      ADD_FAILURE() << "'" << pairs[i].first << "' in '" << pairs[i].second << "': node says "
-                    << oracle[i] << ", we say " << ours;
-  }
+  int matched = 0, valid = 0;
+  const int disagreements =
+      testing::count_disagreements(pairs, oracle, " in ", "node", [&](std::size_t i) {
+        std::string ours = answer(pairs[i].first, pairs[i].second);
+        if (ours == "true") ++matched;
+        if (ours == "true" || ours == "false") ++valid;
+        return ours;
+      });
   std::printf("npm range differential: %zu pairs (%d valid, %d satisfied), %d disagreements\n",
               pairs.size(), valid, matched, disagreements);
   EXPECT_EQ(disagreements, 0);

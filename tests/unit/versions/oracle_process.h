@@ -92,4 +92,32 @@ inline std::string hex(std::string_view s) {
   return out;
 }
 
+inline std::filesystem::path oracle_dir() {
+  return std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles";
+}
+
+// node's semver package comes from `npm ci` in tests/oracles; its absence is a failure.
+inline bool node_oracle_ready() {
+  if (std::filesystem::exists(oracle_dir() / "node_modules/semver/package.json")) return true;
+  ADD_FAILURE() << "node's semver package is missing from " << oracle_dir() / "node_modules"
+                << ": run scripts/setup.sh (it runs `npm ci` in tests/oracles)";
+  return false;
+}
+
+// The command line of the composer/semver oracle; composer/semver's absence is a failure.
+inline std::string composer_oracle() {
+  if (!std::filesystem::exists("/usr/share/php/Composer/Semver/autoload.php"))
+    ADD_FAILURE() << "composer/semver is missing: run scripts/setup.sh (Debian package composer)";
+  return "php '" +
+         (std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles/composer_oracle.php").string() +
+         "'";
+}
+
+// A newline travels to the composer oracle as U+001E, so each request stays one line.
+inline std::string encode(std::string request) {
+  for (char& c : request)
+    if (c == '\n') c = '\x1e';
+  return request;
+}
+
 }  // namespace patchparty::testing

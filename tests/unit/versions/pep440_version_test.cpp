@@ -4,26 +4,21 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "tests/support/test_data.h"
+#include "tests/unit/versions/differential.h"
 #include "tests/unit/versions/oracle_process.h"
+#include "tests/unit/versions/scheme_checks.h"
+#include "tests/unit/versions/version_vectors.h"
 
 namespace patchparty::versions {
 namespace {
 
-int sign(int c) {
-  return c < 0 ? -1 : (c > 0 ? 1 : 0);
-}
-
 int cmp(std::string_view a, std::string_view b) {
-  auto r = pep440_scheme().compare(a, b);
-  EXPECT_TRUE(r.has_value()) << a << " vs " << b << ": " << r.error().to_string();
-  return r ? sign(*r) : 99;
+  return testing::checked_sign(pep440_scheme(), a, b);
 }
 
 TEST(Pep440Version, NormalisesSpellings) {
@@ -69,58 +64,13 @@ TEST(Pep440Version, RejectsLegacyVersions) {
     EXPECT_FALSE(pep440_scheme().validate(v).has_value()) << v;
 }
 
-struct Vector {
-  std::string a, op, b;
-  int line;
-};
-
-std::vector<Vector> read_vectors(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::vector<Vector> out;
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty() || line.rfind("# ", 0) == 0 || line.rfind("// ", 0) == 0) continue;
-    std::istringstream fields(line);
-    Vector v;
-    fields >> v.a >> v.op >> v.b;
-    v.line = n;
-    out.push_back(v);
-  }
-  return out;
-}
-
-struct VectorCounts {
-  int passed = 0, rejected = 0, failed = 0;
-};
-
 // Lines with versions that packaging 22+ no longer accepts (LegacyVersion is gone) are counted
-// apart; the differential test shows packaging rejects the same strings.
-VectorCounts run_vectors(const std::filesystem::path& file) {
-  VectorCounts c;
-  for (const auto& v : read_vectors(file)) {
-    auto r = pep440_scheme().compare(v.a, v.b);
-    auto back = pep440_scheme().compare(v.b, v.a);
-    if (!r || !back) {
-      ++c.rejected;
-      continue;
-    }
-    int want = v.op == "<" ? -1 : (v.op == ">" ? 1 : 0);
-    if (sign(*r) == want && sign(*back) == -want) {
-      ++c.passed;
-    } else {
-      ++c.failed;
-      ADD_FAILURE() << file.filename() << ":" << v.line << ": " << v.a << " " << v.op << " " << v.b
-                    << " but got " << *r;
-    }
-  }
-  return c;
-}
-
+// apart as rejected; the differential test shows packaging rejects the same strings.
 TEST(Pep440Version, PassesPypiVectors) {
-  auto hand = run_vectors(testing::test_data("version-vectors/pypi-versions.txt"));
-  auto gen = run_vectors(testing::test_data("version-vectors/pypi-versions-generated.txt"));
+  auto hand = testing::run_loose_vectors(pep440_scheme(),
+                                         testing::test_data("version-vectors/pypi-versions.txt"));
+  auto gen = testing::run_loose_vectors(
+      pep440_scheme(), testing::test_data("version-vectors/pypi-versions-generated.txt"));
   std::printf("pypi-versions.txt: %d passed, %d with legacy versions\n", hand.passed,
               hand.rejected);
   std::printf("pypi-versions-generated.txt: %d passed, %d with legacy versions\n", gen.passed,
@@ -206,14 +156,9 @@ class Pep440Generator {
 
 TEST(Pep440Version, AgreesWithPackagingOnGeneratedPairs) {
   Pep440Generator gen(440440);
-  std::vector<std::pair<std::string, std::string>> pairs;
-  for (const char* f :
-       {"version-vectors/pypi-versions.txt", "version-vectors/pypi-versions-generated.txt"})
-    for (const auto& v : read_vectors(testing::test_data(f))) pairs.emplace_back(v.a, v.b);
-  while (pairs.size() < 120000) {
-    std::string a = gen.version();
-    pairs.emplace_back(a, gen.pick(3) == 0 ? gen.version() : gen.variant(a));
-  }
+  auto pairs = testing::vector_then_generated_pairs(
+      {"version-vectors/pypi-versions.txt", "version-vectors/pypi-versions-generated.txt"}, gen,
+      120000);
   std::vector<std::string> requests;
   for (const auto& [a, b] : pairs) {
     std::string r = "cmp\x1f" + a + "\x1f" + b;
@@ -230,15 +175,13 @@ TEST(Pep440Version, AgreesWithPackagingOnGeneratedPairs) {
           (std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles/pep440_oracle.py").string() + "'",
       requests);
   ASSERT_EQ(oracle.size(), pairs.size());
-  int disagreements = 0, valid = 0;
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    auto r = pep440_scheme().compare(pairs[i].first, pairs[i].second);
-    std::string ours = !r ? "invalid" : (*r < 0 ? "lt" : (*r > 0 ? "gt" : "eq"));
-    if (r) ++valid;
-    if (ours != oracle[i] && ++disagreements <= 20)
-      ADD_FAILURE() << "'" << pairs[i].first << "' vs '" << pairs[i].second << "': packaging says "
-                    << oracle[i] << ", we say " << ours;
-  }
+  int valid = 0;
+  const int disagreements =
+      testing::count_disagreements(pairs, oracle, " vs ", "packaging", [&](std::size_t i) {
+        auto r = pep440_scheme().compare(pairs[i].first, pairs[i].second);
+        if (r) ++valid;
+        return testing::answer(r);
+      });
   std::printf("pep440 differential: %zu pairs (%d valid), %d disagreements\n", pairs.size(), valid,
               disagreements);
   EXPECT_EQ(disagreements, 0);

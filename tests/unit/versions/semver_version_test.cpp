@@ -3,27 +3,21 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "tests/support/test_data.h"
+#include "tests/unit/versions/differential.h"
 #include "tests/unit/versions/oracle_process.h"
+#include "tests/unit/versions/scheme_checks.h"
+#include "tests/unit/versions/version_vectors.h"
 
 namespace patchparty::versions {
 namespace {
 
-int sign(int c) {
-  return c < 0 ? -1 : (c > 0 ? 1 : 0);
-}
-
 int cmp(const VersionScheme& s, std::string_view a, std::string_view b) {
-  auto r = s.compare(a, b);
-  EXPECT_TRUE(r.has_value()) << a << " vs " << b << ": " << r.error().to_string();
-  return r ? sign(*r) : 99;
+  return testing::checked_sign(s, a, b);
 }
 
 TEST(SemverVersion, OrdersPrereleaseIdentifiers) {
@@ -81,57 +75,9 @@ TEST(GoVersion, AcceptsModuleVersions) {
   EXPECT_ERRC(g.validate(" v1.2.3"), Errc::invalid_argument);
 }
 
-struct Vector {
-  std::string a, op, b;
-  int line;
-};
-
-std::vector<Vector> read_vectors(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::vector<Vector> out;
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty() || line.rfind("# ", 0) == 0 || line.rfind("// ", 0) == 0) continue;
-    std::istringstream fields(line);
-    Vector v;
-    fields >> v.a >> v.op >> v.b;
-    v.line = n;
-    out.push_back(v);
-  }
-  return out;
-}
-
-struct VectorCounts {
-  int passed = 0, rejected = 0, failed = 0;
-};
-
-// A vector whose versions the scheme rejects is counted apart: the differential test shows the
-// reference implementation rejects the same strings.
-VectorCounts run_vectors(const VersionScheme& s, const std::filesystem::path& file) {
-  VectorCounts c;
-  for (const auto& v : read_vectors(file)) {
-    auto r = s.compare(v.a, v.b);
-    auto back = s.compare(v.b, v.a);
-    if (!r || !back) {
-      ++c.rejected;
-      continue;
-    }
-    int want = v.op == "<" ? -1 : (v.op == ">" ? 1 : 0);
-    if (sign(*r) == want && sign(*back) == -want) {
-      ++c.passed;
-    } else {
-      ++c.failed;
-      ADD_FAILURE() << file.filename() << ":" << v.line << ": " << v.a << " " << v.op << " " << v.b
-                    << " but got " << *r;
-    }
-  }
-  return c;
-}
-
 TEST(SemverVersion, PassesSemverVectors) {
-  auto c = run_vectors(semver_scheme(), testing::test_data("version-vectors/semver-versions.txt"));
+  auto c = testing::run_loose_vectors(semver_scheme(),
+                                      testing::test_data("version-vectors/semver-versions.txt"));
   std::printf("semver-versions.txt (semver): %d passed, %d with versions node rejects\n", c.passed,
               c.rejected);
   EXPECT_EQ(c.failed, 0);
@@ -141,7 +87,8 @@ TEST(SemverVersion, PassesSemverVectors) {
 }
 
 TEST(GoVersion, PassesSemverVectors) {
-  auto c = run_vectors(go_scheme(), testing::test_data("version-vectors/semver-versions.txt"));
+  auto c = testing::run_loose_vectors(go_scheme(),
+                                      testing::test_data("version-vectors/semver-versions.txt"));
   std::printf("semver-versions.txt (go): %d passed, %d with versions Go rejects\n", c.passed,
               c.rejected);
   EXPECT_EQ(c.failed, 0);
@@ -150,17 +97,6 @@ TEST(GoVersion, PassesSemverVectors) {
 }
 
 // ---- differential test against node's semver package ----
-
-std::filesystem::path oracle_dir() {
-  return std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles";
-}
-
-bool node_oracle_ready() {
-  if (std::filesystem::exists(oracle_dir() / "node_modules/semver/package.json")) return true;
-  ADD_FAILURE() << "node's semver package is missing from " << oracle_dir() / "node_modules"
-                << ": run scripts/setup.sh (it runs `npm ci` in tests/oracles)";
-  return false;
-}
 
 class VersionGenerator {
  public:
@@ -274,35 +210,24 @@ class VersionGenerator {
   std::mt19937_64 rng_;
 };
 
-std::string answer(const Result<int>& r) {
-  if (!r) return "invalid";
-  return *r < 0 ? "lt" : (*r > 0 ? "gt" : "eq");
-}
-
 TEST(SemverVersion, AgreesWithNodeSemverOnGeneratedPairs) {
-  if (!node_oracle_ready()) return;
+  if (!testing::node_oracle_ready()) return;
   VersionGenerator gen(20261126);
-  std::vector<std::pair<std::string, std::string>> pairs;
-  // The vector files' own strings first, so their rejections are checked against node too.
-  for (const auto& v : read_vectors(testing::test_data("version-vectors/semver-versions.txt")))
-    pairs.emplace_back(v.a, v.b);
-  while (pairs.size() < 120000) {
-    std::string a = gen.version();
-    pairs.emplace_back(a, gen.pick(3) == 0 ? gen.version() : gen.variant(a));
-  }
+  const auto pairs =
+      testing::vector_then_generated_pairs({"version-vectors/semver-versions.txt"}, gen, 120000);
   std::vector<std::string> requests;
   for (const auto& [a, b] : pairs) requests.push_back("cmp\x1f" + a + "\x1f" + b);
   auto oracle = testing::run_oracle_command(
-      "node '" + (oracle_dir() / "semver_oracle.js").string() + "'", requests);
+      "node '" + (testing::oracle_dir() / "semver_oracle.js").string() + "'", requests);
   ASSERT_EQ(oracle.size(), pairs.size());
-  int disagreements = 0, valid = 0;
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    std::string ours = answer(semver_scheme().compare(pairs[i].first, pairs[i].second));
-    if (ours != "invalid") ++valid;
-    if (ours != oracle[i] && ++disagreements <= 20)
-      ADD_FAILURE() << "'" << pairs[i].first << "' vs '" << pairs[i].second << "': node says "
-                    << oracle[i] << ", we say " << ours;
-  }
+  int valid = 0;
+  const int disagreements =
+      testing::count_disagreements(pairs, oracle, " vs ", "node", [&](std::size_t i) {
+        std::string ours =
+            testing::answer(semver_scheme().compare(pairs[i].first, pairs[i].second));
+        if (ours != "invalid") ++valid;
+        return ours;
+      });
   std::printf("semver differential: %zu pairs (%d valid), %d disagreements\n", pairs.size(), valid,
               disagreements);
   EXPECT_EQ(disagreements, 0);

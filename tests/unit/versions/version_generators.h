@@ -72,8 +72,30 @@ class PairGenerator {
     return s;
   }
 
+  // Mostly `a` and a near miss of it that `mutate` makes from a copy, in either order; now and
+  // then two unrelated versions. Parts renders itself with render().
+  template <class Parts, class Make, class Mutate>
+  std::pair<std::string, std::string> near_pair(Make make, Mutate mutate) {
+    Parts a = make();
+    if (chance(0.3)) return {a.render(), make().render()};
+    Parts b = a;
+    mutate(b);
+    if (chance(0.5)) std::swap(a, b);
+    return {a.render(), b.render()};
+  }
+
   std::mt19937_64 rng_;
 };
+
+// [epoch:]main[-tail]: the form dpkg and rpm versions share.
+inline std::string render_evr(const std::optional<std::string>& epoch, const std::string& main,
+                              const std::optional<std::string>& tail) {
+  std::string s;
+  if (epoch) s += *epoch + ":";
+  s += main;
+  if (tail) s += "-" + *tail;
+  return s;
+}
 
 // dpkg: [epoch:]upstream[-revision], valid for `dpkg --compare-versions` (no hard error).
 class DpkgPairGenerator : public PairGenerator {
@@ -84,6 +106,7 @@ class DpkgPairGenerator : public PairGenerator {
     std::optional<std::string> epoch;
     std::string upstream;
     std::optional<std::string> revision;
+    std::string render() const { return render_evr(epoch, upstream, revision); }
   };
 
   Parts parts() {
@@ -103,18 +126,12 @@ class DpkgPairGenerator : public PairGenerator {
     return p;
   }
 
-  static std::string render(const Parts& p) {
-    std::string s;
-    if (p.epoch) s += *p.epoch + ":";
-    s += p.upstream;
-    if (p.revision) s += "-" + *p.revision;
-    return s;
+  std::pair<std::string, std::string> pair() {
+    return near_pair<Parts>([this] { return parts(); }, [this](Parts& b) { mutate(b); });
   }
 
-  std::pair<std::string, std::string> pair() {
-    Parts a = parts();
-    if (chance(0.3)) return {render(a), render(parts())};
-    Parts b = a;
+ private:
+  void mutate(Parts& b) {
     switch (below(9)) {
       case 0:
         break;  // identical
@@ -153,11 +170,8 @@ class DpkgPairGenerator : public PairGenerator {
         b.epoch = b.epoch && b.epoch->size() < 10 ? nudge(*b.epoch, 0) : std::string("1");
         break;
     }
-    if (chance(0.5)) std::swap(a, b);
-    return {render(a), render(b)};
   }
 
- private:
   std::string upstream_piece(bool epoch, bool revision) {
     switch (below(8)) {
       case 0:
@@ -206,6 +220,7 @@ class RpmPairGenerator : public PairGenerator {
     std::optional<std::string> epoch;
     std::string version;
     std::optional<std::string> release;
+    std::string render() const { return render_evr(epoch, version, release); }
   };
 
   Parts parts() {
@@ -225,18 +240,12 @@ class RpmPairGenerator : public PairGenerator {
     return p;
   }
 
-  static std::string render(const Parts& p) {
-    std::string s;
-    if (p.epoch) s += *p.epoch + ":";
-    s += p.version;
-    if (p.release) s += "-" + *p.release;
-    return s;
+  std::pair<std::string, std::string> pair() {
+    return near_pair<Parts>([this] { return parts(); }, [this](Parts& b) { mutate(b); });
   }
 
-  std::pair<std::string, std::string> pair() {
-    Parts a = parts();
-    if (chance(0.3)) return {render(a), render(parts())};
-    Parts b = a;
+ private:
+  void mutate(Parts& b) {
     switch (below(9)) {
       case 0:
         break;
@@ -269,11 +278,8 @@ class RpmPairGenerator : public PairGenerator {
         b.version = pick(std::vector<std::string>{".", "_", "+", "%"}) + b.version;
         break;
     }
-    if (chance(0.5)) std::swap(a, b);
-    return {render(a), render(b)};
   }
 
- private:
   std::string piece() {
     switch (below(8)) {
       case 0:

@@ -5,6 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -120,6 +123,68 @@ inline void expect_no_failures(const VectorTally& t, const std::string& label) {
   for (std::size_t i = 0; i < t.failures.size() && i < 30; ++i)
     ADD_FAILURE() << label << " " << t.failures[i];
   EXPECT_TRUE(t.failures.empty()) << t.failures.size() << " vectors failed in " << label;
+}
+
+// The Composer, PEP 440 and semver tests read the vector files more loosely: every line that is
+// not a comment is split at blanks into A, OP and B, whatever its shape.
+struct LooseVector {
+  std::string a, op, b;
+  int line;
+};
+
+inline std::vector<LooseVector> read_loose_vectors(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::vector<LooseVector> out;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty() || line.rfind("# ", 0) == 0 || line.rfind("// ", 0) == 0) continue;
+    std::istringstream fields(line);
+    LooseVector v;
+    fields >> v.a >> v.op >> v.b;
+    v.line = n;
+    out.push_back(v);
+  }
+  return out;
+}
+
+struct LooseCounts {
+  int passed = 0, rejected = 0, diverged = 0, failed = 0;
+};
+
+// The order a scheme gives a vector where it knowingly differs from the file: -1, 0 or 1.
+using Divergence = std::function<std::optional<int>(const LooseVector&)>;
+
+// Checks compare(a, b) against OP and compare(b, a) against its inverse. A vector with a
+// version the scheme rejects is counted apart (the differential tests show the reference
+// implementation rejects the same strings), and one `diverge` answers for is counted as diverged.
+inline LooseCounts run_loose_vectors(const versions::VersionScheme& s,
+                                     const std::filesystem::path& file,
+                                     const Divergence& diverge = {}) {
+  LooseCounts c;
+  for (const auto& v : read_loose_vectors(file)) {
+    auto r = s.compare(v.a, v.b);
+    auto back = s.compare(v.b, v.a);
+    if (!r || !back) {
+      ++c.rejected;
+      continue;
+    }
+    int want = v.op == "<" ? -1 : (v.op == ">" ? 1 : 0);
+    if (auto d = diverge ? diverge(v) : std::nullopt) {
+      want = *d;
+      ++c.diverged;
+    }
+    const int got = *r < 0 ? -1 : (*r > 0 ? 1 : 0), got_back = *back < 0 ? -1 : (*back > 0 ? 1 : 0);
+    if (got == want && got_back == -want) {
+      ++c.passed;
+    } else {
+      ++c.failed;
+      ADD_FAILURE() << file.filename() << ":" << v.line << ": " << v.a << " " << v.op << " " << v.b
+                    << " but got " << *r;
+    }
+  }
+  return c;
 }
 
 }  // namespace patchparty::testing
