@@ -2,6 +2,10 @@
 
 namespace patchparty::exporters {
 
+GaugeSeries::GaugeSeries(prometheus::Registry& registry, const std::string& name,
+                         const std::string& help)
+    : family_(&prometheus::BuildGauge().Name(name).Help(help).Register(registry)) {}
+
 void GaugeSeries::replace(const std::map<prometheus::Labels, double>& values) {
   for (auto it = live_.begin(); it != live_.end();) {
     if (values.count(it->first)) {

@@ -8,12 +8,9 @@
 namespace patchparty::exporters {
 
 InventoryMetrics::InventoryMetrics(prometheus::Registry& r)
-    : packages_(prometheus::BuildGauge()
-                    .Name("patchparty_inventory_packages")
-                    .Help("Installed packages in the newest successful snapshot of "
-                          "each inventory source, summed over projects.")
-                    .Register(r)),
-      packages_series_(packages_) {}
+    : packages_(r, "patchparty_inventory_packages",
+                "Installed packages in the newest successful snapshot of each inventory source, "
+                "summed over projects.") {}
 
 Result<> InventoryMetrics::update(store::Store& store) {
   // Snapshots come newest first, so the first successful one of each (source, project) is the
@@ -27,7 +24,7 @@ Result<> InventoryMetrics::update(store::Store& store) {
     if (!s.ok || !counted.emplace(s.source, s.project).second) continue;
     packages[{{"source", s.source}}] += static_cast<double>(s.package_count);
   }
-  packages_series_.replace(packages);
+  packages_.replace(packages);
   return {};
 }
 

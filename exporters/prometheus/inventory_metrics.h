@@ -17,8 +17,7 @@ class InventoryMetrics {
   [[nodiscard]] Result<> update(store::Store& store);
 
  private:
-  prometheus::Family<prometheus::Gauge>& packages_;
-  GaugeSeries packages_series_;
+  GaugeSeries packages_;
 };
 
 }  // namespace patchparty::exporters
