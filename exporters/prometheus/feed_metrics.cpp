@@ -5,17 +5,21 @@
 namespace patchparty::exporters {
 
 FeedMetrics::FeedMetrics(prometheus::Registry& r)
-    : last_success_(r, "patchparty_feed_last_success_timestamp_seconds",
-                    "When the feed last refreshed successfully (unix seconds); absent until its "
-                    "first success."),
+    : last_success_(
+          r, prometheus::BuildGauge()
+                 .Name("patchparty_feed_last_success_timestamp_seconds")
+                 .Help("When the feed last refreshed successfully (unix seconds); absent until its "
+                       "first success.")),
       failures_(prometheus::BuildCounter()
                     .Name("patchparty_feed_fetch_failures_total")
                     .Help("Failed refreshes of the feed (download or parse); the feed's "
                           "previous data stays in use.")
                     .Register(r)),
-      advisories_(r, "patchparty_feed_advisories",
-                  "Records the feed currently holds in the store (advisories, KEV entries or "
-                  "EPSS scores).") {}
+      advisories_(
+          r, prometheus::BuildGauge()
+                 .Name("patchparty_feed_advisories")
+                 .Help("Records the feed currently holds in the store (advisories, KEV entries or "
+                       "EPSS scores).")) {}
 
 Result<> FeedMetrics::update(store::Database& db) {
   PP_TRY(feeds, store::feed_statuses(db));

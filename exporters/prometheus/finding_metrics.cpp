@@ -20,14 +20,21 @@ bool actionable(const Finding& f) {
 }  // namespace
 
 FindingMetrics::FindingMetrics(prometheus::Registry& r)
-    : findings_(r, "patchparty_findings",
-                "Open, unsuppressed findings (installed package x vulnerability)."),
-      oldest_open_age_(r, "patchparty_oldest_open_finding_age_seconds",
-                       "Age of the oldest open, unsuppressed finding of the severity, from when "
-                       "it was first seen; absent when there is none."),
-      info_(r, "patchparty_finding_info",
-            "Always 1: one series per open finding, when metrics.per_finding is on, highest "
-            "risk first up to metrics.per_finding_limit."),
+    : findings_(r, prometheus::BuildGauge()
+                       .Name("patchparty_findings")
+                       .Help("Open, unsuppressed findings (installed package x vulnerability).")),
+      oldest_open_age_(
+          r, prometheus::BuildGauge()
+                 .Name("patchparty_oldest_open_finding_age_seconds")
+                 .Help("Age of the oldest open, unsuppressed finding of the severity, from when "
+                       "it was first seen; absent when there is none.")),
+      info_(
+          r,
+          prometheus::BuildGauge()
+              .Name("patchparty_finding_info")
+              .Help(
+                  "Always 1: one series per open finding, when metrics.per_finding is on, highest "
+                  "risk first up to metrics.per_finding_limit.")),
       info_dropped_(prometheus::BuildCounter()
                         .Name("patchparty_finding_info_dropped_total")
                         .Help("Findings left out of patchparty_finding_info by "

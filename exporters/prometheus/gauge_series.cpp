@@ -2,9 +2,9 @@
 
 namespace patchparty::exporters {
 
-GaugeSeries::GaugeSeries(prometheus::Registry& registry, const std::string& name,
-                         const std::string& help)
-    : family_(&prometheus::BuildGauge().Name(name).Help(help).Register(registry)) {}
+GaugeSeries::GaugeSeries(prometheus::Registry& registry,
+                         prometheus::detail::Builder<prometheus::Gauge> gauge)
+    : family_(&gauge.Register(registry)) {}
 
 void GaugeSeries::replace(const std::map<prometheus::Labels, double>& values) {
   for (auto it = live_.begin(); it != live_.end();) {

@@ -7,14 +7,15 @@
 #include <prometheus/registry.h>
 
 #include <map>
-#include <string>
 
 namespace patchparty::exporters {
 
 class GaugeSeries {
  public:
-  // Registers the family on `registry`; a bad name throws, as prometheus-cpp's builder does.
-  GaugeSeries(prometheus::Registry& registry, const std::string& name, const std::string& help);
+  // Registers the family `gauge` describes on `registry`: a bad name throws, as Register does.
+  // Families are declared as prometheus::BuildGauge().Name("patchparty_...") everywhere, which
+  // the docs and dashboard tests read from the source.
+  GaugeSeries(prometheus::Registry& registry, prometheus::detail::Builder<prometheus::Gauge> gauge);
   void replace(const std::map<prometheus::Labels, double>& values);
 
  private:

@@ -8,9 +8,13 @@
 namespace patchparty::exporters {
 
 InventoryMetrics::InventoryMetrics(prometheus::Registry& r)
-    : packages_(r, "patchparty_inventory_packages",
-                "Installed packages in the newest successful snapshot of each inventory source, "
-                "summed over projects.") {}
+    : packages_(
+          r,
+          prometheus::BuildGauge()
+              .Name("patchparty_inventory_packages")
+              .Help(
+                  "Installed packages in the newest successful snapshot of each inventory source, "
+                  "summed over projects.")) {}
 
 Result<> InventoryMetrics::update(store::Store& store) {
   // Snapshots come newest first, so the first successful one of each (source, project) is the

@@ -10,15 +10,17 @@
 namespace patchparty::exporters {
 
 PartyMetrics::PartyMetrics(prometheus::Registry& r)
-    : next_party_(r, "patchparty_next_party_timestamp_seconds",
-                  "When the next patch party starts (unix seconds)."),
+    : next_party_(r, prometheus::BuildGauge()
+                         .Name("patchparty_next_party_timestamp_seconds")
+                         .Help("When the next patch party starts (unix seconds).")),
       sla_seconds_(prometheus::BuildGauge()
                        .Name("patchparty_sla_seconds")
                        .Help("The remediation deadline (sla.*) for a finding of the severity, "
                              "counted from when it was first seen.")
                        .Register(r)),
-      backlog_tasks_(r, "patchparty_backlog_tasks",
-                     "Upgrade tasks in the party backlog, by priority bucket.") {}
+      backlog_tasks_(r, prometheus::BuildGauge()
+                            .Name("patchparty_backlog_tasks")
+                            .Help("Upgrade tasks in the party backlog, by priority bucket.")) {}
 
 Result<> PartyMetrics::update(const std::vector<Finding>& findings, const config::Config& config,
                               std::int64_t now) {

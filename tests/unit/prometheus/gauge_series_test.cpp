@@ -16,9 +16,10 @@ namespace {
 using testing::metric_value;
 using testing::series_count;
 
-TEST(GaugeSeries, RegistersItsFamilyWithNameAndHelp) {
+TEST(GaugeSeries, RegistersTheFamilyItIsGiven) {
   prometheus::Registry registry;
-  GaugeSeries series(registry, "patchparty_test_things", "Things, by kind.");
+  GaugeSeries series(
+      registry, prometheus::BuildGauge().Name("patchparty_test_things").Help("Things, by kind."));
   series.replace({{{{"kind", "a"}}, 2}});
   EXPECT_THAT(serialize_metrics(registry),
               ::testing::HasSubstr("# HELP patchparty_test_things Things, by kind.\n"
@@ -28,7 +29,8 @@ TEST(GaugeSeries, RegistersItsFamilyWithNameAndHelp) {
 
 TEST(GaugeSeries, AnUpdateReplacesTheWholeSet) {
   prometheus::Registry registry;
-  GaugeSeries series(registry, "patchparty_test_things", "Things, by kind.");
+  GaugeSeries series(
+      registry, prometheus::BuildGauge().Name("patchparty_test_things").Help("Things, by kind."));
   series.replace({{{{"kind", "a"}}, 2}, {{{"kind", "b"}}, 3}});
   series.replace({{{{"kind", "b"}}, 5}});
   EXPECT_EQ(series_count(registry, "patchparty_test_things"), 1u);
@@ -38,7 +40,8 @@ TEST(GaugeSeries, AnUpdateReplacesTheWholeSet) {
 
 TEST(GaugeSeries, ABadNameThrowsAsTheBuilderDoes) {
   prometheus::Registry registry;
-  EXPECT_THROW(GaugeSeries(registry, "patchparty test", "bad"), std::invalid_argument);
+  EXPECT_THROW(GaugeSeries(registry, prometheus::BuildGauge().Name("patchparty test").Help("bad")),
+               std::invalid_argument);
 }
 
 }  // namespace
