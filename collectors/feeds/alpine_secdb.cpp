@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/base/bounded_file.h"
+#include "core/base/error_context.h"
 
 namespace patchparty::feeds {
 
@@ -193,9 +194,7 @@ Result<AlpineSecdbStats> parse_alpine_secdb(std::string_view json,
 Result<AlpineSecdbStats> read_alpine_secdb(const std::filesystem::path& file,
                                            const std::function<Result<>(Advisory&&)>& sink) {
   PP_TRY(text, read_bounded_file(file, kMaxAlpineSecdbBytes));
-  auto r = parse_alpine_secdb(text, sink);
-  if (!r) return tl::make_unexpected(with_context(std::move(r).error(), file.string()));
-  return r;
+  return with_context(parse_alpine_secdb(text, sink), file.string());
 }
 
 namespace {

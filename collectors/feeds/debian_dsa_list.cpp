@@ -11,6 +11,7 @@
 
 #include "collectors/feeds/debian_releases.h"
 #include "core/base/c_handles.h"
+#include "core/base/error_context.h"
 
 namespace patchparty::feeds {
 
@@ -386,9 +387,7 @@ Result<DsaListStats> read_dsa_list(const std::filesystem::path& file, const DsaL
     auto r = parser.line(line);
     if (!r) return tl::make_unexpected(with_context(std::move(r).error(), file.string()));
   }
-  auto r = parser.finish();
-  if (!r) return tl::make_unexpected(with_context(std::move(r).error(), file.string()));
-  return r;
+  return with_context(parser.finish(), file.string());
 }
 
 namespace {

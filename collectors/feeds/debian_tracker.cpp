@@ -12,6 +12,7 @@
 
 #include "collectors/feeds/debian_releases.h"
 #include "core/base/c_handles.h"
+#include "core/base/error_context.h"
 
 namespace patchparty::feeds {
 
@@ -577,9 +578,7 @@ Result<DebianTrackerStats> read_debian_tracker(const std::filesystem::path& file
                                               std::to_string(kMaxDebianTrackerBytes));
   // The stream buffer is 64 KiB: keep it off the stack of whatever thread runs the refresh.
   auto in = std::make_unique<FileStream>(f.get(), kMaxDebianTrackerBytes);
-  auto r = parse_stream(*in, total, options, sink);
-  if (!r) return tl::make_unexpected(with_context(std::move(r).error(), file.string()));
-  return r;
+  return with_context(parse_stream(*in, total, options, sink), file.string());
 }
 
 namespace {

@@ -11,6 +11,7 @@
 
 #include "collectors/feeds/kev.h"
 #include "core/base/c_handles.h"
+#include "core/base/error_context.h"
 
 namespace patchparty::feeds {
 
@@ -238,9 +239,7 @@ Result<EpssStats> parse_epss(std::string_view csv, const EpssSink& sink) {
 }
 
 Result<EpssStats> read_epss(const std::filesystem::path& path, const EpssSink& sink) {
-  auto stats = read_any(path, sink);
-  if (!stats) return tl::make_unexpected(with_context(std::move(stats).error(), path.string()));
-  return stats;
+  return with_context(read_any(path, sink), path.string());
 }
 
 namespace {

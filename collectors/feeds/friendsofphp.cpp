@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "collectors/feeds/kev.h"
+#include "collectors/feeds/zip_signature.h"
 #include "core/base/bounded_file.h"
 #include "core/base/c_handles.h"
 
@@ -377,14 +378,6 @@ Result<> read_tree(const std::filesystem::path& root, const FriendsOfPhpReadOpti
     if (options.progress) options.progress(++done, files.size());
   }
   return {};
-}
-
-bool is_zip(const std::filesystem::path& path) {
-  File f(std::fopen(path.c_str(), "rb"));
-  if (!f) return false;
-  char magic[4] = {0};
-  return std::fread(magic, 1, 4, f.get()) == 4 && magic[0] == 'P' && magic[1] == 'K' &&
-         magic[2] == 3 && magic[3] == 4;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/base/bounded_file.h"
+#include "core/base/error_context.h"
 
 namespace patchparty::feeds {
 
@@ -144,11 +145,8 @@ Result<KevCatalog> parse_kev(std::string_view json, const KevSink& sink) {
 }
 
 Result<KevCatalog> read_kev(const std::filesystem::path& path, const KevSink& sink) {
-  auto text = read_bounded_file(path, kMaxKevBytes);
-  if (!text) return tl::make_unexpected(with_context(std::move(text).error(), path.string()));
-  auto catalog = parse_kev(*text, sink);
-  if (!catalog) return tl::make_unexpected(with_context(std::move(catalog).error(), path.string()));
-  return catalog;
+  PP_TRY(text, with_context(read_bounded_file(path, kMaxKevBytes), path.string()));
+  return with_context(parse_kev(text, sink), path.string());
 }
 
 namespace {

@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "collectors/feeds/zip_signature.h"
 #include "core/base/bounded_file.h"
-#include "core/base/c_handles.h"
 #include "core/model/ecosystem_scope.h"
 #include "core/record/osv_record.h"
 
@@ -127,14 +127,6 @@ Result<> read_zip(const std::filesystem::path& path, const OsvReadOptions& optio
     if (options.progress) options.progress(stats.bytes, total);
   }
   return {};
-}
-
-bool is_zip(const std::filesystem::path& path) {
-  File f(std::fopen(path.c_str(), "rb"));
-  if (!f) return false;
-  char magic[4] = {0};
-  return std::fread(magic, 1, 4, f.get()) == 4 && magic[0] == 'P' && magic[1] == 'K' &&
-         magic[2] == 3 && magic[3] == 4;
 }
 
 }  // namespace

@@ -65,11 +65,7 @@ void check_section(config::YamlReader& r, const YAML::Node& item, const std::str
 }  // namespace
 
 CheckKind backup_check_kind() {
-  return CheckKind{.name = "backup",
-                   .check = check_section,
-                   .make = [](const config::HealthCheckConfig& c) -> std::unique_ptr<HealthCheck> {
-                     return std::make_unique<BackupCheck>(c);
-                   }};
+  return CheckKind{.name = "backup", .check = check_section, .make = construct_check<BackupCheck>};
 }
 
 }  // namespace patchparty::health

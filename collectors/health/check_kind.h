@@ -22,6 +22,13 @@ struct CheckKind {
   CheckFactory make;
 };
 
+// The factory of a kind whose check is built from its config section alone, as every built-in
+// one is: CheckKind{.make = construct_check<HttpCheck>}.
+template <class Check>
+std::unique_ptr<HealthCheck> construct_check(const config::HealthCheckConfig& config) {
+  return std::make_unique<Check>(config);
+}
+
 // A name already registered aborts (core/base/registry.h).
 void add_check_kind(CheckKind kind);
 

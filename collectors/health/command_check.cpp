@@ -58,11 +58,8 @@ void check_section(config::YamlReader& r, const YAML::Node& item, const std::str
 }  // namespace
 
 CheckKind command_check_kind() {
-  return CheckKind{.name = "command",
-                   .check = check_section,
-                   .make = [](const config::HealthCheckConfig& c) -> std::unique_ptr<HealthCheck> {
-                     return std::make_unique<CommandCheck>(c);
-                   }};
+  return CheckKind{
+      .name = "command", .check = check_section, .make = construct_check<CommandCheck>};
 }
 
 }  // namespace patchparty::health

@@ -89,11 +89,7 @@ void check_section(config::YamlReader& r, const YAML::Node& item, const std::str
 }  // namespace
 
 CheckKind http_check_kind() {
-  return CheckKind{.name = "http",
-                   .check = check_section,
-                   .make = [](const config::HealthCheckConfig& c) -> std::unique_ptr<HealthCheck> {
-                     return std::make_unique<HttpCheck>(c);
-                   }};
+  return CheckKind{.name = "http", .check = check_section, .make = construct_check<HttpCheck>};
 }
 
 }  // namespace patchparty::health

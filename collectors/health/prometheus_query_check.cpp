@@ -125,9 +125,7 @@ void check_section(config::YamlReader& r, const YAML::Node& item, const std::str
 CheckKind prometheus_query_check_kind() {
   return CheckKind{.name = "prometheus_query",
                    .check = check_section,
-                   .make = [](const config::HealthCheckConfig& c) -> std::unique_ptr<HealthCheck> {
-                     return std::make_unique<PrometheusQueryCheck>(c);
-                   }};
+                   .make = construct_check<PrometheusQueryCheck>};
 }
 
 }  // namespace patchparty::health

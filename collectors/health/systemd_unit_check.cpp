@@ -96,11 +96,8 @@ void check_section(config::YamlReader& r, const YAML::Node& item, const std::str
 }  // namespace
 
 CheckKind systemd_unit_check_kind() {
-  return CheckKind{.name = "systemd_unit",
-                   .check = check_section,
-                   .make = [](const config::HealthCheckConfig& c) -> std::unique_ptr<HealthCheck> {
-                     return std::make_unique<SystemdUnitCheck>(c);
-                   }};
+  return CheckKind{
+      .name = "systemd_unit", .check = check_section, .make = construct_check<SystemdUnitCheck>};
 }
 
 }  // namespace patchparty::health

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <utility>
 
+#include "core/base/error_context.h"
+
 namespace patchparty::inventory {
 
 namespace {
@@ -146,10 +148,8 @@ ApkInstalled::ApkInstalled(std::string ecosystem, ApkInstalledOptions options)
 Result<std::vector<Package>> ApkInstalled::scan() {
   auto file = under_root(options_.root, options_.installed_file);
   PP_TRY(text, read_bounded_file(file, options_.max_bytes));
-  auto packages = parse_apk_installed(text, ecosystem_);
-  if (!packages)
-    return tl::make_unexpected(with_context(std::move(packages).error(), file.string()));
-  for (auto& p : *packages) p.location = file.string();
+  PP_TRY(packages, with_context(parse_apk_installed(text, ecosystem_), file.string()));
+  for (auto& p : packages) p.location = file.string();
   return packages;
 }
 

@@ -8,6 +8,8 @@
 #include <tuple>
 #include <utility>
 
+#include "core/base/error_context.h"
+
 namespace patchparty::inventory {
 
 namespace {
@@ -367,10 +369,8 @@ Result<std::vector<Package>> DpkgStatus::scan() {
                                                 std::to_string(options_.max_bytes) + " bytes");
     }
     budget -= text->size();
-    auto entries = parse_entries(*text, ecosystem_, kind);
-    if (!entries)
-      return tl::make_unexpected(with_context(std::move(entries).error(), file.string()));
-    for (auto& e : *entries) e.package.location = file.string();
+    PP_TRY(entries, with_context(parse_entries(*text, ecosystem_, kind), file.string()));
+    for (auto& e : entries) e.package.location = file.string();
     return entries;
   };
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/base/bounded_file.h"
+#include "core/base/error_context.h"
 
 namespace patchparty::inventory {
 
@@ -249,9 +250,7 @@ Result<OsRelease> read_os_release(const std::filesystem::path& root) {
       if (text.error().code == Errc::not_found) continue;
       return tl::make_unexpected(std::move(text).error());
     }
-    auto os = parse_os_release(*text);
-    if (!os) return tl::make_unexpected(with_context(std::move(os).error(), file.string()));
-    return os;
+    return with_context(parse_os_release(*text), file.string());
   }
   return fail(Errc::not_found, "neither " + under_root(root, candidates[0]).string() + " nor " +
                                    under_root(root, candidates[1]).string() + " exists");

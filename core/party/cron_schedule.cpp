@@ -8,6 +8,8 @@
 #include <span>
 #include <vector>
 
+#include "core/base/error_context.h"
+
 namespace patchparty::party {
 
 namespace {
@@ -284,8 +286,7 @@ Result<CronSchedule> CronSchedule::parse(std::string_view expression, std::strin
   PP_TRY(dom, parse_field(kDayOfMonth, fields[2]));
   PP_TRY(month, parse_field(kMonth, fields[3]));
   PP_TRY(dow, parse_field(kDayOfWeek, fields[4]));
-  auto zone = load_time_zone(time_zone);
-  if (!zone) return tl::make_unexpected(with_context(std::move(zone).error(), "time zone"));
+  PP_TRY(zone, with_context(load_time_zone(time_zone), "time zone"));
 
   CronSchedule s;
   s.minutes_ = low_bits<60>(minute.values);
@@ -304,7 +305,7 @@ Result<CronSchedule> CronSchedule::parse(std::string_view expression, std::strin
     s.expression_ += f;
   }
   s.time_zone_name_ = std::string(time_zone);
-  s.zone_ = *zone;
+  s.zone_ = zone;
   return s;
 }
 

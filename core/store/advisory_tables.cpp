@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/store/cve_facts.h"
+
 namespace patchparty::store {
 
 namespace {
@@ -278,34 +280,13 @@ Result<std::int64_t> advisory_count(Database& db, std::string_view feed) {
 }
 
 Result<std::optional<KevEntry>> kev_entry(Database& db, std::string_view cve) {
-  PP_TRY(st, db.prepare("SELECT cve, vendor, product, name, date_added, due_date, "
-                        "known_ransomware, required_action FROM kev WHERE cve = ?1"));
-  PP_CHECK(st.bind_text(1, cve));
-  PP_TRY(row, st.step());
-  if (!row) return std::optional<KevEntry>{};
-  KevEntry e;
-  e.cve = st.column_text(0);
-  e.vendor = st.column_text(1);
-  e.product = st.column_text(2);
-  e.name = st.column_text(3);
-  e.date_added = st.column_text(4);
-  e.due_date = st.column_text(5);
-  e.known_ransomware = st.column_int64(6) != 0;
-  e.required_action = st.column_text(7);
-  return std::optional<KevEntry>{std::move(e)};
+  PP_TRY(st, db.prepare(kKevByCve));
+  return query_kev(st, cve);
 }
 
 Result<std::optional<EpssScore>> epss_score(Database& db, std::string_view cve) {
-  PP_TRY(st, db.prepare("SELECT cve, probability, percentile, date FROM epss WHERE cve = ?1"));
-  PP_CHECK(st.bind_text(1, cve));
-  PP_TRY(row, st.step());
-  if (!row) return std::optional<EpssScore>{};
-  EpssScore s;
-  s.cve = st.column_text(0);
-  s.probability = st.column_double(1);
-  s.percentile = st.column_double(2);
-  s.date = st.column_text(3);
-  return std::optional<EpssScore>{std::move(s)};
+  PP_TRY(st, db.prepare(kEpssByCve));
+  return query_epss(st, cve);
 }
 
 }  // namespace patchparty::store

@@ -4,6 +4,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/base/error_context.h"
 #include "core/store/migrations.h"
 
 namespace patchparty::store {
@@ -143,8 +144,7 @@ Result<std::int64_t> Store::save_inventory(std::string_view source, std::string_
     PP_CHECK(tx.commit());
     return id;
   }();
-  if (!saved) return tl::make_unexpected(with_context(std::move(saved).error(), context));
-  return saved;
+  return with_context(std::move(saved), context);
 }
 
 Result<> Store::record_inventory_failure(std::string_view source, std::string_view project,

@@ -6,6 +6,7 @@
 #include "core/store/store.h"
 #include "core/suppress/suppressions.h"
 #include "daemon/cli/commands.h"
+#include "daemon/cli/config_options.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/lifecycle/party_job.h"
 #include "exporters/backlog/backlog_writers.h"
@@ -27,10 +28,8 @@ int run(const BacklogArgs& args) {
   auto format = exporters::parse_backlog_format(args.format);
   if (!format)
     return fail_with("--format: '" + args.format + "' is not one of md, csv, json, table");
-  auto c = args.config_file.empty() ? Result<config::Config>(config::default_config())
-                                    : config::load_config_file(args.config_file);
+  auto c = load_cli_config(args.config_file, args.state_dir);
   if (!c) return fail_with(c.error().message);
-  if (!args.state_dir.empty()) c->state_dir = args.state_dir;
   auto suppressions = suppress::load_suppressions(c->suppressions);
   if (!suppressions) return fail_with(suppressions.error().message);
   auto store = store::Store::open_read_only(c->state_dir);
@@ -52,8 +51,7 @@ void add_backlog_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<BacklogArgs>();
   auto* cmd = app.add_subcommand(
       "backlog", "the party backlog from the daemon's findings; exit 1 when it has work");
-  cmd->add_option("-c,--config", args->config_file, "configuration file (default: built-in)");
-  cmd->add_option("--state-dir", args->state_dir, "state directory (default: config state_dir)");
+  add_config_options(*cmd, args->config_file, args->state_dir);
   cmd->add_option("--format", args->format, "md, csv, json or table")->capture_default_str();
   cmd->add_flag("--since-last-party", args->since_last_party,
                 "only what is new since the last party");

@@ -5,6 +5,7 @@
 #include "config/config.h"
 #include "core/store/backup.h"
 #include "daemon/cli/commands.h"
+#include "daemon/cli/config_options.h"
 #include "daemon/cli/exit_codes.h"
 
 namespace patchparty::cli {
@@ -22,10 +23,8 @@ int run(const BackupArgs& args) {
     std::cerr << "patchparty backup: " << message << "\n";
     return kExitError;
   };
-  auto c = args.config_file.empty() ? Result<config::Config>(config::default_config())
-                                    : config::load_config_file(args.config_file);
+  auto c = load_cli_config(args.config_file, args.state_dir);
   if (!c) return fail_with(c.error().message);
-  if (!args.state_dir.empty()) c->state_dir = args.state_dir;
   if (args.timeout_seconds <= 0) return fail_with("--timeout: must be at least 1 second");
   store::BackupOptions options;
   options.force = args.force;
@@ -53,8 +52,7 @@ void add_backup_command(CLI::App& app, int& exit_code) {
       "directory");
   cmd->add_option("dest", args->dest, "file to write, or a directory for a timestamped file")
       ->required();
-  cmd->add_option("-c,--config", args->config_file, "configuration file (default: built-in)");
-  cmd->add_option("--state-dir", args->state_dir, "state directory (default: config state_dir)");
+  add_config_options(*cmd, args->config_file, args->state_dir);
   cmd->add_flag("--force", args->force, "replace an existing DEST file");
   cmd->add_option("--timeout", args->timeout_seconds, "give up after this many seconds")
       ->capture_default_str();

@@ -7,6 +7,7 @@
 #include "core/base/http_client.h"
 #include "core/events/patch_event.h"
 #include "daemon/cli/commands.h"
+#include "daemon/cli/config_options.h"
 #include "daemon/cli/exit_codes.h"
 #include "exporters/http/bearer_token.h"
 
@@ -56,8 +57,7 @@ int run(const DeployArgs& args) {
   const std::string body = events::deploy_request_json(args.target, args.version, args.previous,
                                                        args.note, events::Origin::cli);
   if (auto e = events::deploy_event_from_json(body, 1); !e) return fail_with(e.error().message);
-  auto c = args.config_file.empty() ? Result<config::Config>(config::default_config())
-                                    : config::load_config_file(args.config_file);
+  auto c = load_cli_config(args.config_file);
   if (!c) return fail_with(c.error().message);
   if (c->api.token_file.empty())
     return fail_with("api.token_file is not set, so the daemon accepts no deploys");

@@ -7,6 +7,7 @@
 #include "core/store/event_tables.h"
 #include "core/store/store.h"
 #include "daemon/cli/commands.h"
+#include "daemon/cli/config_options.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/cli/text_table.h"
 
@@ -51,10 +52,8 @@ int run(const EventsArgs& args) {
     if (!d) return fail_with("--since: " + d.error().message);
     q.since = now - std::chrono::duration_cast<std::chrono::seconds>(*d).count();
   }
-  auto c = args.config_file.empty() ? Result<config::Config>(config::default_config())
-                                    : config::load_config_file(args.config_file);
+  auto c = load_cli_config(args.config_file, args.state_dir);
   if (!c) return fail_with(c.error().message);
-  if (!args.state_dir.empty()) c->state_dir = args.state_dir;
   auto store = store::Store::open_read_only(c->state_dir);
   if (!store)
     return fail_with("cannot read the store in " + c->state_dir.string() + ": " +
@@ -83,8 +82,7 @@ int run(const EventsArgs& args) {
 void add_events_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<EventsArgs>();
   auto* cmd = app.add_subcommand("events", "patch events from the daemon's store, newest first");
-  cmd->add_option("-c,--config", args->config_file, "configuration file (default: built-in)");
-  cmd->add_option("--state-dir", args->state_dir, "state directory (default: config state_dir)");
+  add_config_options(*cmd, args->config_file, args->state_dir);
   cmd->add_flag("--json", args->json, "JSON (patchparty.events/v1) instead of a table");
   cmd->add_option("--since", args->since, "only events of the last DURATION (30m, 24h, 7d)");
   cmd->add_option("--limit", args->limit, "at most N events; 0 for all")->capture_default_str();

@@ -7,6 +7,7 @@
 #include "core/store/advisory_tables.h"
 #include "core/store/store.h"
 #include "daemon/cli/commands.h"
+#include "daemon/cli/config_options.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/cli/progress_bar.h"
 #include "daemon/cli/text_table.h"
@@ -23,9 +24,7 @@ struct FeedArgs {
 };
 
 Result<config::Config> load(const FeedArgs& a) {
-  auto c = a.config_file.empty() ? Result<config::Config>(config::default_config())
-                                 : config::load_config_file(a.config_file);
-  if (c && !a.state_dir.empty()) c->state_dir = a.state_dir;
+  auto c = load_cli_config(a.config_file, a.state_dir);
   return c;
 }
 
@@ -129,8 +128,7 @@ void add_feeds_command(CLI::App& app, int& exit_code) {
       cmd->add_subcommand("status", "freshness and errors of each feed; exit 1 if any failed");
   st->add_flag("--json", args->json, "JSON for tools");
   for (auto* sub : {up, st}) {
-    sub->add_option("-c,--config", args->config_file, "configuration file (default: built-in)");
-    sub->add_option("--state-dir", args->state_dir, "state directory (default: config state_dir)");
+    add_config_options(*sub, args->config_file, args->state_dir);
   }
   up->callback([args, &exit_code] { exit_code = update(*args); });
   st->callback([args, &exit_code] { exit_code = status(*args); });

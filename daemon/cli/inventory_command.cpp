@@ -9,6 +9,7 @@
 #include "config/config.h"
 #include "core/store/store.h"
 #include "daemon/cli/commands.h"
+#include "daemon/cli/config_options.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/cli/text_table.h"
 
@@ -115,8 +116,7 @@ void add_inventory_command(CLI::App& app, int& exit_code) {
                 "show the daemon's latest stored snapshot instead of reading the host now");
   cmd->add_option("--state-dir", args->state_dir, "state directory (with --from-store)");
   cmd->callback([args, &exit_code] {
-    auto c = args->config_file.empty() ? Result<config::Config>(config::default_config())
-                                       : config::load_config_file(args->config_file);
+    auto c = load_cli_config(args->config_file);
     if (!c) {
       std::cerr << c.error().message << "\n";
       exit_code = kExitError;

@@ -7,6 +7,7 @@
 #include "config/config.h"
 #include "core/report/restart_json.h"
 #include "daemon/cli/commands.h"
+#include "daemon/cli/config_options.h"
 #include "daemon/cli/exit_codes.h"
 
 namespace patchparty::cli {
@@ -51,8 +52,7 @@ void print_text(const RestartReport& r) {
 }
 
 int run(const RestartArgs& args) {
-  auto c = args.config_file.empty() ? Result<config::Config>(config::default_config())
-                                    : config::load_config_file(args.config_file);
+  auto c = load_cli_config(args.config_file);
   if (!c) {
     std::cerr << "patchparty restart-needed: " << c.error().message << "\n";
     return kExitError;

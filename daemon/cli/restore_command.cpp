@@ -4,6 +4,7 @@
 #include "config/config.h"
 #include "core/store/restore.h"
 #include "daemon/cli/commands.h"
+#include "daemon/cli/config_options.h"
 #include "daemon/cli/exit_codes.h"
 
 namespace patchparty::cli {
@@ -20,10 +21,8 @@ int run(const RestoreArgs& args) {
     std::cerr << "patchparty restore: " << message << "\n";
     return kExitError;
   };
-  auto c = args.config_file.empty() ? Result<config::Config>(config::default_config())
-                                    : config::load_config_file(args.config_file);
+  auto c = load_cli_config(args.config_file, args.state_dir);
   if (!c) return fail_with(c.error().message);
-  if (!args.state_dir.empty()) c->state_dir = args.state_dir;
   store::RestoreOptions options;
   options.force = args.force;
   auto r = store::restore_state(args.source, c->state_dir, options);
@@ -52,8 +51,7 @@ void add_restore_command(CLI::App& app, int& exit_code) {
       "replace the state database with a backup (patchpartyd stopped); the current one is kept "
       "as patchparty.db.before-restore-<time>");
   cmd->add_option("source", args->source, "a file written by patchparty backup")->required();
-  cmd->add_option("-c,--config", args->config_file, "configuration file (default: built-in)");
-  cmd->add_option("--state-dir", args->state_dir, "state directory (default: config state_dir)");
+  add_config_options(*cmd, args->config_file, args->state_dir);
   cmd->add_flag("--force", args->force,
                 "replace an existing database (without it, restore only fills an empty state "
                 "directory)");

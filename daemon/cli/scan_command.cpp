@@ -13,6 +13,7 @@
 #include "core/base/unix_time.h"
 #include "core/store/store.h"
 #include "daemon/cli/commands.h"
+#include "daemon/cli/config_options.h"
 #include "daemon/cli/exit_codes.h"
 #include "daemon/cli/scan_sources.h"
 #include "daemon/cli/text_table.h"
@@ -119,8 +120,7 @@ void print_table(const scan::ScanReport& report, std::ostream& out) {
 }
 
 int run(const ScanArgs& args) {
-  auto c = args.config_file.empty() ? Result<config::Config>(config::default_config())
-                                    : config::load_config_file(args.config_file);
+  auto c = load_cli_config(args.config_file);
   // Every error names the command, as backlog's do, so a pipeline log says which step failed.
   auto fail_with = [](const Error& e) {
     std::cerr << "patchparty scan: " << e.message << "\n";

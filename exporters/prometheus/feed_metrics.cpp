@@ -5,23 +5,21 @@
 namespace patchparty::exporters {
 
 FeedMetrics::FeedMetrics(prometheus::Registry& r)
-    : last_success_(prometheus::BuildGauge()
-                        .Name("patchparty_feed_last_success_timestamp_seconds")
-                        .Help("When the feed last refreshed successfully (unix seconds); "
-                              "absent until its first success.")
-                        .Register(r)),
+    : last_success_(
+          r, prometheus::BuildGauge()
+                 .Name("patchparty_feed_last_success_timestamp_seconds")
+                 .Help("When the feed last refreshed successfully (unix seconds); absent until its "
+                       "first success.")),
       failures_(prometheus::BuildCounter()
                     .Name("patchparty_feed_fetch_failures_total")
                     .Help("Failed refreshes of the feed (download or parse); the feed's "
                           "previous data stays in use.")
                     .Register(r)),
-      advisories_(prometheus::BuildGauge()
-                      .Name("patchparty_feed_advisories")
-                      .Help("Records the feed currently holds in the store (advisories, "
-                            "KEV entries or EPSS scores).")
-                      .Register(r)),
-      last_success_series_(last_success_),
-      advisories_series_(advisories_) {}
+      advisories_(
+          r, prometheus::BuildGauge()
+                 .Name("patchparty_feed_advisories")
+                 .Help("Records the feed currently holds in the store (advisories, KEV entries or "
+                       "EPSS scores).")) {}
 
 Result<> FeedMetrics::update(store::Database& db) {
   PP_TRY(feeds, store::feed_statuses(db));
@@ -40,8 +38,8 @@ Result<> FeedMetrics::update(store::Database& db) {
     if (added > 0) counter.Increment(static_cast<double>(added));
     seen = f.failures;
   }
-  last_success_series_.replace(last_success);
-  advisories_series_.replace(advisories);
+  last_success_.replace(last_success);
+  advisories_.replace(advisories);
   return {};
 }
 

@@ -23,10 +23,10 @@ class FeedMetrics {
   [[nodiscard]] Result<> update(store::Database& db);
 
  private:
-  prometheus::Family<prometheus::Gauge>& last_success_;
+  // Declared in the order the families are registered, which is the order /metrics shows.
+  GaugeSeries last_success_;
   prometheus::Family<prometheus::Counter>& failures_;
-  prometheus::Family<prometheus::Gauge>& advisories_;
-  GaugeSeries last_success_series_, advisories_series_;
+  GaugeSeries advisories_;
   std::map<std::string, std::int64_t> failures_seen_;  // feed -> consecutive failures last seen
 };
 

@@ -20,28 +20,26 @@ bool actionable(const Finding& f) {
 }  // namespace
 
 FindingMetrics::FindingMetrics(prometheus::Registry& r)
-    : findings_(prometheus::BuildGauge()
-                    .Name("patchparty_findings")
-                    .Help("Open, unsuppressed findings (installed package x vulnerability).")
-                    .Register(r)),
-      oldest_open_age_(prometheus::BuildGauge()
-                           .Name("patchparty_oldest_open_finding_age_seconds")
-                           .Help("Age of the oldest open, unsuppressed finding of the severity, "
-                                 "from when it was first seen; absent when there is none.")
-                           .Register(r)),
-      info_(prometheus::BuildGauge()
-                .Name("patchparty_finding_info")
-                .Help("Always 1: one series per open finding, when metrics.per_finding "
-                      "is on, highest risk first up to metrics.per_finding_limit.")
-                .Register(r)),
+    : findings_(r, prometheus::BuildGauge()
+                       .Name("patchparty_findings")
+                       .Help("Open, unsuppressed findings (installed package x vulnerability).")),
+      oldest_open_age_(
+          r, prometheus::BuildGauge()
+                 .Name("patchparty_oldest_open_finding_age_seconds")
+                 .Help("Age of the oldest open, unsuppressed finding of the severity, from when "
+                       "it was first seen; absent when there is none.")),
+      info_(
+          r,
+          prometheus::BuildGauge()
+              .Name("patchparty_finding_info")
+              .Help(
+                  "Always 1: one series per open finding, when metrics.per_finding is on, highest "
+                  "risk first up to metrics.per_finding_limit.")),
       info_dropped_(prometheus::BuildCounter()
                         .Name("patchparty_finding_info_dropped_total")
                         .Help("Findings left out of patchparty_finding_info by "
                               "metrics.per_finding_limit, added at each update.")
                         .Register(r)),
-      findings_series_(findings_),
-      oldest_series_(oldest_open_age_),
-      info_series_(info_),
       dropped_(info_dropped_.Add({})) {}
 
 void FindingMetrics::update(const std::vector<Finding>& findings, const config::Config& config,
@@ -71,12 +69,12 @@ void FindingMetrics::update_counts(const std::vector<const Finding*>& open, std:
     auto [it, added] = oldest.try_emplace(f->severity, f->first_seen);
     if (!added) it->second = std::min(it->second, f->first_seen);
   }
-  findings_series_.replace(counts);
+  findings_.replace(counts);
   std::map<prometheus::Labels, double> ages;
   for (auto [severity, first_seen] : oldest)
     ages[{{"severity", std::string(severity_name(severity))}}] =
         static_cast<double>(std::max<std::int64_t>(0, now - first_seen));
-  oldest_series_.replace(ages);
+  oldest_open_age_.replace(ages);
 }
 
 void FindingMetrics::update_info(std::vector<const Finding*> open, const config::Config& config) {
@@ -104,7 +102,7 @@ void FindingMetrics::update_info(std::vector<const Finding*> open, const config:
     }
     if (open.size() > limit) dropped_.Increment(static_cast<double>(open.size() - limit));
   }
-  info_series_.replace(info);
+  info_.replace(info);
 }
 
 }  // namespace patchparty::exporters

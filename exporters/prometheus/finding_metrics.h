@@ -26,11 +26,9 @@ class FindingMetrics {
   void update_counts(const std::vector<const Finding*>& open, std::int64_t now);
   void update_info(std::vector<const Finding*> open, const config::Config& config);
 
-  prometheus::Family<prometheus::Gauge>& findings_;
-  prometheus::Family<prometheus::Gauge>& oldest_open_age_;
-  prometheus::Family<prometheus::Gauge>& info_;
+  // Declared in the order the families are registered, which is the order /metrics shows.
+  GaugeSeries findings_, oldest_open_age_, info_;
   prometheus::Family<prometheus::Counter>& info_dropped_;
-  GaugeSeries findings_series_, oldest_series_, info_series_;
   prometheus::Counter& dropped_;
 };
 

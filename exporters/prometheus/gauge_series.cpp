@@ -2,6 +2,10 @@
 
 namespace patchparty::exporters {
 
+GaugeSeries::GaugeSeries(prometheus::Registry& registry,
+                         prometheus::detail::Builder<prometheus::Gauge> gauge)
+    : family_(&gauge.Register(registry)) {}
+
 void GaugeSeries::replace(const std::map<prometheus::Labels, double>& values) {
   for (auto it = live_.begin(); it != live_.end();) {
     if (values.count(it->first)) {

@@ -8,18 +8,14 @@
 namespace patchparty::exporters {
 
 InventoryMetrics::InventoryMetrics(prometheus::Registry& r)
-    : packages_(prometheus::BuildGauge()
-                    .Name("patchparty_inventory_packages")
-                    .Help("Installed packages in the newest successful snapshot of "
-                          "each inventory source, summed over projects.")
-                    .Register(r)),
-      packages_series_(packages_),
-      up_(prometheus::BuildGauge()
-              .Name("patchparty_inventory_source_up")
-              .Help("1 when the newest attempt to read an inventory source (per project for "
-                    "lockfiles) succeeded, 0 when it failed.")
-              .Register(r)),
-      up_series_(up_) {}
+    : packages_(r, prometheus::BuildGauge()
+                       .Name("patchparty_inventory_packages")
+                       .Help("Installed packages in the newest successful snapshot of each "
+                             "inventory source, summed over projects.")),
+      up_(r, prometheus::BuildGauge()
+                 .Name("patchparty_inventory_source_up")
+                 .Help("1 when the newest attempt to read an inventory source (per project for "
+                       "lockfiles) succeeded, 0 when it failed.")) {}
 
 Result<> InventoryMetrics::update(store::Store& store) {
   // Snapshots come newest first, so the first successful one of each (source, project) is the
@@ -35,8 +31,8 @@ Result<> InventoryMetrics::update(store::Store& store) {
     if (!s.ok || !counted.emplace(s.source, s.project).second) continue;
     packages[{{"source", s.source}}] += static_cast<double>(s.package_count);
   }
-  packages_series_.replace(packages);
-  up_series_.replace(up);
+  packages_.replace(packages);
+  up_.replace(up);
   return {};
 }
 

@@ -19,10 +19,8 @@ class InventoryMetrics {
   [[nodiscard]] Result<> update(store::Store& store);
 
  private:
-  prometheus::Family<prometheus::Gauge>& packages_;
-  GaugeSeries packages_series_;
-  prometheus::Family<prometheus::Gauge>& up_;
-  GaugeSeries up_series_;
+  GaugeSeries packages_;
+  GaugeSeries up_;
 };
 
 }  // namespace patchparty::exporters

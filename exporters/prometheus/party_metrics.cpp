@@ -10,21 +10,17 @@
 namespace patchparty::exporters {
 
 PartyMetrics::PartyMetrics(prometheus::Registry& r)
-    : next_party_(prometheus::BuildGauge()
-                      .Name("patchparty_next_party_timestamp_seconds")
-                      .Help("When the next patch party starts (unix seconds).")
-                      .Register(r)),
+    : next_party_(r, prometheus::BuildGauge()
+                         .Name("patchparty_next_party_timestamp_seconds")
+                         .Help("When the next patch party starts (unix seconds).")),
       sla_seconds_(prometheus::BuildGauge()
                        .Name("patchparty_sla_seconds")
                        .Help("The remediation deadline (sla.*) for a finding of the severity, "
                              "counted from when it was first seen.")
                        .Register(r)),
-      backlog_tasks_(prometheus::BuildGauge()
-                         .Name("patchparty_backlog_tasks")
-                         .Help("Upgrade tasks in the party backlog, by priority bucket.")
-                         .Register(r)),
-      next_party_series_(next_party_),
-      backlog_series_(backlog_tasks_) {}
+      backlog_tasks_(r, prometheus::BuildGauge()
+                            .Name("patchparty_backlog_tasks")
+                            .Help("Upgrade tasks in the party backlog, by priority bucket.")) {}
 
 Result<> PartyMetrics::update(const std::vector<Finding>& findings, const config::Config& config,
                               std::int64_t now) {
@@ -36,7 +32,7 @@ Result<> PartyMetrics::update(const std::vector<Finding>& findings, const config
   options.next_party = schedule.next_after(now);
   std::map<prometheus::Labels, double> next;
   if (options.next_party) next[{}] = static_cast<double>(*options.next_party);
-  next_party_series_.replace(next);
+  next_party_.replace(next);
   for (auto s : kSeverities)
     sla_seconds_.Add({{"severity", std::string(severity_name(s))}})
         .Set(static_cast<double>(sla_seconds(config.sla, s)));
@@ -45,7 +41,7 @@ Result<> PartyMetrics::update(const std::vector<Finding>& findings, const config
   for (auto p : kPriorities) tasks[{{"priority", std::string(priority_name(p))}}] = 0;
   for (const auto& t : backlog.tasks)
     tasks[{{"priority", std::string(priority_name(t.priority))}}] += 1;
-  backlog_series_.replace(tasks);
+  backlog_tasks_.replace(tasks);
   return {};
 }
 

@@ -23,10 +23,10 @@ class PartyMetrics {
                                 std::int64_t now);
 
  private:
-  prometheus::Family<prometheus::Gauge>& next_party_;
-  prometheus::Family<prometheus::Gauge>& sla_seconds_;
-  prometheus::Family<prometheus::Gauge>& backlog_tasks_;
-  GaugeSeries next_party_series_, backlog_series_;
+  // Declared in the order the families are registered, which is the order /metrics shows.
+  GaugeSeries next_party_;
+  prometheus::Family<prometheus::Gauge>& sla_seconds_;  // every severity, always: no GaugeSeries
+  GaugeSeries backlog_tasks_;
 };
 
 }  // namespace patchparty::exporters

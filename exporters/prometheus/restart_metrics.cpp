@@ -8,36 +8,34 @@ namespace patchparty::exporters {
 RestartMetrics::RestartMetrics(prometheus::Registry& r)
     // node_exporter's textfile recipe exports /run/reboot-required as node_reboot_required;
     // same file, same meaning, so dashboards and rules written for one read the other.
-    : reboot_required_(prometheus::BuildGauge()
-                           .Name("patchparty_reboot_required")
-                           .Help("1 when /run/reboot-required exists (a package asked for a "
-                                 "reboot), 0 otherwise.")
-                           .Register(r)),
-      units_(prometheus::BuildGauge()
-                 .Name("patchparty_restart_required_units")
-                 .Help("Service units with a process still running a deleted or "
-                       "replaced library or executable.")
-                 .Register(r)),
-      unit_(prometheus::BuildGauge()
-                .Name("patchparty_restart_required")
-                .Help("1 for each service unit that needs a restart (up to "
-                      "restart.metrics_unit_limit units, by name).")
-                .Register(r)),
-      units_omitted_(prometheus::BuildGauge()
+    : reboot_required_(
+          r, prometheus::BuildGauge()
+                 .Name("patchparty_reboot_required")
+                 .Help("1 when /run/reboot-required exists (a package asked for a reboot), 0 "
+                       "otherwise.")),
+      units_(
+          r,
+          prometheus::BuildGauge()
+              .Name("patchparty_restart_required_units")
+              .Help("Service units with a process still running a deleted or replaced library or "
+                    "executable.")),
+      unit_(
+          r,
+          prometheus::BuildGauge()
+              .Name("patchparty_restart_required")
+              .Help(
+                  "1 for each service unit that needs a restart (up to restart.metrics_unit_limit "
+                  "units, by name).")),
+      units_omitted_(r,
+                     prometheus::BuildGauge()
                          .Name("patchparty_restart_required_units_omitted")
-                         .Help("Units needing a restart left out of "
-                               "patchparty_restart_required by restart.metrics_unit_limit.")
-                         .Register(r)),
-      processes_(prometheus::BuildGauge()
-                     .Name("patchparty_restart_required_processes")
-                     .Help("Processes still running a deleted or replaced library or "
-                           "executable, in service units or not.")
-                     .Register(r)),
-      reboot_series_(reboot_required_),
-      units_series_(units_),
-      unit_series_(unit_),
-      omitted_series_(units_omitted_),
-      processes_series_(processes_) {}
+                         .Help("Units needing a restart left out of patchparty_restart_required by "
+                               "restart.metrics_unit_limit.")),
+      processes_(
+          r, prometheus::BuildGauge()
+                 .Name("patchparty_restart_required_processes")
+                 .Help("Processes still running a deleted or replaced library or executable, in "
+                       "service units or not.")) {}
 
 void RestartMetrics::set(const RestartReport* report, std::int64_t unit_limit) {
   std::map<prometheus::Labels, double> reboot, units, unit, omitted, processes;
@@ -52,11 +50,11 @@ void RestartMetrics::set(const RestartReport* report, std::int64_t unit_limit) {
     omitted[{}] =
         static_cast<double>(report->units.size() > limit ? report->units.size() - limit : 0);
   }
-  reboot_series_.replace(reboot);
-  units_series_.replace(units);
-  unit_series_.replace(unit);
-  omitted_series_.replace(omitted);
-  processes_series_.replace(processes);
+  reboot_required_.replace(reboot);
+  units_.replace(units);
+  unit_.replace(unit);
+  units_omitted_.replace(omitted);
+  processes_.replace(processes);
 }
 
 }  // namespace patchparty::exporters

@@ -21,12 +21,7 @@ class RestartMetrics {
   void set(const RestartReport* report, std::int64_t unit_limit);
 
  private:
-  prometheus::Family<prometheus::Gauge>& reboot_required_;
-  prometheus::Family<prometheus::Gauge>& units_;
-  prometheus::Family<prometheus::Gauge>& unit_;
-  prometheus::Family<prometheus::Gauge>& units_omitted_;
-  prometheus::Family<prometheus::Gauge>& processes_;
-  GaugeSeries reboot_series_, units_series_, unit_series_, omitted_series_, processes_series_;
+  GaugeSeries reboot_required_, units_, unit_, units_omitted_, processes_;
 };
 
 }  // namespace patchparty::exporters

@@ -39,6 +39,13 @@ TEST_F(CheckKinds, EveryKindConfigAcceptsBuildsACheckOfThatKind) {
   }
 }
 
+TEST(ConstructCheck, BuildsTheClassFromTheSection) {
+  auto check = construct_check<HttpCheck>(minimal("http"));
+  ASSERT_NE(check, nullptr);
+  EXPECT_EQ(check->kind(), "http");
+  EXPECT_EQ(check->name(), "c");
+}
+
 TEST_F(CheckKinds, AnUnknownKindIsRefused) {
   auto check = make_check(minimal("ping"));
   EXPECT_ERRC(check, Errc::invalid_argument);

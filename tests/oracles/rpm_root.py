@@ -1,0 +1,164 @@
+#!/usr/bin/python3
+"""Real RPM roots for distribution scans, and the findings rpm itself says they must give.
+
+  rpm_root.py build ROOT RECORDS_DIR ECOSYSTEM OS_ID VERSION_ID
+      Makes ROOT/etc/os-release and an rpmdb (rpm's own, via rpmbuild and `rpm -i --justdb`)
+      holding one package per binary name the records name for ECOSYSTEM. Each is installed at
+      the middle one of the fixed versions the records give it, so some records are fixed on
+      it, one is exactly at its fix and the others are not.
+  rpm_root.py expect ROOT RECORDS_DIR ECOSYSTEM_PREFIX
+      Reads ROOT's rpmdb with librpm and prints "name<TAB>vulnerability<TAB>fixed" for every
+      package an advisory applies to, by OSV's range rules and rpm.labelCompare: one line per
+      CVE a record fixes (`upstream`, then `related`), or per record when it lists none, with
+      the highest fixed version among the records of that CVE.
+
+Must run under /usr/bin/python3 (python3-rpm). Independent of patchparty's own code: it is
+the reference the scan is compared with.
+"""
+import functools
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+import rpm
+
+
+def evr(s):
+    v = rpm.ver(s)
+    return (v.e or "0", v.v, v.r)
+
+
+def cmp(a, b):
+    return rpm.labelCompare(evr(a), evr(b))
+
+
+def records(directory):
+    for path in sorted(pathlib.Path(directory).rglob("*.json")):
+        with open(path, encoding="utf-8") as f:
+            yield json.load(f)
+
+
+def applies(record_ecosystem, host_ecosystem):
+    # The rule of docs/configuration.md#ecosystems for the RPM families tested here.
+    if record_ecosystem == host_ecosystem:
+        return True
+    if record_ecosystem.startswith(host_ecosystem + "::"):
+        return True
+    return ":" not in record_ecosystem and host_ecosystem.split(":")[0] == record_ecosystem
+
+
+def build(root, records_dir, ecosystem, os_id, version_id):
+    root = pathlib.Path(root)
+    fixes = {}
+    for rec in records(records_dir):
+        for aff in rec.get("affected", []):
+            if aff["package"]["ecosystem"] != ecosystem:
+                continue
+            for r in aff.get("ranges", []):
+                for ev in r.get("events", []):
+                    if "fixed" in ev:
+                        fixes.setdefault(aff["package"]["name"], set()).add(ev["fixed"])
+    (root / "etc").mkdir(parents=True, exist_ok=True)
+    (root / "etc/os-release").write_text(f'ID="{os_id}"\nVERSION_ID="{version_id}"\n')
+    dbpath = root / "var/lib/rpm"
+    dbpath.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as top:
+        specs = []
+        for name in sorted(fixes):
+            ordered = sorted(fixes[name], key=functools.cmp_to_key(cmp))
+            e, v, r = evr(ordered[len(ordered) // 2])
+            spec = pathlib.Path(top) / f"{name}.spec"
+            spec.write_text(
+                f"Name: {name}\n" + (f"Epoch: {e}\n" if e != "0" else "") +
+                f"Version: {v}\nRelease: {r}\nSummary: x\nLicense: MIT\nBuildArch: noarch\n"
+                "%description\nx\n%files\n")
+            specs.append(str(spec))
+        subprocess.run(["rpmbuild", "-bb", "--quiet", "--define", f"_topdir {top}",
+                        "--define", "__os_install_post %{nil}"] + specs, check=True)
+        rpms = sorted(str(p) for p in pathlib.Path(top).rglob("*.noarch.rpm"))
+        subprocess.run(["rpm", "--dbpath", str(dbpath.resolve()), "--initdb"], check=True)
+        subprocess.run(["rpm", "--dbpath", str(dbpath.resolve()), "-i", "--justdb", "--nodeps",
+                        "--nosignature", "--ignorearch", "--ignoreos"] + rpms, check=True)
+    print(len(rpms))
+
+
+def event_version(ev):
+    return next(iter(ev.values()))
+
+
+def event_order(a, b):
+    va, vb = event_version(a), event_version(b)
+    if va == "0" or vb == "0":
+        return (va != "0") - (vb != "0")
+    return cmp(va, vb)
+
+
+def affected(version, ranges):
+    # OSV's evaluation: walk the events in version order; each one passed decides.
+    for r in ranges:
+        if r.get("type") != "ECOSYSTEM":
+            continue
+        hit = False
+        for ev in sorted(r.get("events", []), key=functools.cmp_to_key(event_order)):
+            if "introduced" in ev and (ev["introduced"] == "0" or cmp(version, ev["introduced"]) >= 0):
+                hit = True
+            elif "fixed" in ev and cmp(version, ev["fixed"]) >= 0:
+                hit = False
+            elif "last_affected" in ev and cmp(version, ev["last_affected"]) > 0:
+                hit = False
+        if hit:
+            return True
+    return False
+
+
+def fixed_of(ranges):
+    fixed = [ev["fixed"] for r in ranges for ev in r.get("events", []) if "fixed" in ev]
+    return fixed[0] if fixed else ""
+
+
+def expect(root, records_dir, ecosystem):
+    rpm.addMacro("_dbpath", str((pathlib.Path(root) / "var/lib/rpm").resolve()))
+    ts = rpm.TransactionSet()
+    ts.setVSFlags(rpm._RPMVSF_NOSIGNATURES)
+    installed = {}
+    for h in ts.dbMatch():
+        if h["name"] == "gpg-pubkey":
+            continue
+        e = h["epoch"]
+        installed.setdefault(h["name"], []).append(
+            (f"{e}:" if e is not None else "") + f"{h['version']}-{h['release']}")
+    found = {}
+    for rec in records(records_dir):
+        if rec.get("withdrawn"):
+            continue
+        cves = [c for c in rec.get("upstream", []) if c.startswith("CVE-")]
+        cves += [c for c in rec.get("related", []) if c.startswith("CVE-") and c not in cves]
+        for aff in rec.get("affected", []):
+            if not applies(aff["package"]["ecosystem"], ecosystem):
+                continue
+            for version in installed.get(aff["package"]["name"], []):
+                if not affected(version, aff.get("ranges", [])):
+                    continue
+                fix = fixed_of(aff["ranges"])
+                for vuln in cves or [rec["id"]]:
+                    key = (aff["package"]["name"], vuln)
+                    if key not in found or (fix and (not found[key] or cmp(fix, found[key]) > 0)):
+                        found[key] = fix
+    for (name, vuln), fix in sorted(found.items()):
+        print(f"{name}\t{vuln}\t{fix}")
+
+
+def main():
+    if sys.argv[1] == "build":
+        build(*sys.argv[2:7])
+    elif sys.argv[1] == "expect":
+        expect(*sys.argv[2:5])
+    else:
+        sys.exit("usage: rpm_root.py build|expect ...")
+
+
+if __name__ == "__main__":
+    main()
