@@ -477,8 +477,8 @@ InventoryKind rpm_inventory_kind() {
     if (inv.rpm.path.empty()) {
       // Searched again at each scan: a host converted to another format keeps being read.
       auto found = find_rpmdb(inv.root);
-      if (!found && inv.rpm.enabled != config::Toggle::on) return std::nullopt;
       if (inv.rpm.enabled == config::Toggle::off) return std::nullopt;
+      if (!found && inv.rpm.enabled == config::Toggle::automatic) return std::nullopt;
       return PlannedSource{
           "rpm", "",
           found ? found->string() : under_root(inv.root, kRpmdbSearchPaths.front()).string(),

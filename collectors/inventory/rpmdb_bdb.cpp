@@ -145,6 +145,7 @@ class HashFile {
                                          " bytes, more than the file can hold"));
     out.clear();
     out.reserve(total);
+    const std::uint32_t chain = ++chains_;
     std::uint32_t pgno = first;
     std::uint32_t prev = 0;
     while (pgno != 0) {
@@ -152,14 +153,13 @@ class HashFile {
         return tl::make_unexpected(corrupt(where + ": overflow chain reaches page " +
                                            std::to_string(pgno) + ", beyond the last page " +
                                            std::to_string(pages_ - 1)));
-      if (chain_of_[pgno] == first)
+      if (chain_of_[pgno] == chain)
         return tl::make_unexpected(corrupt(where + ": overflow chain from " + page_name(first) +
                                            " loops back to " + page_name(pgno)));
       if (chain_of_[pgno] != 0)
-        return tl::make_unexpected(corrupt(where + ": overflow " + page_name(pgno) +
-                                           " already belongs to the chain from " +
-                                           page_name(chain_of_[pgno])));
-      chain_of_[pgno] = first;
+        return tl::make_unexpected(
+            corrupt(where + ": overflow " + page_name(pgno) + " is on another record's chain too"));
+      chain_of_[pgno] = chain;
       const std::size_t page = std::size_t{pgno} * page_size_;
       if (r_.u8(page + 25) != kPageOverflow)
         return tl::make_unexpected(corrupt(where + ": overflow chain reaches " + page_name(pgno) +
@@ -191,7 +191,8 @@ class HashFile {
   Reader r_;
   std::uint32_t page_size_;
   std::uint32_t pages_;
-  std::vector<std::uint32_t> chain_of_;  // overflow page -> first page of the chain it is on
+  std::vector<std::uint32_t> chain_of_;  // overflow page -> the chain it is on, counted from 1
+  std::uint32_t chains_ = 0;
 };
 
 }  // namespace

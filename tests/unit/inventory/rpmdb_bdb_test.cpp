@@ -193,6 +193,54 @@ TEST(ReadBdbHashPackages, LargeDatabasesMadeByBerkeleyDbMatchRpmAndTheSqliteSour
   }
 }
 
+// A big-endian machine's file (s390x, ppc64): Berkeley DB writes its own fields, and rpm its
+// keys, in the creating host's byte order. Made here by swapping every field of a real file.
+std::string byte_swapped(std::string file) {
+  auto swap32 = [&](std::size_t at) { std::reverse(file.begin() + at, file.begin() + at + 4); };
+  auto swap16 = [&](std::size_t at) { std::swap(file[at], file[at + 1]); };
+  const std::size_t pages = get32(file, 32) + 1;  // read before swapping
+  for (std::size_t at : {8, 12, 16, 20, 28, 32}) swap32(at);
+  for (std::size_t pgno = 1; pgno < pages; ++pgno) {
+    const std::size_t page = pgno * kPage;
+    const auto type = static_cast<unsigned char>(file[page + 25]);
+    const std::uint16_t entries = get16(file, page + 20);
+    std::vector<std::size_t> items;
+    for (std::size_t i = 0; type == 13 && i < entries; ++i)
+      items.push_back(page + get16(file, page + 26 + 2 * i));
+    for (std::size_t at : {8, 12, 16}) swap32(page + at);
+    swap16(page + 20);
+    swap16(page + 22);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      swap16(page + 26 + 2 * i);
+      if (i % 2 == 0) {
+        swap32(items[i] + 1);  // the key
+      } else if (file[items[i]] == 3) {
+        swap32(items[i] + 4);
+        swap32(items[i] + 8);
+      }
+    }
+  }
+  return file;
+}
+
+TEST(ReadBdbHashPackages, ReadsBigEndianFiles) {
+  const std::string big = byte_swapped(slurp(testing::test_data("rpmdb/libuuid-el8/Packages")));
+  ASSERT_EQ(big.substr(12, 4), std::string("\x00\x06\x15\x61", 4));
+  std::vector<std::uint32_t> keys;
+  ASSERT_OK(read_bdb_hash_packages(big, [&](std::uint32_t hnum, std::string_view) -> Result<> {
+    keys.push_back(hnum);
+    return {};
+  }));
+  auto lines = bdb_lines(big);
+  ASSERT_OK(lines);
+  EXPECT_EQ(*lines, expected_lines("libuuid-el8"));
+  auto little = bdb_lines(slurp(testing::test_data("rpmdb/libuuid-el8/Packages")));
+  ASSERT_OK(little);
+  EXPECT_EQ(*lines, *little);
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_LT(keys[0], 0x10000u) << "the key is read in the file's byte order";
+}
+
 TEST(ReadBdbHashPackages, TruncatedFilesAreDataLoss) {
   const Libuuid db;
   for (std::size_t size : {std::size_t{0}, std::size_t{16}, std::size_t{71}, kPage, 2 * kPage + 100,
