@@ -29,7 +29,7 @@ void read_database(YamlReader& r, const YAML::Node& map, std::string_view path,
   read_toggle(r, map, path, out.enabled);
   // "auto": the source looks in its known places (an empty path).
   const YAML::Node value = map[std::string(path_key)];
-  if (searchable && value.IsScalar() && value.Scalar() == "auto") {
+  if (searchable && value.IsDefined() && value.IsScalar() && value.Scalar() == "auto") {
     out.path.clear();
     return;
   }
