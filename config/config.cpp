@@ -23,10 +23,16 @@ void read_toggle(YamlReader& r, const YAML::Node& map, std::string_view path, To
 }
 
 void read_database(YamlReader& r, const YAML::Node& map, std::string_view path,
-                   std::string_view path_key, DatabaseSource& out) {
+                   std::string_view path_key, DatabaseSource& out, bool searchable = false) {
   if (!map.IsDefined() || map.IsNull()) return;
   if (!r.expect_map(map, path, {"enabled", path_key})) return;
   read_toggle(r, map, path, out.enabled);
+  // "auto": the source looks in its known places (an empty path).
+  const YAML::Node value = map[std::string(path_key)];
+  if (searchable && value.IsDefined() && value.IsScalar() && value.Scalar() == "auto") {
+    out.path.clear();
+    return;
+  }
   r.read_path(map, path, path_key, out.path);
 }
 
@@ -52,7 +58,7 @@ void read_inventory(YamlReader& r, const YAML::Node& node, InventoryConfig& inv)
     r.read_path(dpkg, "inventory.dpkg", "status", inv.dpkg.path);
     r.read_path(dpkg, "inventory.dpkg", "status_dir", inv.dpkg_status_dir);
   }
-  read_database(r, node["rpm"], "inventory.rpm", "database", inv.rpm);
+  read_database(r, node["rpm"], "inventory.rpm", "database", inv.rpm, true);
   read_database(r, node["apk"], "inventory.apk", "installed", inv.apk);
   r.read(node, p, "max_file_bytes", inv.max_file_bytes, 1 << 10, std::int64_t{1} << 34);
   r.read(node, p, "snapshots_kept", inv.snapshots_kept, 1, 100000);

@@ -110,7 +110,9 @@ struct InventoryConfig {
   std::string redhat_stream = "none";
   DatabaseSource dpkg{Toggle::automatic, "/var/lib/dpkg/status"};
   std::filesystem::path dpkg_status_dir = "/var/lib/dpkg/status.d";
-  DatabaseSource rpm{Toggle::automatic, "/var/lib/rpm/rpmdb.sqlite"};
+  // rpm: an empty path ("auto" in the file) searches rpm's known locations and formats
+  // (collectors/inventory/rpm_db.h kRpmdbSearchPaths); a path is read whatever its format.
+  DatabaseSource rpm{Toggle::automatic, {}};
   DatabaseSource apk{Toggle::automatic, "/lib/apk/db/installed"};
   std::int64_t max_file_bytes = 64 << 20;  // a larger database or lockfile is refused
   std::int64_t snapshots_kept = 30;        // per source and project

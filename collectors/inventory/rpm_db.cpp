@@ -4,10 +4,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <system_error>
 #include <utility>
 
+#include "collectors/inventory/rpmdb_bdb.h"
+#include "collectors/inventory/rpmdb_ndb.h"
 #include "core/base/bounded_file.h"
 #include "core/base/c_handles.h"
 
@@ -159,7 +163,7 @@ Error sqlite_error(const std::filesystem::path& file, sqlite3* db, int rc, std::
   switch (rc & 0xff) {
     case SQLITE_NOTADB:
       code = Errc::failed_precondition;
-      hint = " (not an SQLite rpmdb; rpm before 4.16 used Berkeley DB, which is not supported)";
+      hint = " (not an SQLite rpmdb)";
       break;
     case SQLITE_CORRUPT:
       code = Errc::data_loss;
@@ -334,17 +338,85 @@ Package rpm_package(const RpmHeader& header, std::string_view ecosystem) {
   return p;
 }
 
-RpmDb::RpmDb(std::string ecosystem, std::filesystem::path db_file, std::filesystem::path root)
-    : ecosystem_(std::move(ecosystem)), db_file_(under_root(root, db_file)) {}
+std::optional<std::filesystem::path> find_rpmdb(const std::filesystem::path& root) {
+  for (std::string_view candidate : kRpmdbSearchPaths) {
+    auto file = under_root(root, candidate);
+    std::error_code ec;
+    if (std::filesystem::exists(file, ec)) return file;
+  }
+  return std::nullopt;
+}
+
+RpmDb::RpmDb(std::string ecosystem, std::filesystem::path db_file, std::filesystem::path root,
+             std::size_t max_bytes)
+    : ecosystem_(std::move(ecosystem)),
+      db_file_(db_file.empty() ? std::filesystem::path() : under_root(root, db_file)),
+      root_(std::move(root)),
+      max_bytes_(max_bytes) {}
 
 Result<std::vector<Package>> RpmDb::scan() {
+  std::filesystem::path file = db_file_;
+  if (file.empty()) {
+    auto found = find_rpmdb(root_);
+    if (!found) {
+      std::string looked;
+      for (std::string_view candidate : kRpmdbSearchPaths)
+        looked += (looked.empty() ? "" : ", ") + under_root(root_, candidate).string();
+      return fail(Errc::not_found, "rpmdb: none found (looked for " + looked + ")");
+    }
+    file = std::move(*found);
+  }
   std::error_code ec;
-  const auto status = std::filesystem::status(db_file_, ec);
-  if (ec) return tl::make_unexpected(errno_error(ec.value(), "rpmdb " + db_file_.string()));
+  const auto status = std::filesystem::status(file, ec);
+  if (ec) return tl::make_unexpected(errno_error(ec.value(), "rpmdb " + file.string()));
   if (std::filesystem::is_directory(status))
-    return fail(Errc::invalid_argument, "rpmdb " + db_file_.string() + ": is a directory");
+    return fail(Errc::invalid_argument, "rpmdb " + file.string() + ": is a directory");
 
-  auto opened = open_rpmdb(db_file_, false);
+  std::string head(kRpmdbMagicBytes, '\0');
+  {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return tl::make_unexpected(errno_error(errno, "rpmdb " + file.string()));
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+  }
+  auto format = detect_rpmdb_format(head);
+  if (!format)
+    return tl::make_unexpected(with_context(std::move(format).error(), "rpmdb " + file.string()));
+  if (*format == RpmdbFormat::sqlite) return scan_sqlite(file);
+  return scan_blobs(file, *format);
+}
+
+Result<std::vector<Package>> RpmDb::scan_blobs(const std::filesystem::path& file,
+                                               RpmdbFormat format) {
+  const std::string where = "rpmdb " + file.string();
+  auto bytes = read_bounded_file(file, max_bytes_);
+  if (!bytes) return tl::make_unexpected(with_context(std::move(bytes).error(), where));
+  std::vector<std::pair<std::uint32_t, Package>> found;
+  auto visit = [&](std::uint32_t hnum, std::string_view blob) -> Result<> {
+    auto header = parse_rpm_header(blob);
+    if (!header)
+      return tl::make_unexpected(
+          with_context(std::move(header).error(), "header " + std::to_string(hnum)));
+    if (header->name == "gpg-pubkey") return {};
+    Package p = rpm_package(*header, ecosystem_);
+    p.location = file.string();
+    found.emplace_back(hnum, std::move(p));
+    return {};
+  };
+  auto read = format == RpmdbFormat::ndb ? read_ndb_packages(*bytes, visit)
+                                         : read_bdb_hash_packages(*bytes, visit);
+  if (!read) return tl::make_unexpected(with_context(std::move(read).error(), where));
+  // The order of rpm -qa and of the SQLite reader: by header number, not by hash bucket.
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Package> packages;
+  packages.reserve(found.size());
+  for (auto& [hnum, p] : found) packages.push_back(std::move(p));
+  return packages;
+}
+
+Result<std::vector<Package>> RpmDb::scan_sqlite(const std::filesystem::path& file) {
+  auto opened = open_rpmdb(file, false);
   // A WAL database can be read in place only if its -shm file exists or can be created. rpm keeps
   // -wal and -shm beside rpmdb.sqlite so that users may query it, but a read-only image, or a
   // tool that removed them, leaves an unprivileged reader unable to set up the WAL index. Then
@@ -353,7 +425,7 @@ Result<std::vector<Package>> RpmDb::scan() {
   // transaction at worst sees the state before it and is corrected by the next scan.
   if (!opened && ((opened.error().rc & 0xff) == SQLITE_READONLY ||
                   (opened.error().rc & 0xff) == SQLITE_CANTOPEN))
-    opened = open_rpmdb(db_file_, true);
+    opened = open_rpmdb(file, true);
   if (!opened) return tl::make_unexpected(std::move(opened.error().error));
   SqliteDb db = std::move(*opened);
 
@@ -361,15 +433,21 @@ Result<std::vector<Package>> RpmDb::scan() {
   const int prc = sqlite3_prepare_v2(db.get(), "SELECT hnum, blob FROM Packages ORDER BY hnum", -1,
                                      &raw_stmt, nullptr);
   SqliteStmt stmt{raw_stmt};
+  // A Packages table without rpm's columns: some other program's database.
+  if ((prc & 0xff) == SQLITE_ERROR)
+    return fail(Errc::failed_precondition, "rpmdb " + file.string() +
+                                               ": the Packages table has no hnum and blob "
+                                               "columns, not an rpm database (" +
+                                               sqlite3_errmsg(db.get()) + ")");
   if (prc != SQLITE_OK)
-    return tl::make_unexpected(sqlite_error(db_file_, db.get(), prc, "read Packages"));
+    return tl::make_unexpected(sqlite_error(file, db.get(), prc, "read Packages"));
 
   std::vector<Package> packages;
   for (;;) {
     const int rc = sqlite3_step(stmt.get());
     if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW)
-      return tl::make_unexpected(sqlite_error(db_file_, db.get(), rc, "read Packages"));
+      return tl::make_unexpected(sqlite_error(file, db.get(), rc, "read Packages"));
     const sqlite3_int64 hnum = sqlite3_column_int64(stmt.get(), 0);
     const void* bytes = sqlite3_column_blob(stmt.get(), 1);
     const int size = sqlite3_column_bytes(stmt.get(), 1);
@@ -379,12 +457,11 @@ Result<std::vector<Package>> RpmDb::scan() {
             : std::string_view();
     auto header = parse_rpm_header(blob);
     if (!header)
-      return tl::make_unexpected(
-          with_context(std::move(header.error()),
-                       "rpmdb " + db_file_.string() + ": hnum " + std::to_string(hnum)));
+      return tl::make_unexpected(with_context(
+          std::move(header.error()), "rpmdb " + file.string() + ": hnum " + std::to_string(hnum)));
     if (header->name == "gpg-pubkey") continue;
     Package p = rpm_package(*header, ecosystem_);
-    p.location = db_file_.string();
+    p.location = file.string();
     packages.push_back(std::move(p));
   }
   return packages;
@@ -395,10 +472,23 @@ InventoryKind rpm_inventory_kind() {
   k.name = "rpm";
   k.plan = [](const config::InventoryConfig& inv,
               const std::string& ecosystem) -> std::optional<PlannedSource> {
+    const auto max_bytes = static_cast<std::size_t>(inv.max_file_bytes);
+    if (inv.rpm.path.empty()) {
+      // Searched again at each scan: a host converted to another format keeps being read.
+      auto found = find_rpmdb(inv.root);
+      if (inv.rpm.enabled == config::Toggle::off) return std::nullopt;
+      if (!found && inv.rpm.enabled == config::Toggle::automatic) return std::nullopt;
+      return PlannedSource{
+          "rpm", "",
+          found ? found->string() : under_root(inv.root, kRpmdbSearchPaths.front()).string(),
+          std::make_unique<RpmDb>(ecosystem, std::filesystem::path(), inv.root, max_bytes),
+          std::nullopt};
+    }
     auto file = under_root(inv.root, inv.rpm.path);
     if (!wanted(inv.rpm.enabled, file)) return std::nullopt;
     return PlannedSource{"rpm", "", file.string(),
-                         std::make_unique<RpmDb>(ecosystem, inv.rpm.path, inv.root), std::nullopt};
+                         std::make_unique<RpmDb>(ecosystem, inv.rpm.path, inv.root, max_bytes),
+                         std::nullopt};
   };
   return k;
 }

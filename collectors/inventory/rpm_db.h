@@ -1,8 +1,12 @@
-// Installed packages from the SQLite rpmdb of RPM 4.16 and later (Fedora 33+, RHEL 9, SUSE).
-// The header blobs are parsed here rather than through librpm, so the daemon needs no librpm at
-// run time and treats every blob as untrusted input.
+// Installed packages from an rpm database in any of the formats rpm has written: SQLite (rpm
+// 4.16 and later: Fedora 33+, RHEL 9, Amazon Linux 2023), Berkeley DB hash (RHEL/CentOS/Oracle
+// Linux 7 and 8, Amazon Linux 2) and NDB (SUSE 15 SP3 and later). Files and header blobs are
+// parsed here rather than through librpm, so the daemon needs no librpm at run time and treats
+// every byte as untrusted input.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -12,6 +16,8 @@
 
 #include "collectors/inventory/inventory_kind.h"
 #include "collectors/inventory/inventory_source.h"
+#include "collectors/inventory/rpmdb_format.h"
+#include "core/base/bounded_file.h"
 #include "core/base/result.h"
 #include "core/model/model.h"
 
@@ -50,28 +56,53 @@ std::optional<SourceRpmName> parse_source_rpm(std::string_view file_name);
 // shares the spec's Epoch; without a usable SOURCERPM the source fields repeat name and version.
 Package rpm_package(const RpmHeader& header, std::string_view ecosystem);
 
+// Where rpm keeps its database, in the order they are looked for when no file is configured: the
+// SQLite files of rpm 4.16+ (/usr/lib/sysimage/rpm since rpm 4.17; /var/lib/rpm is often a link
+// to it), SUSE's NDB, then Berkeley DB. A host converted from one format to another may keep the
+// old file beside the new one; the newer format comes first.
+inline constexpr std::array<std::string_view, 5> kRpmdbSearchPaths = {
+    "/usr/lib/sysimage/rpm/rpmdb.sqlite",
+    "/var/lib/rpm/rpmdb.sqlite",
+    "/usr/lib/sysimage/rpm/Packages.db",
+    "/var/lib/rpm/Packages.db",
+    "/var/lib/rpm/Packages",
+};
+
+// The first of kRpmdbSearchPaths present under `root`, nullopt when none is.
+std::optional<std::filesystem::path> find_rpmdb(const std::filesystem::path& root);
+
 class RpmDb final : public InventorySource {
  public:
+  // rpm's own default location of the SQLite database on RHEL 9 and Fedora.
   static constexpr std::string_view kDefaultPath = "/var/lib/rpm/rpmdb.sqlite";
 
   // `ecosystem` is the OSV ecosystem the host's packages belong to, e.g. "Red Hat".
-  // `root` prefixes `db_file` for chroots and container images (see under_root).
-  explicit RpmDb(std::string ecosystem,
-                 std::filesystem::path db_file = std::filesystem::path(kDefaultPath),
-                 std::filesystem::path root = "/");
+  // `db_file` empty: the first of kRpmdbSearchPaths present at each scan. `root` prefixes the
+  // file for chroots and container images (see under_root). Berkeley DB and NDB files are read
+  // whole, and refused when larger than `max_bytes`; SQLite reads only the pages it needs.
+  explicit RpmDb(std::string ecosystem, std::filesystem::path db_file = {},
+                 std::filesystem::path root = "/", std::size_t max_bytes = kDefaultMaxFileBytes);
 
   std::string_view name() const override { return "rpm"; }
 
-  // Reads the Packages table without writing to the database or its -wal/-shm files. Skips the
-  // gpg-pubkey pseudo-packages that hold imported signing keys.
+  // Reads the database in whichever format its content shows (never by its name), without
+  // writing to it or to SQLite's -wal/-shm files. Skips the gpg-pubkey pseudo-packages that hold
+  // imported signing keys. A corrupt file is data_loss, one that is no rpm database
+  // failed_precondition, each naming the file.
   [[nodiscard]] Result<std::vector<Package>> scan() override;
 
  private:
+  [[nodiscard]] Result<std::vector<Package>> scan_sqlite(const std::filesystem::path& file);
+  [[nodiscard]] Result<std::vector<Package>> scan_blobs(const std::filesystem::path& file,
+                                                        RpmdbFormat format);
+
   std::string ecosystem_;
-  std::filesystem::path db_file_;
+  std::filesystem::path db_file_;  // under root; empty: searched
+  std::filesystem::path root_;
+  std::size_t max_bytes_;
 };
 
-// "rpm": the SQLite rpmdb, planned from inventory.rpm (register_builtin_sources).
+// "rpm": the rpmdb, planned from inventory.rpm (register_builtin_sources).
 InventoryKind rpm_inventory_kind();
 
 }  // namespace patchparty::inventory

@@ -112,8 +112,8 @@ Result<InventoryArg> parse_inventory_arg(std::string_view arg, std::string_view 
   if (kind == "rpm") {
     PP_TRY(eco, host_ecosystem(is_dir ? out.path : fs::path("/"), ecosystem));
     if (is_dir) {
-      out.source = std::make_unique<inventory::RpmDb>(eco, fs::path(inventory::RpmDb::kDefaultPath),
-                                                      out.path);
+      // The database in whichever of rpm's locations and formats the root holds.
+      out.source = std::make_unique<inventory::RpmDb>(eco, fs::path(), out.path);
     } else {
       out.source = std::make_unique<inventory::RpmDb>(eco, out.path, "/");
     }

@@ -91,6 +91,23 @@ projects:
   EXPECT_EQ(c->projects[0].lockfiles, std::vector<std::string>{"composer.lock"});
 }
 
+TEST(Config, RpmDatabaseIsSearchedUnlessAPathIsGiven) {
+  EXPECT_TRUE(Config{}.inventory.rpm.path.empty()) << "the default searches rpm's locations";
+  for (const char* yaml : {"inventory:\n  rpm: {enabled: false}\n",
+                           "inventory:\n  rpm: {database: auto}\n", "inventory:\n  rpm:\n"}) {
+    SCOPED_TRACE(yaml);
+    auto c = parse_config(yaml, "t.yml");
+    ASSERT_OK(c);
+    EXPECT_TRUE(c->inventory.rpm.path.empty());
+  }
+  auto given = parse_config("inventory:\n  rpm: {database: /var/lib/rpm/Packages}\n", "t.yml");
+  ASSERT_OK(given);
+  EXPECT_EQ(given->inventory.rpm.path, "/var/lib/rpm/Packages");
+  EXPECT_FALSE(parse_config("inventory:\n  rpm: {database: Packages}\n", "t.yml").has_value());
+  // "auto" is the rpm database's word only.
+  EXPECT_FALSE(parse_config("inventory:\n  apk: {installed: auto}\n", "t.yml").has_value());
+}
+
 TEST(Config, UnknownKeyNamesFileLineColumnAndPath) {
   auto c = parse_config("inventory:\n  interval: 1h\n  intreval: 2h\n", "my.yml");
   ASSERT_FALSE(c);

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <iterator>
 #include <set>
 #include <sstream>
@@ -20,6 +21,7 @@
 #include "core/base/c_handles.h"
 #include "tests/support/scratch_files.h"
 #include "tests/support/test_data.h"
+#include "tests/unit/inventory/rpmdb_fixtures.h"
 
 namespace patchparty::inventory {
 namespace {
@@ -401,6 +403,148 @@ TEST(RpmDb, SqliteFileWithoutPackagesTableIsFailedPrecondition) {
 
 TEST(RpmDb, MissingFileIsNotFound) {
   EXPECT_ERRC(RpmDb("Red Hat", "/nonexistent/patchparty/rpmdb.sqlite").scan(), Errc::not_found);
+}
+
+// Every real database in ../shared/data/rpmdb (its MANIFEST.md), through RpmDb::scan: the format
+// chosen by content, and the same (name, epoch, version, release, arch, source rpm) set as rpm
+// printed, gpg-pubkey left out.
+TEST(RpmDb, EveryRealDatabaseMatchesRpmsList) {
+  struct Case {
+    std::string folder, file;
+    std::size_t packages;  // without gpg-pubkey
+  };
+  for (const Case& c : std::vector<Case>{{"cbl-mariner-2.0", "rpmdb.sqlite", 129},
+                                         {"amazonlinux2023-plain", "rpmdb.sqlite", 102},
+                                         {"fedora36-tzdata-sqlite", "rpmdb.sqlite", 1},
+                                         {"sle15-bci", "Packages.db", 35},
+                                         {"sle15-bci-2023", "Packages.db", 36},
+                                         {"libuuid-el8", "Packages", 1},
+                                         {"ubi8-tzdata-bdb", "Packages", 1},
+                                         {"centos-dive-bdb", "Packages", 1},
+                                         {"fedora32-hello-epoch-bdb", "Packages_epoch", 1},
+                                         {"rpm4-empty-bdb", "rpm4_empty", 0}}) {
+    SCOPED_TRACE(c.folder);
+    const fs::path file = testing::test_data("rpmdb/" + c.folder + "/" + c.file);
+    auto packages = RpmDb("Red Hat", file).scan();
+    ASSERT_OK(packages);
+    const auto expected = rpmdb_fixtures::expected_lines(c.folder);
+    EXPECT_EQ(rpmdb_fixtures::package_lines(*packages), expected);
+    EXPECT_EQ(packages->size(), c.packages);
+    for (const Package& p : *packages) EXPECT_EQ(p.location, file.string());
+    std::cout << "rpmdb " << c.folder << ": " << packages->size() << " packages, "
+              << (rpmdb_fixtures::package_lines(*packages) == expected ? "equal to"
+                                                                       : "DIFFERENT from")
+              << " expected-packages.tsv\n";
+  }
+}
+
+TEST(RpmDb, EmptyBerkeleyDbHasNoPackages) {
+  // rpm 4.18 prints "error: bdb_ro error reading Packages database" for this file and lists
+  // nothing. It is what `rpmdb --initdb` leaves: an rpmdb with no packages, not an error.
+  auto packages = RpmDb("Red Hat", testing::test_data("rpmdb/rpm4-empty-bdb/rpm4_empty")).scan();
+  ASSERT_OK(packages);
+  EXPECT_TRUE(packages->empty());
+}
+
+TEST(RpmDb, BtreeNamedPackagesIsFailedPrecondition) {
+  const fs::path file = testing::test_data("rpmdb/bad-btree-bdb/Packages");
+  auto r = RpmDb("Red Hat", file).scan();
+  expect_error(r, Errc::failed_precondition,
+               "rpmdb " + file.string() + ": a Berkeley DB Btree database, not an rpm Packages");
+}
+
+TEST(RpmDb, SqliteWithoutRpmsColumnsIsFailedPrecondition) {
+  const fs::path file = testing::test_data("rpmdb/bad-schema-sqlite/rpmdb.sqlite");
+  auto r = RpmDb("Red Hat", file).scan();
+  expect_error(r, Errc::failed_precondition,
+               "rpmdb " + file.string() + ": the Packages table has no hnum and blob columns");
+}
+
+TEST(RpmDb, CorruptBerkeleyDbIsDataLossNamingTheFile) {
+  const fs::path dir = testing::temp_dir("cut");
+  const std::string bytes = rpmdb_fixtures::slurp(testing::test_data("rpmdb/libuuid-el8/Packages"));
+  std::ofstream(dir / "Packages", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  expect_error(RpmDb("Red Hat", dir / "Packages").scan(), Errc::data_loss,
+               "rpmdb " + (dir / "Packages").string() + ": bdb: file of");
+  fs::remove_all(dir);
+}
+
+TEST(RpmDb, ChoosesTheReaderByContentNotByName) {
+  const fs::path dir = testing::temp_dir("named");
+  fs::copy_file(testing::test_data("rpmdb/sle15-bci/Packages.db"), dir / "rpmdb.sqlite");
+  fs::copy_file(testing::test_data("rpmdb/cbl-mariner-2.0/rpmdb.sqlite"), dir / "Packages");
+  auto ndb = RpmDb("SUSE", dir / "rpmdb.sqlite").scan();
+  ASSERT_OK(ndb);
+  EXPECT_EQ(ndb->size(), 35u);
+  auto sqlite = RpmDb("Red Hat", dir / "Packages").scan();
+  ASSERT_OK(sqlite);
+  EXPECT_EQ(sqlite->size(), 129u);
+  fs::remove_all(dir);
+}
+
+TEST(RpmDb, BlobFormatsLargerThanTheLimitAreRefused) {
+  const fs::path file = testing::test_data("rpmdb/sle15-bci/Packages.db");
+  EXPECT_ERRC(RpmDb("SUSE", file, "/", 1 << 20).scan(), Errc::resource_exhausted);
+  EXPECT_OK(RpmDb("SUSE", file, "/", 2 << 20).scan());
+}
+
+TEST(RpmDb, WithoutAPathTakesTheFirstKnownLocationPresent) {
+  const fs::path root = testing::temp_dir("search");
+  auto place = [&](std::string_view where, const std::string& from) {
+    fs::create_directories((root / fs::path(where).relative_path()).parent_path());
+    fs::copy_file(testing::test_data("rpmdb/" + from), root / fs::path(where).relative_path());
+  };
+  auto scanned = [&]() -> std::string {
+    auto r = RpmDb("Red Hat", fs::path(), root).scan();
+    if (!r) return r.error().to_string();
+    if (r->empty()) return "empty";
+    return r->front().location.substr(root.string().size()) + " " + std::to_string(r->size());
+  };
+  EXPECT_ERRC(RpmDb("Red Hat", fs::path(), root).scan(), Errc::not_found);
+  EXPECT_THAT(scanned(),
+              HasSubstr("looked for " + root.string() + "/usr/lib/sysimage/rpm/rpmdb.sqlite, " +
+                        root.string() + "/var/lib/rpm/rpmdb.sqlite"));
+  // Added from last to first: each newer one is preferred.
+  place("/var/lib/rpm/Packages", "libuuid-el8/Packages");
+  EXPECT_EQ(scanned(), "/var/lib/rpm/Packages 1");
+  place("/var/lib/rpm/Packages.db", "sle15-bci/Packages.db");
+  EXPECT_EQ(scanned(), "/var/lib/rpm/Packages.db 35");
+  place("/usr/lib/sysimage/rpm/Packages.db", "sle15-bci-2023/Packages.db");
+  EXPECT_EQ(scanned(), "/usr/lib/sysimage/rpm/Packages.db 36");
+  place("/var/lib/rpm/rpmdb.sqlite", "amazonlinux2023-plain/rpmdb.sqlite");
+  EXPECT_EQ(scanned(), "/var/lib/rpm/rpmdb.sqlite 102");
+  place("/usr/lib/sysimage/rpm/rpmdb.sqlite", "cbl-mariner-2.0/rpmdb.sqlite");
+  EXPECT_EQ(scanned(), "/usr/lib/sysimage/rpm/rpmdb.sqlite 129");
+  // A configured path is read as given, as before.
+  auto given = RpmDb("Red Hat", "/var/lib/rpm/Packages", root).scan();
+  ASSERT_OK(given);
+  EXPECT_EQ(given->size(), 1u);
+  fs::remove_all(root);
+}
+
+TEST(RpmDb, PlanSearchesWhenNoDatabaseIsConfigured) {
+  const fs::path root = testing::temp_dir("plan");
+  config::InventoryConfig inv;
+  inv.root = root;
+  ASSERT_TRUE(inv.rpm.path.empty()) << "the default searches";
+  const InventoryKind kind = rpm_inventory_kind();
+  EXPECT_FALSE(kind.plan(inv, "Red Hat").has_value()) << "auto, nothing present";
+  inv.rpm.enabled = config::Toggle::on;
+  auto required = kind.plan(inv, "Red Hat");
+  ASSERT_TRUE(required.has_value());
+  EXPECT_ERRC(required->source->scan(), Errc::not_found);
+  inv.rpm.enabled = config::Toggle::automatic;
+  fs::create_directories(root / "var/lib/rpm");
+  fs::copy_file(testing::test_data("rpmdb/libuuid-el8/Packages"), root / "var/lib/rpm/Packages");
+  auto found = kind.plan(inv, "Red Hat");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->path, (root / "var/lib/rpm/Packages").string());
+  auto packages = found->source->scan();
+  ASSERT_OK(packages);
+  EXPECT_EQ(packages->size(), 1u);
+  inv.rpm.enabled = config::Toggle::off;
+  EXPECT_FALSE(kind.plan(inv, "Red Hat").has_value());
+  fs::remove_all(root);
 }
 
 // Builds header blobs by hand, in the layout rpm exports.
