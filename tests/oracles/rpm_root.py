@@ -5,7 +5,8 @@
       Makes ROOT/etc/os-release and an rpmdb (rpm's own, via rpmbuild and `rpm -i --justdb`)
       holding one package per binary name the records name for ECOSYSTEM. Each is installed at
       the middle one of the fixed versions the records give it, so some records are fixed on
-      it, one is exactly at its fix and the others are not.
+      it, one is exactly at its fix and the others are not; a package with a single fix is
+      installed, every other one, below it (release 0.1).
   rpm_root.py expect ROOT RECORDS_DIR ECOSYSTEM_PREFIX
       Reads ROOT's rpmdb with librpm and prints "name<TAB>vulnerability<TAB>fixed" for every
       package an advisory applies to, by OSV's range rules and rpm.labelCompare: one line per
@@ -67,9 +68,11 @@ def build(root, records_dir, ecosystem, os_id, version_id):
     dbpath.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as top:
         specs = []
-        for name in sorted(fixes):
+        for i, name in enumerate(sorted(fixes)):
             ordered = sorted(fixes[name], key=functools.cmp_to_key(cmp))
             e, v, r = evr(ordered[len(ordered) // 2])
+            if len(ordered) == 1 and i % 2 == 0:
+                r = "0.1"  # below the one fix: release "0.1" sorts before any that starts 1-9
             spec = pathlib.Path(top) / f"{name}.spec"
             spec.write_text(
                 f"Name: {name}\n" + (f"Epoch: {e}\n" if e != "0" else "") +
