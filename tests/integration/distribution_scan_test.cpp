@@ -1,0 +1,183 @@
+// Red Hat family and Ubuntu hosts scanned by the real `patchparty scan` against the real OSV
+// records each family publishes (../shared/data/osv/distros). An RPM root's rpmdb is written by
+// rpmbuild and `rpm -i --justdb`, and tests/oracles/rpm_root.py reads it back with librpm and
+// decides every range with rpm.labelCompare; an Ubuntu root's dpkg status is read by
+// tests/oracles/deb_root.py with apt_pkg and decided with apt_pkg.version_compare. Both are
+// independent of patchparty's readers and comparators. Equal sets: nothing missed, nothing
+// false, and the fix each finding names.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <set>
+#include <sstream>
+
+#include "tests/support/json_string.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/test_data.h"
+
+namespace patchparty {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::json_string;
+
+struct Family {
+  const char* label;
+  const char* oracle;              // tests/oracles/: rpm_root.py or deb_root.py
+  const char* records;             // under osv/distros
+  const char* database;            // the --inventory kind: rpm or dpkg
+  std::vector<std::string> build;  // the oracle's build arguments after ROOT RECORDS_DIR
+  const char* host_ecosystem;      // what the host takes advisories for
+  const char* ecosystem_arg;       // --ecosystem, where the root alone cannot say it
+};
+
+std::ostream& operator<<(std::ostream& os, const Family& f) {
+  return os << f.label;
+}
+
+std::string oracle(const Family& f) {
+  return std::string(PP_SOURCE_DIR) + "/tests/oracles/" + f.oracle;
+}
+
+std::set<std::string> lines(const std::string& text) {
+  std::set<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.insert(line);
+  return out;
+}
+
+class DistributionScan : public ::testing::TestWithParam<Family> {
+ protected:
+  void SetUp() override { dir_ = testing::temp_dir("rpmfam"); }
+  void TearDown() override {
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+  fs::path dir_;
+};
+
+TEST_P(DistributionScan, FindsWhatTheDistributionsToolSaysAndNothingElse) {
+  const Family& f = GetParam();
+  const fs::path root = dir_ / "root";
+  const std::string records = testing::test_data("osv/distros").string() + "/" + f.records;
+  std::vector<std::string> build = {"/usr/bin/python3", oracle(f), "build", root.string(), records};
+  build.insert(build.end(), f.build.begin(), f.build.end());
+  auto built = testing::run(build, dir_, std::nullopt, {}, std::chrono::seconds(600));
+  ASSERT_EQ(built.code, 0) << built.err;
+  const int packages = std::stoi(built.out);
+  ASSERT_GT(packages, 0);
+
+  auto expected_run = testing::run(
+      {"/usr/bin/python3", oracle(f), "expect", root.string(), records, f.host_ecosystem}, dir_);
+  ASSERT_EQ(expected_run.code, 0) << expected_run.err;
+  const std::set<std::string> expected = lines(expected_run.out);
+  ASSERT_FALSE(expected.empty()) << "the records cover none of the installed packages";
+
+  std::vector<std::string> argv = {PATCHPARTY_BIN, "scan",
+                                   "--inventory",  std::string(f.database) + "=" + root.string(),
+                                   "--feed",       "osv=" + records,
+                                   "--format",     "json"};
+  if (*f.ecosystem_arg) argv.insert(argv.end(), {"--ecosystem", f.ecosystem_arg});
+  auto scan = testing::run(argv, dir_, std::nullopt, {}, std::chrono::seconds(300));
+  ASSERT_EQ(scan.code, 1) << scan.err;
+  rapidjson::Document doc;
+  doc.Parse(scan.out.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << scan.out.substr(0, 2000);
+  std::set<std::string> got;
+  for (const auto& finding : doc["findings"].GetArray()) {
+    const std::string vulnerability = json_string(finding["vulnerability"]);
+    got.insert(json_string(finding["package"]["name"]) + "\t" + vulnerability + "\t" +
+               (finding["fixed_version"].IsString() ? json_string(finding["fixed_version"])
+                                                    : std::string()));
+    // A bundle's finding is named by the CVE and keeps the bundle's id among its aliases.
+    if (vulnerability.starts_with("CVE-")) {
+      std::vector<std::string> aliases;
+      for (const auto& a : finding["aliases"].GetArray()) aliases.push_back(json_string(a));
+      EXPECT_FALSE(aliases.empty()) << vulnerability;
+    }
+  }
+  std::vector<std::string> missed, extra;
+  std::set_difference(expected.begin(), expected.end(), got.begin(), got.end(),
+                      std::back_inserter(missed));
+  std::set_difference(got.begin(), got.end(), expected.begin(), expected.end(),
+                      std::back_inserter(extra));
+  EXPECT_THAT(missed, ::testing::IsEmpty()) << "found by rpm's reference, not by the scan";
+  EXPECT_THAT(extra, ::testing::IsEmpty()) << "found by the scan, not by rpm's reference";
+  RecordProperty("packages", packages);
+  RecordProperty("findings", static_cast<int>(got.size()));
+  std::cout << f.label << ": " << packages << " packages, " << got.size() << " findings\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    RealRecords, DistributionScan,
+    ::testing::Values(Family{"AlmaLinux8",
+                             "rpm_root.py",
+                             "almalinux/almalinux8",
+                             "rpm",
+                             {"AlmaLinux:8", "almalinux", "8.10"},
+                             "AlmaLinux:8",
+                             ""},
+                      Family{"AlmaLinux9",
+                             "rpm_root.py",
+                             "almalinux/almalinux9",
+                             "rpm",
+                             {"AlmaLinux:9", "almalinux", "9.4"},
+                             "AlmaLinux:9",
+                             ""},
+                      Family{"AlmaLinux10",
+                             "rpm_root.py",
+                             "almalinux/almalinux10",
+                             "rpm",
+                             {"AlmaLinux:10", "almalinux", "10.0"},
+                             "AlmaLinux:10",
+                             ""},
+                      Family{"Rocky8",
+                             "rpm_root.py",
+                             "rocky",
+                             "rpm",
+                             {"Rocky Linux:8", "rocky", "8.4"},
+                             "Rocky Linux:8",
+                             ""},
+                      Family{"Rocky9",
+                             "rpm_root.py",
+                             "rocky",
+                             "rpm",
+                             {"Rocky Linux:9", "rocky", "9.4"},
+                             "Rocky Linux:9",
+                             ""},
+                      Family{"RedHatAus86",
+                             "rpm_root.py",
+                             "redhat",
+                             "rpm",
+                             {"Red Hat:rhel_aus:8.6::appstream", "rhel", "8.6"},
+                             "Red Hat:rhel_aus:8.6",
+                             "Red Hat:rhel_aus:8.6"},
+                      // Ubuntu: source packages, apt's ordering; a Pro host takes its release's own
+                      // records and the Pro ones, which the other hosts must not.
+                      Family{"Ubuntu2204",
+                             "deb_root.py",
+                             "ubuntu",
+                             "dpkg",
+                             {"Ubuntu:22.04:LTS", "22.04", "22.04.4 LTS (Jammy Jellyfish)", "none"},
+                             "Ubuntu:22.04:LTS",
+                             ""},
+                      Family{"Ubuntu2004",
+                             "deb_root.py",
+                             "ubuntu",
+                             "dpkg",
+                             {"Ubuntu:20.04:LTS", "20.04", "20.04.6 LTS (Focal Fossa)", "none"},
+                             "Ubuntu:20.04:LTS",
+                             ""},
+                      Family{"UbuntuPro1804",
+                             "deb_root.py",
+                             "ubuntu",
+                             "dpkg",
+                             {"Ubuntu:Pro:18.04:LTS", "18.04", "18.04.6 LTS (Bionic Beaver)",
+                              "attached"},
+                             "Ubuntu:Pro:18.04:LTS",
+                             ""}),
+    [](const auto& info) { return std::string(info.param.label); });
+
+}  // namespace
+}  // namespace patchparty
