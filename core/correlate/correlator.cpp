@@ -80,6 +80,33 @@ std::vector<std::string> fixed_cves(const Advisory& a, std::string_view base) {
   return out;
 }
 
+bool is_module_build(std::string_view rpm_version) {
+  return rpm_version.find(".module+") != std::string_view::npos ||
+         rpm_version.find(".module_") != std::string_view::npos;
+}
+
+// RHEL 8 and later ship some packages as module streams (ruby:3.1, ruby:3.3) besides the
+// default build, under the same name; the release tag marks a module build
+// (".module+el9.4.0+…", AlmaLinux ".module_el8…") but not which stream. A fix from a module
+// build says nothing about a non-module package of the same name, nor the other way round:
+// comparing them would report the default ruby 3.0 as fixed by ruby:3.3's 3.3.1. Such a pair is
+// reported as a problem, not compared. Two module builds are compared: the release cannot tell
+// their streams apart.
+std::optional<std::string> stream_mismatch(std::string_view installed, const Affected& af) {
+  const bool modular = is_module_build(installed);
+  for (const Range& r : af.ranges) {
+    if (r.type != Range::Type::ecosystem) continue;
+    for (const RangeEvent& ev : r.events) {
+      if (ev.version == "0" || is_module_build(ev.version) == modular) continue;
+      return std::string(modular ? "a module build is installed" : "no module build is installed") +
+             " and the advisory's " + std::string(modular ? "" : "module ") + "build " +
+             ev.version + " is from " + (modular ? "outside the module" : "a module stream") +
+             ": different streams, not compared";
+    }
+  }
+  return std::nullopt;
+}
+
 // One advisory entry that matched one package.
 struct Hit {
   const Advisory* advisory;
@@ -127,6 +154,7 @@ class Run {
     ++out.packages;
     const std::string_view base = base_of(p.ecosystem);
     const std::vector<std::string> names = advisory_lookup_names(p);
+    const bool rpm_family = uses_rpm_versions(p.ecosystem);
     const std::string_view version = compared_version(p);
     // Binary packages of one source at one version (and nested copies of one npm package) get
     // the same verdicts: evaluate once.
@@ -157,6 +185,13 @@ class Run {
             continue;
           ++out.advisories_checked;
           ++verdicts.checked;
+          if (rpm_family) {
+            if (auto why = stream_mismatch(version, af)) {
+              verdicts.problems.push_back(Problem{p.ecosystem, p.name, p.version, a.id, *why});
+              out.problems.push_back(verdicts.problems.back());
+              continue;
+            }
+          }
           auto verdict = evaluator_.evaluate(af, p.ecosystem, version);
           if (!verdict) {
             verdicts.problems.push_back(

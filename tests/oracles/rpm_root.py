@@ -11,7 +11,8 @@
       Reads ROOT's rpmdb with librpm and prints "name<TAB>vulnerability<TAB>fixed" for every
       package an advisory applies to, by OSV's range rules and rpm.labelCompare: one line per
       CVE a record fixes (`upstream`, then `related`), or per record when it lists none, with
-      the highest fixed version among the records of that CVE.
+      the highest fixed version among the records of that CVE. A module build against a
+      non-module fix (or the reverse) is not compared; their number goes to stderr.
 
 Must run under /usr/bin/python3 (python3-rpm). Independent of patchparty's own code: it is
 the reference the scan is compared with.
@@ -72,7 +73,10 @@ def build(root, records_dir, ecosystem, os_id, version_id):
             ordered = sorted(fixes[name], key=functools.cmp_to_key(cmp))
             e, v, r = evr(ordered[len(ordered) // 2])
             if len(ordered) == 1 and i % 2 == 0:
-                r = "0.1"  # below the one fix: release "0.1" sorts before any that starts 1-9
+                # Below the one fix: release "0.1" sorts before any that starts 1-9; a module
+                # build stays one, so that it is compared with its module's fix.
+                module = r.find(".module")
+                r = "0.1" + (r[module:] if module >= 0 else "")
             spec = pathlib.Path(top) / f"{name}.spec"
             spec.write_text(
                 f"Name: {name}\n" + (f"Epoch: {e}\n" if e != "0" else "") +
@@ -117,6 +121,18 @@ def affected(version, ranges):
     return False
 
 
+def is_module_build(version):
+    return ".module+" in version or ".module_" in version
+
+
+def stream_mismatch(version, ranges):
+    # A module build's fix says nothing of a default build of the same name, nor the reverse.
+    modular = is_module_build(version)
+    return any(is_module_build(v) != modular
+               for r in ranges if r.get("type") == "ECOSYSTEM"
+               for ev in r.get("events", []) for v in ev.values() if v != "0")
+
+
 def fixed_of(ranges):
     fixed = [ev["fixed"] for r in ranges for ev in r.get("events", []) if "fixed" in ev]
     return fixed[0] if fixed else ""
@@ -134,6 +150,7 @@ def expect(root, records_dir, ecosystem):
         installed.setdefault(h["name"], []).append(
             (f"{e}:" if e is not None else "") + f"{h['version']}-{h['release']}")
     found = {}
+    mismatches = 0
     for rec in records(records_dir):
         if rec.get("withdrawn"):
             continue
@@ -143,6 +160,9 @@ def expect(root, records_dir, ecosystem):
             if not applies(aff["package"]["ecosystem"], ecosystem):
                 continue
             for version in installed.get(aff["package"]["name"], []):
+                if stream_mismatch(version, aff.get("ranges", [])):
+                    mismatches += 1
+                    continue
                 if not affected(version, aff.get("ranges", [])):
                     continue
                 fix = fixed_of(aff["ranges"])
@@ -152,6 +172,7 @@ def expect(root, records_dir, ecosystem):
                         found[key] = fix
     for (name, vuln), fix in sorted(found.items()):
         print(f"{name}\t{vuln}\t{fix}")
+    print(f"stream mismatches: {mismatches}", file=sys.stderr)
 
 
 def main():
