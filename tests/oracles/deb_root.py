@@ -21,6 +21,8 @@ import sys
 
 import apt_pkg
 
+import osv_ranges
+
 apt_pkg.init_system()
 
 
@@ -34,11 +36,6 @@ def records(directory):
             yield json.load(f)
 
 
-def fixed_of(aff):
-    return next((ev["fixed"] for r in aff.get("ranges", []) for ev in r.get("events", [])
-                 if "fixed" in ev), "")
-
-
 def build(root, records_dir, ecosystem, version_id, version, pro):
     root = pathlib.Path(root)
     chosen = {}
@@ -47,7 +44,7 @@ def build(root, records_dir, ecosystem, version_id, version, pro):
             if aff["package"]["ecosystem"] != ecosystem or aff["package"]["name"] in chosen:
                 continue
             listed = sorted(aff.get("versions", []), key=functools.cmp_to_key(cmp))
-            fix = fixed_of(aff)
+            fix = osv_ranges.first_fixed(aff.get("ranges", []))
             if not listed and not fix:
                 continue
             at_fix = len(chosen) % 2 == 1 and fix
@@ -79,30 +76,9 @@ def applies(record_ecosystem, host):
     return host.startswith("Ubuntu:Pro:") and record_ecosystem == "Ubuntu:" + host[11:]
 
 
-def event_order(a, b):
-    va, vb = next(iter(a.values())), next(iter(b.values()))
-    if va == "0" or vb == "0":
-        return (va != "0") - (vb != "0")
-    return cmp(va, vb)
-
-
 def affected(version, aff):
-    if version in aff.get("versions", []):
-        return True
-    for r in aff.get("ranges", []):
-        if r.get("type") != "ECOSYSTEM":
-            continue
-        hit = False
-        for ev in sorted(r.get("events", []), key=functools.cmp_to_key(event_order)):
-            if "introduced" in ev and (ev["introduced"] == "0" or cmp(version, ev["introduced"]) >= 0):
-                hit = True
-            elif "fixed" in ev and cmp(version, ev["fixed"]) >= 0:
-                hit = False
-            elif "last_affected" in ev and cmp(version, ev["last_affected"]) > 0:
-                hit = False
-        if hit:
-            return True
-    return False
+    return version in aff.get("versions", []) or osv_ranges.in_ranges(
+        version, aff.get("ranges", []), cmp)
 
 
 def expect(root, records_dir, host):
@@ -122,7 +98,7 @@ def expect(root, records_dir, host):
             for binary, source, version in installed:
                 if source != aff["package"]["name"] or not affected(version, aff):
                     continue
-                fix = fixed_of(aff)
+                fix = osv_ranges.first_fixed(aff.get("ranges", []))
                 for vuln in vulns:
                     key = (binary, vuln)
                     if key not in found or (fix and (not found[key] or cmp(fix, found[key]) > 0)):

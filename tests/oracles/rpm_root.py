@@ -27,6 +27,8 @@ import tempfile
 
 import rpm
 
+import osv_ranges
+
 
 def evr(s):
     v = rpm.ver(s)
@@ -92,33 +94,8 @@ def build(root, records_dir, ecosystem, os_id, version_id):
     print(len(rpms))
 
 
-def event_version(ev):
-    return next(iter(ev.values()))
-
-
-def event_order(a, b):
-    va, vb = event_version(a), event_version(b)
-    if va == "0" or vb == "0":
-        return (va != "0") - (vb != "0")
-    return cmp(va, vb)
-
-
 def affected(version, ranges):
-    # OSV's evaluation: walk the events in version order; each one passed decides.
-    for r in ranges:
-        if r.get("type") != "ECOSYSTEM":
-            continue
-        hit = False
-        for ev in sorted(r.get("events", []), key=functools.cmp_to_key(event_order)):
-            if "introduced" in ev and (ev["introduced"] == "0" or cmp(version, ev["introduced"]) >= 0):
-                hit = True
-            elif "fixed" in ev and cmp(version, ev["fixed"]) >= 0:
-                hit = False
-            elif "last_affected" in ev and cmp(version, ev["last_affected"]) > 0:
-                hit = False
-        if hit:
-            return True
-    return False
+    return osv_ranges.in_ranges(version, ranges, cmp)
 
 
 def is_module_build(version):
@@ -131,11 +108,6 @@ def stream_mismatch(version, ranges):
     return any(is_module_build(v) != modular
                for r in ranges if r.get("type") == "ECOSYSTEM"
                for ev in r.get("events", []) for v in ev.values() if v != "0")
-
-
-def fixed_of(ranges):
-    fixed = [ev["fixed"] for r in ranges for ev in r.get("events", []) if "fixed" in ev]
-    return fixed[0] if fixed else ""
 
 
 def expect(root, records_dir, ecosystem):
@@ -165,7 +137,7 @@ def expect(root, records_dir, ecosystem):
                     continue
                 if not affected(version, aff.get("ranges", [])):
                     continue
-                fix = fixed_of(aff["ranges"])
+                fix = osv_ranges.first_fixed(aff["ranges"])
                 for vuln in cves or [rec["id"]]:
                     key = (aff["package"]["name"], vuln)
                     if key not in found or (fix and (not found[key] or cmp(fix, found[key]) > 0)):
