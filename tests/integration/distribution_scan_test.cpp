@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -189,6 +190,103 @@ INSTANTIATE_TEST_SUITE_P(
                              "Ubuntu:Pro:18.04:LTS",
                              ""}),
     [](const auto& info) { return std::string(info.param.label); });
+
+// Every real rpmdb of the shared data as the host it came from: its file where that
+// distribution keeps it, an os-release of its family. A family with OSV advisories is scanned
+// against the real records and compared with librpm's reading; one without is refused with its
+// name; a file that is no rpmdb is refused with the reason.
+struct RealDatabase {
+  const char* folder;  // under rpmdb/
+  const char* file;
+  const char* path;  // where it lives on its host
+  const char* os_release;
+  const char* records;    // osv/distros/..., empty: expected to be refused
+  const char* ecosystem;  // the host's
+  const char* refusal;    // what stderr names when refused
+};
+
+std::ostream& operator<<(std::ostream& os, const RealDatabase& d) {
+  return os << d.folder;
+}
+
+class RealDatabaseScan : public ::testing::TestWithParam<RealDatabase> {
+ protected:
+  void SetUp() override { dir_ = testing::temp_dir("rpmdb-host"); }
+  void TearDown() override {
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+  fs::path dir_;
+};
+
+TEST_P(RealDatabaseScan, ScansAsItsHostOrSaysWhyNot) {
+  const RealDatabase& d = GetParam();
+  const fs::path root = dir_ / "root";
+  fs::create_directories(root / "etc");
+  fs::create_directories((root / d.path).parent_path());
+  fs::copy_file(testing::test_data(std::string("rpmdb/") + d.folder + "/" + d.file), root / d.path);
+  fs::permissions(root / d.path, fs::perms::owner_read | fs::perms::owner_write);
+  std::ofstream(root / "etc/os-release") << d.os_release;
+  const std::string records =
+      testing::test_data("osv/distros").string() + "/" + (*d.records ? d.records : "almalinux");
+  auto scan = testing::run({PATCHPARTY_BIN, "scan", "--inventory", "rpm=" + root.string(), "--feed",
+                            "osv=" + records, "--format", "json"},
+                           dir_, std::nullopt, {}, std::chrono::seconds(300));
+  if (!*d.records) {
+    EXPECT_EQ(scan.code, 2) << scan.out.substr(0, 500);
+    EXPECT_THAT(scan.err, ::testing::HasSubstr(d.refusal));
+    std::cout << d.folder << ": refused: " << scan.err.substr(0, scan.err.find('\n')) << "\n";
+    return;
+  }
+  auto expected_run =
+      testing::run({"/usr/bin/python3", std::string(PP_SOURCE_DIR) + "/tests/oracles/rpm_root.py",
+                    "expect", root.string(), records, d.ecosystem},
+                   dir_);
+  ASSERT_EQ(expected_run.code, 0) << expected_run.err;
+  const std::set<std::string> expected = lines(expected_run.out);
+  ASSERT_TRUE(scan.code == 0 || scan.code == 1) << scan.err;
+  EXPECT_EQ(scan.code, expected.empty() ? 0 : 1) << scan.err;
+  rapidjson::Document doc;
+  doc.Parse(scan.out.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << scan.out.substr(0, 2000);
+  std::set<std::string> got;
+  for (const auto& finding : doc["findings"].GetArray())
+    got.insert(json_string(finding["package"]["name"]) + "\t" +
+               json_string(finding["vulnerability"]) + "\t" +
+               (finding["fixed_version"].IsString() ? json_string(finding["fixed_version"])
+                                                    : std::string()));
+  EXPECT_EQ(got, expected);
+  std::cout << d.folder << ": " << got.size() << " findings as " << d.ecosystem << "\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    SharedRpmdbs, RealDatabaseScan,
+    ::testing::Values(
+        RealDatabase{"libuuid-el8", "Packages", "var/lib/rpm/Packages",
+                     "ID=almalinux\nVERSION_ID=8.8\n", "almalinux/almalinux8", "AlmaLinux:8", ""},
+        RealDatabase{"rpm4-empty-bdb", "rpm4_empty", "var/lib/rpm/Packages",
+                     "ID=almalinux\nVERSION_ID=8.8\n", "almalinux/almalinux8", "AlmaLinux:8", ""},
+        RealDatabase{"ubi8-tzdata-bdb", "Packages", "var/lib/rpm/Packages",
+                     "ID=rhel\nVERSION_ID=8.6\n", "redhat", "Red Hat:enterprise_linux:8", ""},
+        RealDatabase{"fedora32-hello-epoch-bdb", "Packages_epoch", "var/lib/rpm/Packages",
+                     "ID=fedora\nVERSION_ID=32\n", "", "", "Fedora"},
+        RealDatabase{"centos-dive-bdb", "Packages", "var/lib/rpm/Packages",
+                     "ID=centos\nVERSION_ID=8\n", "", "", "CentOS"},
+        RealDatabase{"cbl-mariner-2.0", "rpmdb.sqlite", "var/lib/rpm/rpmdb.sqlite",
+                     "ID=mariner\nVERSION_ID=2.0\n", "", "", "CBL-Mariner"},
+        RealDatabase{"amazonlinux2023-plain", "rpmdb.sqlite", "var/lib/rpm/rpmdb.sqlite",
+                     "ID=amzn\nVERSION_ID=2023\n", "", "", "Amazon Linux"},
+        RealDatabase{"fedora36-tzdata-sqlite", "rpmdb.sqlite", "var/lib/rpm/rpmdb.sqlite",
+                     "ID=fedora\nVERSION_ID=36\n", "", "", "Fedora"},
+        RealDatabase{"bad-btree-bdb", "Packages", "var/lib/rpm/Packages",
+                     "ID=almalinux\nVERSION_ID=8.8\n", "", "", "Btree"},
+        RealDatabase{"bad-schema-sqlite", "rpmdb.sqlite", "var/lib/rpm/rpmdb.sqlite",
+                     "ID=almalinux\nVERSION_ID=8.8\n", "", "", "hnum"}),
+    [](const auto& info) {
+      std::string n = info.param.folder;
+      for (char& c : n)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+      return n;
+    });
 
 }  // namespace
 }  // namespace patchparty

@@ -111,7 +111,11 @@ def stream_mismatch(version, ranges):
 
 
 def expect(root, records_dir, ecosystem):
-    rpm.addMacro("_dbpath", str((pathlib.Path(root) / "var/lib/rpm").resolve()))
+    dbpath = pathlib.Path(root) / "var/lib/rpm"
+    rpm.addMacro("_dbpath", str(dbpath.resolve()))
+    # A Berkeley DB root is read with rpm's read-only backend, the only one Debian builds.
+    if (dbpath / "Packages").exists():
+        rpm.addMacro("_db_backend", "bdb_ro")
     ts = rpm.TransactionSet()
     ts.setVSFlags(rpm._RPMVSF_NOSIGNATURES)
     installed = {}
