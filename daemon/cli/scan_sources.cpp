@@ -40,15 +40,16 @@ std::string project_label(const fs::path& dir) {
 // The root's own ecosystem, never this machine's in its place: a directory without os-release
 // is an error asking for --ecosystem. A lone database file has no root; this machine's
 // os-release names it unless --ecosystem does.
-Result<std::string> host_ecosystem(const fs::path& root, std::string_view given) {
+Result<std::string> host_ecosystem(const fs::path& root, std::string_view given,
+                                   std::string_view example) {
   config::InventoryConfig inv;
   inv.root = root;
   inv.ecosystem = std::string(given);
   auto host = inventory::host_ecosystem(inv);
   if (!host)
-    return fail(host.error().code,
-                host.error().message +
-                    "; name the ecosystem with --ecosystem, e.g. 'Red Hat:enterprise_linux:9'");
+    return fail(host.error().code, host.error().message +
+                                       "; name the ecosystem with --ecosystem, e.g. '" +
+                                       std::string(example) + "'");
   return std::move(host->ecosystem);
 }
 
@@ -93,7 +94,7 @@ Result<InventoryArg> parse_inventory_arg(std::string_view arg, std::string_view 
       o.status_dir = out.path.parent_path() / ".patchparty-none";
       o.updates_dir = o.status_dir;
     }
-    PP_TRY(eco, host_ecosystem(is_dir ? out.path : fs::path("/"), ecosystem));
+    PP_TRY(eco, host_ecosystem(is_dir ? out.path : fs::path("/"), ecosystem, "Debian:12"));
     out.source = std::make_unique<inventory::DpkgStatus>(eco, o);
     return out;
   }
@@ -105,12 +106,12 @@ Result<InventoryArg> parse_inventory_arg(std::string_view arg, std::string_view 
       o.root = "/";
       o.installed_file = out.path;
     }
-    PP_TRY(eco, host_ecosystem(is_dir ? out.path : fs::path("/"), ecosystem));
+    PP_TRY(eco, host_ecosystem(is_dir ? out.path : fs::path("/"), ecosystem, "Alpine:v3.19"));
     out.source = std::make_unique<inventory::ApkInstalled>(eco, o);
     return out;
   }
   if (kind == "rpm") {
-    PP_TRY(eco, host_ecosystem(is_dir ? out.path : fs::path("/"), ecosystem));
+    PP_TRY(eco, host_ecosystem(is_dir ? out.path : fs::path("/"), ecosystem, "AlmaLinux:9"));
     if (is_dir) {
       // The database in whichever of rpm's locations and formats the root holds.
       out.source = std::make_unique<inventory::RpmDb>(eco, fs::path(), out.path);

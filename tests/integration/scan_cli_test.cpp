@@ -600,5 +600,23 @@ TEST_F(ScanCli, AnInvalidSuppressionFileExitsTwo) {
   EXPECT_EQ(r.out, "");
 }
 
+// An image without os-release is not this machine: the scan says so and asks for --ecosystem,
+// and with it the same root is scanned.
+TEST_F(ScanCli, RootWithoutOsReleaseAsksForTheEcosystem) {
+  write_file(dir_ / "image/var/lib/dpkg/status",
+             "Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13.dfsg-1\n"
+             "Architecture: amd64\nSource: zlib\n\n");
+  auto refused = scan({"--inventory", "dpkg=" + (dir_ / "image").string(), "--feed",
+                       "friendsofphp=" + advisories_.string()});
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("no os-release under " + (dir_ / "image").string()));
+  EXPECT_THAT(refused.err, HasSubstr("--ecosystem, e.g. 'Debian:12'"));
+  auto given = scan({"--inventory", "dpkg=" + (dir_ / "image").string(), "--feed",
+                     "friendsofphp=" + advisories_.string(), "--ecosystem", "Debian:12", "--format",
+                     "json"});
+  EXPECT_EQ(given.code, 0) << given.err;
+  EXPECT_THAT(given.out, HasSubstr("\"findings\""));
+}
+
 }  // namespace
 }  // namespace patchparty
