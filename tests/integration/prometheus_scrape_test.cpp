@@ -375,9 +375,13 @@ TEST_F(PrometheusScrape, StoresWhatTheDaemonKnowsAndEvaluatesDashboardAndRules) 
                                           [](const auto& h) { return h.second != "unknown"; });
   });
   EXPECT_TRUE(evaluated);
-  const std::set<std::string> expected = {"PatchPartyDown",        "PatchPartyScanSlow",
-                                          "PatchPartyFeedStale",   "PatchPartyFeedFailing",
-                                          "PatchPartySLABreached", "PatchPartyRollbackFailed"};
+  const std::set<std::string> expected = {"PatchPartyDown",
+                                          "PatchPartyScanSlow",
+                                          "PatchPartyFeedStale",
+                                          "PatchPartyFeedFailing",
+                                          "PatchPartyInventorySourceFailing",
+                                          "PatchPartySLABreached",
+                                          "PatchPartyRollbackFailed"};
   std::set<std::string> loaded;
   for (const auto& [name, h] : health) {
     loaded.insert(name);
