@@ -49,6 +49,14 @@ std::set<std::string> lines(const std::string& text) {
   return out;
 }
 
+// "package<TAB>vulnerability<TAB>fixed", the line the oracles print for a finding.
+std::string finding_line(const rapidjson::Value& finding) {
+  return json_string(finding["package"]["name"]) + "\t" + json_string(finding["vulnerability"]) +
+         "\t" +
+         (finding["fixed_version"].IsString() ? json_string(finding["fixed_version"])
+                                              : std::string());
+}
+
 class DistributionScan : public ::testing::TestWithParam<Family> {
  protected:
   void SetUp() override { dir_ = testing::temp_dir("rpmfam"); }
@@ -88,9 +96,7 @@ TEST_P(DistributionScan, FindsWhatTheDistributionsToolSaysAndNothingElse) {
   std::set<std::string> got;
   for (const auto& finding : doc["findings"].GetArray()) {
     const std::string vulnerability = json_string(finding["vulnerability"]);
-    got.insert(json_string(finding["package"]["name"]) + "\t" + vulnerability + "\t" +
-               (finding["fixed_version"].IsString() ? json_string(finding["fixed_version"])
-                                                    : std::string()));
+    got.insert(finding_line(finding));
     // A bundle's finding is named by the CVE and keeps the bundle's id among its aliases.
     if (vulnerability.starts_with("CVE-")) {
       std::vector<std::string> aliases;
@@ -249,11 +255,7 @@ TEST_P(RealDatabaseScan, ScansAsItsHostOrSaysWhyNot) {
   doc.Parse(scan.out.c_str());
   ASSERT_FALSE(doc.HasParseError()) << scan.out.substr(0, 2000);
   std::set<std::string> got;
-  for (const auto& finding : doc["findings"].GetArray())
-    got.insert(json_string(finding["package"]["name"]) + "\t" +
-               json_string(finding["vulnerability"]) + "\t" +
-               (finding["fixed_version"].IsString() ? json_string(finding["fixed_version"])
-                                                    : std::string()));
+  for (const auto& finding : doc["findings"].GetArray()) got.insert(finding_line(finding));
   EXPECT_EQ(got, expected);
   std::cout << d.folder << ": " << got.size() << " findings as " << d.ecosystem << "\n";
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "collectors/inventory/dpkg_status.h"
+#include "tests/bench/inventory/scan_loop.h"
 
 extern char** environ;
 
@@ -74,17 +75,7 @@ std::size_t lines(const std::string& s) {
 
 void BM_ScanStatusFile(benchmark::State& state) {
   DpkgStatus source("Debian:12");
-  std::size_t packages = 0;
-  for (auto _ : state) {
-    auto r = source.scan();
-    if (!r) {
-      state.SkipWithError(r.error().to_string().c_str());
-      break;
-    }
-    packages = r->size();
-    benchmark::DoNotOptimize(r);
-  }
-  state.counters["packages"] = static_cast<double>(packages);
+  patchparty::bench::scan_loop(state, source);
 }
 BENCHMARK(BM_ScanStatusFile)->Unit(benchmark::kMillisecond)->UseRealTime();
 

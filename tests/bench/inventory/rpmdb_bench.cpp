@@ -11,6 +11,7 @@
 #include "collectors/inventory/rpm_db.h"
 #include "collectors/inventory/rpmdb_bdb.h"
 #include "core/base/bounded_file.h"
+#include "tests/bench/inventory/scan_loop.h"
 #include "tests/support/bdb_rpmdb.h"
 
 namespace {
@@ -46,17 +47,7 @@ const Generated& generated() {
 
 void scan(benchmark::State& state, const fs::path& file) {
   RpmDb source("CBL-Mariner", file);
-  std::size_t packages = 0;
-  for (auto _ : state) {
-    auto r = source.scan();
-    if (!r) {
-      state.SkipWithError(r.error().to_string().c_str());
-      break;
-    }
-    packages = r->size();
-    benchmark::DoNotOptimize(r);
-  }
-  state.counters["packages"] = static_cast<double>(packages);
+  patchparty::bench::scan_loop(state, source);
   state.counters["file_MiB"] = static_cast<double>(fs::file_size(file)) / (1 << 20);
 }
 
