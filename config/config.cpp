@@ -53,10 +53,19 @@ void read_inventory(YamlReader& r, const YAML::Node& node, InventoryConfig& inv)
   r.read_enum(node, p, "redhat_stream", inv.redhat_stream, {"none", "eus", "aus", "e4s", "tus"});
   const YAML::Node dpkg = node["dpkg"];
   if (dpkg.IsDefined() && !dpkg.IsNull() &&
-      r.expect_map(dpkg, "inventory.dpkg", {"enabled", "status", "status_dir"})) {
+      r.expect_map(dpkg, "inventory.dpkg",
+                   {"enabled", "status", "status_dir", "apt_lists", "distribution_origins"})) {
     read_toggle(r, dpkg, "inventory.dpkg", inv.dpkg.enabled);
     r.read_path(dpkg, "inventory.dpkg", "status", inv.dpkg.path);
     r.read_path(dpkg, "inventory.dpkg", "status_dir", inv.dpkg_status_dir);
+    // "" switches the reading of apt's lists off.
+    const YAML::Node lists = dpkg["apt_lists"];
+    if (lists.IsDefined() && lists.IsScalar() && lists.Scalar().empty()) {
+      inv.dpkg_apt_lists.clear();
+    } else {
+      r.read_path(dpkg, "inventory.dpkg", "apt_lists", inv.dpkg_apt_lists);
+    }
+    r.read_strings(dpkg, "inventory.dpkg", "distribution_origins", inv.dpkg_distribution_origins);
   }
   read_database(r, node["rpm"], "inventory.rpm", "database", inv.rpm, true);
   read_database(r, node["apk"], "inventory.apk", "installed", inv.apk);

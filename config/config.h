@@ -110,6 +110,10 @@ struct InventoryConfig {
   std::string redhat_stream = "none";
   DatabaseSource dpkg{Toggle::automatic, "/var/lib/dpkg/status"};
   std::filesystem::path dpkg_status_dir = "/var/lib/dpkg/status.d";
+  // apt's lists, read to tell which packages a third party ships; empty: not read.
+  std::filesystem::path dpkg_apt_lists = "/var/lib/apt/lists";
+  // Release origins that count as the distribution; empty: Debian's or Ubuntu's own.
+  std::vector<std::string> dpkg_distribution_origins;
   // rpm: an empty path ("auto" in the file) searches rpm's known locations and formats
   // (collectors/inventory/rpm_db.h kRpmdbSearchPaths); a path is read whatever its format.
   DatabaseSource rpm{Toggle::automatic, {}};

@@ -8,7 +8,9 @@
 #include <tuple>
 #include <utility>
 
+#include "collectors/inventory/apt_lists.h"
 #include "core/base/error_context.h"
+#include "core/base/log.h"
 
 namespace patchparty::inventory {
 
@@ -425,7 +427,28 @@ Result<std::vector<Package>> DpkgStatus::scan() {
     if (!seen.emplace(e.package.name, e.package.arch, e.package.version).second) continue;
     out.push_back(std::move(e.package));
   }
+  if (!options_.apt_lists.empty()) mark_suppliers(out);
   return out;
+}
+
+void DpkgStatus::mark_suppliers(std::vector<Package>& packages) const {
+  AptListsOptions o;
+  o.dir = under_root(options_.root, options_.apt_lists);
+  o.distribution_origins = options_.distribution_origins.empty()
+                               ? default_distribution_origins(ecosystem_)
+                               : options_.distribution_origins;
+  auto marked = mark_package_suppliers(packages, o);
+  if (!marked) {
+    log::warning("dpkg: cannot tell packages' suppliers from apt's lists: " +
+                 marked.error().message);
+    return;
+  }
+  for (const std::string& w : marked->warnings) log::warning("dpkg: apt lists: " + w);
+  if (marked->third_party > 0) {
+    log::info("dpkg: " + std::to_string(marked->third_party) +
+              " installed packages come from outside the distribution (apt lists in " +
+              o.dir.string() + ")");
+  }
 }
 
 InventoryKind dpkg_inventory_kind() {
@@ -443,6 +466,8 @@ InventoryKind dpkg_inventory_kind() {
     o.status_file = inv.dpkg.path;
     o.status_dir = inv.dpkg_status_dir;
     o.max_bytes = static_cast<std::size_t>(inv.max_file_bytes);
+    o.apt_lists = inv.dpkg_apt_lists;
+    o.distribution_origins = inv.dpkg_distribution_origins;
     return PlannedSource{"dpkg", "", file.string(), std::make_unique<DpkgStatus>(ecosystem, o),
                          std::nullopt};
   };

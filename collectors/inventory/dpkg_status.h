@@ -45,12 +45,19 @@ struct DpkgStatusOptions {
   std::filesystem::path updates_dir = "/var/lib/dpkg/updates";
   // Cap on all bytes read by one scan: status, journal and status.d together.
   std::size_t max_bytes = kDefaultMaxFileBytes;
+  // apt's lists, to tell the distribution's builds from a third party's (apt_lists.h); empty:
+  // not read, every package is taken as the distribution's.
+  std::filesystem::path apt_lists = "/var/lib/apt/lists";
+  // Release origins that are the distribution; empty: default_distribution_origins(ecosystem).
+  std::vector<std::string> distribution_origins;
 };
 
 // The status file with dpkg's journal applied over it in order (each updates/NNNN record
 // replaces the entry of the package it names), as dpkg-query reads them; then every status.d
 // file in name order (*.md5sums and dotfiles skipped). status and status.d may each be absent,
-// not both: a root with neither is Errc::not_found. The same package (name, arch, version)
+// not both: a root with neither is Errc::not_found. Each package is then marked with its
+// supplier from apt's lists; lists that cannot be read are a warning in the log, never a failed
+// inventory. The same package (name, arch, version)
 // listed twice is reported once; two different versions are both reported, since we cannot
 // tell which one is on disk and neither may hide a finding.
 class DpkgStatus final : public InventorySource {
@@ -61,6 +68,8 @@ class DpkgStatus final : public InventorySource {
   [[nodiscard]] Result<std::vector<Package>> scan() override;
 
  private:
+  void mark_suppliers(std::vector<Package>& packages) const;
+
   std::string ecosystem_;
   DpkgStatusOptions options_;
 };

@@ -21,6 +21,11 @@ struct Package {
   std::string location;   // file it came from; for npm, the node_modules path inside the lockfile
   bool dev = false;       // composer packages-dev, npm dev
   bool optional = false;  // npm optional
+  // Debian/Ubuntu: who ships the installed version, from apt's lists (collectors/inventory/
+  // apt_lists.h). Empty supplier: unknown, taken as the distribution's.
+  std::string supplier;         // Release Origin of a list holding it: "Debian", "nginx"
+  bool third_party = false;     // only lists from outside the distribution hold it
+  std::string supplier_newest;  // third party: the newest version that supplier's lists offer
 };
 
 // OSV "affected[].ranges[].events[]": exactly one of the four fields is set.

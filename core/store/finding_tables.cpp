@@ -97,6 +97,10 @@ std::string finding_to_json(const Finding& f) {
   w.Bool(p.dev);
   w.Key("optional");
   w.Bool(p.optional);
+  field(w, "supplier", p.supplier);
+  w.Key("third_party");
+  w.Bool(p.third_party);
+  field(w, "supplier_newest", p.supplier_newest);
   w.EndObject();
   field(w, "vulnerability", f.vulnerability);
   strings(w, "aliases", f.aliases);
@@ -148,10 +152,13 @@ Result<Finding> finding_from_json(std::string_view json) {
   f.project = text(d, "project");
   if (auto p = d.FindMember("package"); p != d.MemberEnd() && p->value.IsObject()) {
     const auto& o = p->value;
-    f.package = Package{
-        text(o, "ecosystem"),      text(o, "name"), text(o, "version"), text(o, "source_name"),
-        text(o, "source_version"), text(o, "arch"), text(o, "origin"),  f.project,
-        text(o, "location"),       flag(o, "dev"),  flag(o, "optional")};
+    f.package = Package{text(o, "ecosystem"),      text(o, "name"),
+                        text(o, "version"),        text(o, "source_name"),
+                        text(o, "source_version"), text(o, "arch"),
+                        text(o, "origin"),         f.project,
+                        text(o, "location"),       flag(o, "dev"),
+                        flag(o, "optional"),       text(o, "supplier"),
+                        flag(o, "third_party"),    text(o, "supplier_newest")};
   }
   f.vulnerability = text(d, "vulnerability");
   if (f.vulnerability.empty()) return fail(Errc::data_loss, "stored finding has no vulnerability");

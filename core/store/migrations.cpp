@@ -201,9 +201,18 @@ CREATE TABLE restart_report (
 );
 )sql";
 
+// Version 6: who ships each Debian/Ubuntu package, from apt's lists
+// (collectors/inventory/apt_lists.h). Rows written before it read as the distribution's.
+constexpr std::string_view kSchemaV6 = R"sql(
+ALTER TABLE inventory_packages ADD COLUMN supplier TEXT NOT NULL DEFAULT '';
+ALTER TABLE inventory_packages ADD COLUMN third_party INTEGER NOT NULL DEFAULT 0
+  CHECK (third_party IN (0, 1));
+ALTER TABLE inventory_packages ADD COLUMN supplier_newest TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1}, Migration{2, kSchemaV2}, Migration{3, kSchemaV3},
-    Migration{4, kSchemaV4}, Migration{5, kSchemaV5},
+    Migration{4, kSchemaV4}, Migration{5, kSchemaV5}, Migration{6, kSchemaV6},
 };
 
 constexpr std::size_t kHeaderSize = 100;

@@ -79,6 +79,10 @@ void print_json(const Listing& l, std::ostream& out) {
     w.Bool(p.dev);
     w.Key("optional");
     w.Bool(p.optional);
+    str("supplier", p.supplier);
+    w.Key("third_party");
+    w.Bool(p.third_party);
+    str("supplier_newest", p.supplier_newest);
     w.EndObject();
   }
   w.EndArray();
@@ -91,13 +95,13 @@ void print_json(const Listing& l, std::ostream& out) {
 }
 
 void print_table(const Listing& l, std::ostream& out) {
-  TextTable t({"ORIGIN", "PROJECT", "ECOSYSTEM", "NAME", "VERSION", "SOURCE", "ARCH"});
+  TextTable t({"ORIGIN", "PROJECT", "ECOSYSTEM", "NAME", "VERSION", "SOURCE", "ARCH", "SUPPLIER"});
   for (const auto& p : l.packages) {
     std::string source = p.source_name == p.name && p.source_version == p.version
                              ? ""
                              : p.source_name + " " + p.source_version;
     t.add({p.origin, p.project, p.ecosystem, p.name + (p.dev ? " (dev)" : ""), p.version, source,
-           p.arch});
+           p.arch, p.third_party ? p.supplier + " (third party)" : p.supplier});
   }
   t.print(out);
   if (::isatty(STDOUT_FILENO))

@@ -93,6 +93,8 @@ Result<InventoryArg> parse_inventory_arg(std::string_view arg, std::string_view 
       o.status_file = out.path;
       o.status_dir = out.path.parent_path() / ".patchparty-none";
       o.updates_dir = o.status_dir;
+      // This machine's apt lists say nothing about another machine's status file.
+      o.apt_lists.clear();
     }
     PP_TRY(eco, host_ecosystem(is_dir ? out.path : fs::path("/"), ecosystem, "Debian:12"));
     out.source = std::make_unique<inventory::DpkgStatus>(eco, o);

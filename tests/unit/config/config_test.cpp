@@ -47,6 +47,8 @@ TEST(Config, ExampleFileParsesToTheDefaults) {
   EXPECT_EQ(c->inventory.os_release, d.inventory.os_release);
   EXPECT_EQ(c->inventory.dpkg.path, d.inventory.dpkg.path);
   EXPECT_EQ(c->inventory.dpkg_status_dir, d.inventory.dpkg_status_dir);
+  EXPECT_EQ(c->inventory.dpkg_apt_lists, d.inventory.dpkg_apt_lists);
+  EXPECT_EQ(c->inventory.dpkg_distribution_origins, d.inventory.dpkg_distribution_origins);
   EXPECT_EQ(c->inventory.rpm.path, d.inventory.rpm.path);
   EXPECT_EQ(c->inventory.apk.path, d.inventory.apk.path);
   EXPECT_EQ(c->inventory.max_file_bytes, d.inventory.max_file_bytes);
@@ -106,6 +108,24 @@ TEST(Config, RpmDatabaseIsSearchedUnlessAPathIsGiven) {
   EXPECT_FALSE(parse_config("inventory:\n  rpm: {database: Packages}\n", "t.yml").has_value());
   // "auto" is the rpm database's word only.
   EXPECT_FALSE(parse_config("inventory:\n  apk: {installed: auto}\n", "t.yml").has_value());
+}
+
+TEST(Config, AptListsAreReadUnlessSwitchedOff) {
+  EXPECT_EQ(Config{}.inventory.dpkg_apt_lists, "/var/lib/apt/lists");
+  auto off = parse_config("inventory:\n  dpkg: {apt_lists: \"\"}\n", "t.yml");
+  ASSERT_OK(off);
+  EXPECT_TRUE(off->inventory.dpkg_apt_lists.empty());
+  auto given = parse_config(
+      "inventory:\n  dpkg:\n    apt_lists: /srv/mirror/lists\n    distribution_origins: [Debian, "
+      "\"Example Corp\"]\n",
+      "t.yml");
+  ASSERT_OK(given);
+  EXPECT_EQ(given->inventory.dpkg_apt_lists, "/srv/mirror/lists");
+  EXPECT_EQ(given->inventory.dpkg_distribution_origins,
+            (std::vector<std::string>{"Debian", "Example Corp"}));
+  EXPECT_FALSE(parse_config("inventory:\n  dpkg: {apt_lists: lists}\n", "t.yml").has_value());
+  EXPECT_FALSE(
+      parse_config("inventory:\n  dpkg: {distribution_origins: Debian}\n", "t.yml").has_value());
 }
 
 TEST(Config, UnknownKeyNamesFileLineColumnAndPath) {

@@ -83,6 +83,9 @@ TEST_F(FindingTablesTest, AFindingNoLongerSeenIsResolvedAndAReturnReopensIt) {
 TEST_F(FindingTablesTest, TheDetailRoundTrips) {
   Finding f = finding("libssl3", "3.0.11-1~deb12u2", "CVE-2024-0001");
   f.package.source_name = "openssl";
+  f.package.supplier = "Example Vendor";
+  f.package.third_party = true;
+  f.package.supplier_newest = "3.0.15-1+vendor1";
   f.project = "";
   f.aliases = {"DSA-5000-1", "GHSA-x"};
   f.advisories = {"CVE-2024-0001"};
@@ -104,6 +107,9 @@ TEST_F(FindingTablesTest, TheDetailRoundTrips) {
   ASSERT_OK(back);
   EXPECT_EQ(finding_to_json(*back), finding_to_json(f));
   EXPECT_EQ(back->package.source_name, "openssl");
+  EXPECT_EQ(back->package.supplier, "Example Vendor");
+  EXPECT_TRUE(back->package.third_party);
+  EXPECT_EQ(back->package.supplier_newest, "3.0.15-1+vendor1");
   EXPECT_EQ(back->fix_status, FixStatus::no_dsa);
   EXPECT_TRUE(back->suppression && back->suppression->expired);
   EXPECT_FALSE(back->suppressed());

@@ -151,6 +151,22 @@ TEST(Migrations, ReopenIsIdempotentAndKeepsData) {
   }
 }
 
+// Packages saved before suppliers were known read as the distribution's, with no supplier.
+TEST(Migrations, SupplierColumnsDefaultForPackagesSavedBefore) {
+  auto db = Database::open(":memory:");
+  ASSERT_OK(db);
+  ASSERT_OK(migrate(*db, schema_migrations().first(5)));
+  ASSERT_OK(
+      db->exec("INSERT INTO inventory_snapshots (id, taken_at, source, ok) VALUES (1, 1, "
+               "'dpkg', 1); INSERT INTO inventory_packages (snapshot_id, ecosystem, name, "
+               "version) VALUES (1, 'Debian:12', 'nginx', '1.22.1-9')"));
+  ASSERT_OK(migrate(*db, schema_migrations()));
+  EXPECT_EQ(*db->query_int64("SELECT count(*) FROM inventory_packages WHERE supplier = '' AND "
+                             "third_party = 0 AND supplier_newest = ''"),
+            1);
+  EXPECT_FALSE(db->exec("UPDATE inventory_packages SET third_party = 2"));
+}
+
 TEST(Migrations, AppliesOnlyTheMissingOnesInOrder) {
   auto db = Database::open(":memory:");
   ASSERT_OK(db);

@@ -23,7 +23,8 @@ using testing::file_bytes;
 
 auto fields(const Package& p) {
   return std::tie(p.ecosystem, p.name, p.version, p.source_name, p.source_version, p.arch, p.origin,
-                  p.project, p.location, p.dev, p.optional);
+                  p.project, p.location, p.dev, p.optional, p.supplier, p.third_party,
+                  p.supplier_newest);
 }
 
 void expect_same_packages(const std::vector<Package>& got, const std::vector<Package>& want) {
@@ -121,7 +122,9 @@ TEST(Store, RoundTripsEveryPackageField) {
   auto dir = testing::temp_dir("roundtrip");
   std::vector<Package> packages = {
       {"Debian:12", "libssl3", "3.0.11-1~deb12u2", "openssl", "3.0.11-1~deb12u2", "amd64", "dpkg",
-       "", "/var/lib/dpkg/status", false, false},
+       "", "/var/lib/dpkg/status", false, false, "Debian"},
+      {"Debian:12", "nginx", "1.26.2-1~bookworm", "nginx", "1.26.2-1~bookworm", "amd64", "dpkg", "",
+       "/var/lib/dpkg/status", false, false, "nginx", true, "1.26.3-1~bookworm"},
       {"Packagist", "symfony/http-kernel", "v6.4.1", "symfony/http-kernel", "v6.4.1", "",
        "composer", "shop", "/srv/shop/composer.lock", true, false},
       {"npm", "fsevents", "2.3.3", "fsevents", "2.3.3", "", "npm", "web",
@@ -153,7 +156,7 @@ TEST(Store, RoundTripsEveryPackageField) {
   EXPECT_EQ((*snaps)[0].taken_at, 1'700'000'000);
   EXPECT_EQ((*snaps)[0].source, "mixed");
   EXPECT_EQ((*snaps)[0].project, "");
-  EXPECT_EQ((*snaps)[0].package_count, 4);
+  EXPECT_EQ((*snaps)[0].package_count, 5);
   EXPECT_TRUE((*snaps)[0].ok);
   EXPECT_EQ((*snaps)[0].error, "");
 }
