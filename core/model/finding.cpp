@@ -82,4 +82,24 @@ std::optional<FixStatus> fix_status_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view finding_origin(const Finding& f) {
+  if (!f.project.empty()) return "";
+  return f.package.third_party ? "third-party" : "distribution";
+}
+
+std::string third_party_note(const Finding& f) {
+  if (!f.package.third_party) return {};
+  const Package& p = f.package;
+  std::string note =
+      p.name + " " + p.version + " comes from " + p.supplier + ", not from the distribution";
+  if (!f.fixed_version.empty()) {
+    note += ": the distribution's fix " + f.fixed_version + " is for its own build";
+  }
+  note += "; check " + p.supplier + "'s advisories";
+  if (!p.supplier_newest.empty() && p.supplier_newest != p.version) {
+    note += " (" + p.supplier + " offers " + p.supplier_newest + ")";
+  }
+  return note;
+}
+
 }  // namespace patchparty

@@ -62,4 +62,14 @@ struct Finding {
   bool fix_available() const { return !fixed_version.empty(); }
 };
 
+// Where a finding's package comes from: "third-party" for a host package that only a third
+// party's repository holds (Package::third_party), "distribution" for any other host package,
+// "" for an application's package.
+std::string_view finding_origin(const Finding& f);
+
+// For a third-party package: why the distribution's fixed version is no promise, and where to
+// look instead ("nginx 1.26.2-1~bookworm comes from nginx, not from the distribution: ...").
+// Empty for every other finding.
+std::string third_party_note(const Finding& f);
+
 }  // namespace patchparty

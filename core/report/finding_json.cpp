@@ -28,7 +28,11 @@ void report_object(JsonOut& j, const Finding& f) {
   j.field_or_null("origin", f.package.origin);
   j.field_or_null("location", f.package.location);
   j.field("dev", f.package.dev);
+  j.field_or_null("supplier", f.package.supplier);
+  j.field_or_null("supplier_newest", f.package.supplier_newest);
   j.end_object();
+  j.field_or_null("origin", finding_origin(f));
+  j.field_or_null("origin_note", third_party_note(f));
   j.field("vulnerability", f.vulnerability);
   j.field("aliases", f.aliases);
   j.field("advisories", f.advisories);

@@ -109,6 +109,10 @@ void print_table(const scan::ScanReport& report, std::ostream& out) {
       // Both facts matter at the party: an expired waiver on a package with no fix yet.
       if (!f->fix_available())
         note += (note.empty() ? "" : "; ") + std::string(fix_status_name(f->fix_status));
+      // The FIXED column is the distribution's; this build comes from elsewhere.
+      if (f->package.third_party)
+        note += (note.empty() ? "" : "; ") + std::string("third party (") + f->package.supplier +
+                "): the fix is the distribution's";
     }
     t.add({format_risk(f->risk), std::string(severity_name(f->severity)), f->package.name,
            f->package.version, f->fixed_version.empty() ? "-" : f->fixed_version, f->vulnerability,

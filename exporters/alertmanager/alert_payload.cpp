@@ -144,9 +144,16 @@ Alert vulnerability_alert(const Finding& f, std::string_view reason) {
     if (!f.kev_due_date.empty()) d += ", due " + f.kev_due_date;
   }
   d += ".\n";
-  d += f.fix_available()
-           ? "Fix: upgrade to " + f.fixed_version + "."
-           : "No fixed version known (" + std::string(fix_status_name(f.fix_status)) + ").";
+  if (f.package.third_party) {
+    // The distribution's fix is no upgrade path for a build it does not ship.
+    d += third_party_note(f) + ".";
+    a.annotations["origin"] = "third-party";
+    a.annotations["supplier"] = f.package.supplier;
+  } else {
+    d += f.fix_available()
+             ? "Fix: upgrade to " + f.fixed_version + "."
+             : "No fixed version known (" + std::string(fix_status_name(f.fix_status)) + ").";
+  }
   a.annotations["description"] = d;
   a.annotations["fixed_version"] = f.fixed_version;
   a.annotations["installed_version"] = f.package.version;

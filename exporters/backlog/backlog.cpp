@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include "core/report/report_format.h"
 #include "core/versions/version_scheme.h"
@@ -14,7 +15,9 @@ namespace patchparty::exporters {
 
 namespace {
 
-using GroupKey = std::tuple<std::string, std::string, std::string, std::string>;
+// host, project, ecosystem, package, and the supplier of a third party's package: its findings
+// are not one task with the distribution's build of the same package.
+using GroupKey = std::tuple<std::string, std::string, std::string, std::string, std::string>;
 using Group = std::vector<const Finding*>;
 
 std::int64_t finding_due(const Finding& f, const config::SlaConfig& sla) {
@@ -93,7 +96,8 @@ Priority priority_of(const BacklogFacts& f) {
 // Everything a task and a watch item share, from findings already sorted by package identity.
 void fill_facts(BacklogFacts& out, const GroupKey& key, const Group& group,
                 const config::SlaConfig& sla, const BacklogOptions& options) {
-  std::tie(out.host, out.project, out.ecosystem, out.package) = key;
+  std::tie(out.host, out.project, out.ecosystem, out.package, out.supplier) = key;
+  out.third_party = !out.supplier.empty();
   std::set<std::string> binaries, installed, locations, notes;
   std::map<std::string, BacklogVulnerability> vulns;
   bool first = true;
@@ -102,6 +106,14 @@ void fill_facts(BacklogFacts& out, const GroupKey& key, const Group& group,
     installed.insert(f->package.version);
     if (!f->package.location.empty()) locations.insert(f->package.location);
     if (f->suppression && f->suppression->expired) notes.insert(expired_note(*f->suppression));
+    if (f->package.third_party && !f->package.supplier_newest.empty()) {
+      bool as_text = false;
+      out.supplier_newest =
+          out.supplier_newest.empty()
+              ? f->package.supplier_newest
+              : highest_version(out.ecosystem, {out.supplier_newest, f->package.supplier_newest},
+                                as_text);
+    }
 
     auto [it, inserted] = vulns.try_emplace(f->vulnerability);
     BacklogVulnerability& v = it->second;
@@ -147,6 +159,15 @@ void fill_facts(BacklogFacts& out, const GroupKey& key, const Group& group,
   out.binaries.assign(binaries.begin(), binaries.end());
   out.installed.assign(installed.begin(), installed.end());
   out.locations.assign(locations.begin(), locations.end());
+  if (out.third_party) {
+    std::string note = "installed from " + out.supplier +
+                       ", not from the distribution: the distribution's fixed versions are for "
+                       "its own build; check " +
+                       out.supplier + "'s advisories";
+    if (!out.supplier_newest.empty())
+      note += " (" + out.supplier + " offers " + out.supplier_newest + ")";
+    notes.insert(std::move(note));
+  }
   out.notes.assign(notes.begin(), notes.end());
   for (auto& [id, v] : vulns) out.vulnerabilities.push_back(std::move(v));
   std::sort(out.vulnerabilities.begin(), out.vulnerabilities.end(),
@@ -159,8 +180,8 @@ void fill_facts(BacklogFacts& out, const GroupKey& key, const Group& group,
 }
 
 bool same_place_less(const BacklogFacts& a, const BacklogFacts& b) {
-  return std::tie(a.package, a.host, a.project, a.ecosystem) <
-         std::tie(b.package, b.host, b.project, b.ecosystem);
+  return std::tie(a.package, a.host, a.project, a.ecosystem, a.supplier) <
+         std::tie(b.package, b.host, b.project, b.ecosystem, b.supplier);
 }
 
 // Party order: what is overdue or known exploited first, then the riskiest, then the soonest
@@ -231,7 +252,20 @@ std::string task_scope(const BacklogFacts& facts) {
   return scope + "host " + facts.host;
 }
 
+std::string_view facts_origin(const BacklogFacts& facts) {
+  if (!facts.project.empty()) return "";
+  return facts.third_party ? "third-party" : "distribution";
+}
+
 std::string task_title(const BacklogTask& task) {
+  if (task.third_party) {
+    std::string title = "update " + task.package + " (" + task_scope(task) + ") from " +
+                        task.supplier + ", its supplier";
+    if (!task.distribution_fixed_version.empty())
+      title +=
+          " (the distribution's fix " + task.distribution_fixed_version + " is for its own build)";
+    return title;
+  }
   return "upgrade " + task.package + " (" + task_scope(task) + ") to >= " + task.target_version;
 }
 
@@ -291,7 +325,8 @@ Backlog build_backlog(std::span<const Finding> findings, const config::SlaConfig
     std::string package = f->package.name;
     if (is_distro_ecosystem(f->package.ecosystem) && !f->package.source_name.empty())
       package = f->package.source_name;
-    GroupKey key{host_of(*f), f->project, f->package.ecosystem, std::move(package)};
+    GroupKey key{host_of(*f), f->project, f->package.ecosystem, std::move(package),
+                 f->package.third_party ? f->package.supplier : std::string()};
     (has_fix(*f) ? task_groups : watch_groups)[std::move(key)].push_back(f);
   }
 
@@ -303,6 +338,7 @@ Backlog build_backlog(std::span<const Finding> findings, const config::SlaConfig
     std::sort(fixed.begin(), fixed.end());
     fixed.erase(std::unique(fixed.begin(), fixed.end()), fixed.end());
     t.target_version = highest_version(t.ecosystem, fixed, t.versions_compared_as_text);
+    if (t.third_party) t.distribution_fixed_version = std::exchange(t.target_version, {});
     out.tasks.push_back(std::move(t));
   }
   for (const auto& [key, group] : watch_groups) {

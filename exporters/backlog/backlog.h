@@ -62,11 +62,19 @@ struct BacklogFacts {
   bool new_since_last_party = false;
   std::vector<std::string> notes;  // "suppression expired on 2026-10-31 (suppressions.yml:4)"
   Priority priority = Priority::later;
+  // The installed package comes from a third party's repository, not the distribution
+  // (Package::third_party): the distribution's fixed versions are no promise for it.
+  bool third_party = false;
+  std::string supplier;         // that repository's Origin: "nginx"
+  std::string supplier_newest;  // the newest version it offers, when known
 };
 
-// "upgrade P (project X / host H) to >= V".
+// "upgrade P (project X / host H) to >= V"; for a third party's package "update P (host H) from
+// S, its supplier", with no target: the distribution's fix is not one S's repository offers.
 struct BacklogTask : BacklogFacts {
-  std::string target_version;  // the highest fixed version over the grouped findings
+  std::string target_version;  // the highest fixed version over the grouped findings; empty for
+                               // a third party's package
+  std::string distribution_fixed_version;  // third party: what the distribution fixed in
   // The ecosystem's scheme could not order the fixed versions, so they were compared as text.
   bool versions_compared_as_text = false;
   FixStatus fix_status = FixStatus::fixed;  // always fixed: unfixed findings go to the watch list
@@ -117,10 +125,14 @@ std::int64_t sla_seconds(const config::SlaConfig& sla, SeverityLevel s);
 Backlog build_backlog(std::span<const Finding> findings, const config::SlaConfig& sla,
                       const BacklogOptions& options);
 
-// "upgrade openssl (host web-1) to >= 3.0.15-1~deb12u1"
+// "upgrade openssl (host web-1) to >= 3.0.15-1~deb12u1"; "update nginx (host web-1) from nginx,
+// its supplier (the distribution's fix 1.22.1-9+deb12u1 is for its own build)".
 std::string task_title(const BacklogTask& task);
 // "host web-1" or "project shop / host web-1"
 std::string task_scope(const BacklogFacts& facts);
+
+// "third-party" or "distribution" for a host package, "" for an application's (finding_origin).
+std::string_view facts_origin(const BacklogFacts& facts);
 
 // Debian/Ubuntu, the rpm and apk distributions: matched and upgraded by source package.
 bool is_distro_ecosystem(std::string_view ecosystem);

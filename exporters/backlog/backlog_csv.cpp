@@ -78,7 +78,9 @@ std::string backlog_csv(const Backlog& b) {
          std::string(yes_no(t.overdue)),
          std::string(yes_no(t.new_since_last_party)),
          std::string(fix_status_label(t.fix_status)),
-         joined(notes, "; ")});
+         joined(notes, "; "),
+         std::string(facts_origin(t)),
+         t.supplier});
   }
   return out;
 }

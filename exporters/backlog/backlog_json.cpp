@@ -43,6 +43,9 @@ void facts(JsonOut& j, const BacklogFacts& f) {
   j.field("overdue", f.overdue);
   j.field("new_since_last_party", f.new_since_last_party);
   j.field("notes", f.notes);
+  j.field_or_null("origin", facts_origin(f));
+  j.field_or_null("supplier", f.supplier);
+  j.field_or_null("supplier_newest", f.supplier_newest);
 }
 
 }  // namespace
@@ -83,7 +86,9 @@ std::string backlog_json(const Backlog& b) {
     j.field_int("rank", static_cast<std::int64_t>(i + 1));
     j.field("title", task_title(t));
     facts(j, t);
-    j.field("target_version", t.target_version);
+    // null for a third party's package: no version to promise (title and notes say why).
+    j.field_or_null("target_version", t.target_version);
+    j.field_or_null("distribution_fixed_version", t.distribution_fixed_version);
     j.field("versions_compared_as_text", t.versions_compared_as_text);
     j.field("fix_status", fix_status_label(t.fix_status));
     j.key("vulnerabilities");

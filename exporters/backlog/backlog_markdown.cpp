@@ -72,13 +72,17 @@ std::string where(const BacklogFacts& f) {
   return md_text(task_scope(f)) + " (" + md_text(f.ecosystem) + ")";
 }
 
-std::string vulnerability_line(const BacklogVulnerability& v, bool with_fix_status) {
+// A third party's package gets the distribution's fix named as such, never as its target.
+std::string vulnerability_line(const BacklogVulnerability& v, bool with_fix_status,
+                               bool third_party = false) {
   std::string line = md_link(v.id, v.url) + ": " + std::string(severity_name(v.severity));
   if (v.cvss) line += ", CVSS " + format_fixed(*v.cvss, 1);
   if (v.kev) line += v.kev_ransomware ? ", **KEV** (ransomware)" : ", **KEV**";
   line += ", risk " + format_fixed(v.risk, 1);
   if (with_fix_status) line += ", " + std::string(fix_status_label(v.fix_status));
-  if (!v.fixed_version.empty()) line += ", fixed in " + md_code(v.fixed_version);
+  if (!v.fixed_version.empty())
+    line += (third_party ? ", the distribution fixed it in " : ", fixed in ") +
+            md_code(v.fixed_version);
   if (!v.summary.empty()) line += " - " + md_text(shorten(v.summary));
   if (!v.aliases.empty()) {
     line += " (aliases:";
@@ -185,8 +189,13 @@ std::string backlog_markdown(const Backlog& b) {
   if (b.tasks.empty()) out += "Nothing to upgrade.\n";
   for (std::size_t i = 0; i < b.tasks.size(); ++i) {
     const BacklogTask& t = b.tasks[i];
-    out += "- [ ] **" + std::to_string(i + 1) + ". Upgrade " + md_code(t.package) +
-           " to >= " + md_code(t.target_version) + "** on " + where(t) + "\n";
+    if (t.third_party) {
+      out += "- [ ] **" + std::to_string(i + 1) + ". Update " + md_code(t.package) + " from " +
+             md_text(t.supplier) + "** (third party) on " + where(t) + "\n";
+    } else {
+      out += "- [ ] **" + std::to_string(i + 1) + ". Upgrade " + md_code(t.package) +
+             " to >= " + md_code(t.target_version) + "** on " + where(t) + "\n";
+    }
     out += "  - " + flags_line(t) + "\n";
     installed_line(out, t);
     if (t.versions_compared_as_text)
@@ -194,7 +203,8 @@ std::string backlog_markdown(const Backlog& b) {
              " rules; the target was chosen by text order, check it\n";
     for (const auto& n : t.notes) out += "  - Note: " + md_text(n) + "\n";
     out += "  - Fixes:\n";
-    for (const auto& v : t.vulnerabilities) out += "    - " + vulnerability_line(v, false) + "\n";
+    for (const auto& v : t.vulnerabilities)
+      out += "    - " + vulnerability_line(v, false, t.third_party) + "\n";
   }
 
   out += "\n## Watch / mitigate\n\n";

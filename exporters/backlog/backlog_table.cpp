@@ -35,7 +35,10 @@ std::string flags(const BacklogFacts& f) {
   if (f.kev) add(f.kev_ransomware ? "KEV+RANSOM" : "KEV");
   if (f.overdue) add("OVERDUE");
   if (f.new_since_last_party) add("NEW");
-  if (!f.notes.empty()) add("EXPIRED-SUPPRESSION");
+  if (std::any_of(f.notes.begin(), f.notes.end(),
+                  [](const std::string& n) { return n.starts_with("suppression expired"); }))
+    add("EXPIRED-SUPPRESSION");
+  if (f.third_party) add("THIRD-PARTY");
   return s.empty() ? "-" : s;
 }
 
@@ -65,10 +68,12 @@ std::string backlog_table(const Backlog& b) {
                                               "PACKAGE", "TARGET", "WHERE", "VULNERABILITIES"}};
   for (std::size_t i = 0; i < b.tasks.size(); ++i) {
     const BacklogTask& t = b.tasks[i];
-    rows.push_back({std::to_string(i + 1), std::string(priority_name(t.priority)),
-                    format_date(t.due), format_fixed(t.max_risk, 1),
-                    std::string(severity_name(t.max_severity)), flags(t), printable(t.package),
-                    ">= " + printable(t.target_version), printable(where(t)), vulns(t)});
+    rows.push_back(
+        {std::to_string(i + 1), std::string(priority_name(t.priority)), format_date(t.due),
+         format_fixed(t.max_risk, 1), std::string(severity_name(t.max_severity)), flags(t),
+         printable(t.package),
+         t.third_party ? "from " + printable(t.supplier) : ">= " + printable(t.target_version),
+         printable(where(t)), vulns(t)});
   }
   out += "Upgrade tasks: " + std::to_string(b.tasks.size()) + "\n";
   out += aligned(rows);

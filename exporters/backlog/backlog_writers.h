@@ -35,7 +35,9 @@ inline constexpr const char* kBacklogCsvColumns[] = {"rank",
                                                      "overdue",
                                                      "new_since_last_party",
                                                      "fix_status",
-                                                     "notes"};
+                                                     "notes",
+                                                     "origin",
+                                                     "supplier"};
 
 // {"schema": "patchparty.backlog/v1", ...}: the stable form for tools and the fleet merge.
 inline constexpr const char* kBacklogJsonSchema = "patchparty.backlog/v1";

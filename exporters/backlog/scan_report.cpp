@@ -142,7 +142,9 @@ std::string result_message(const Finding& f) {
   if (!f.package.source_name.empty() && f.package.source_name != f.package.name)
     msg += " (source " + f.package.source_name + ")";
   msg += " is affected by " + f.vulnerability;
-  if (f.fix_available() && f.fix_status == FixStatus::fixed) {
+  if (f.package.third_party) {
+    msg += "; " + third_party_note(f);
+  } else if (f.fix_available() && f.fix_status == FixStatus::fixed) {
     msg += "; upgrade to >= " + f.fixed_version;
   } else {
     msg += "; no fixed version yet (" + std::string(fix_status_label(f.fix_status)) + ")";

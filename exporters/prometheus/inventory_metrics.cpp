@@ -15,7 +15,12 @@ InventoryMetrics::InventoryMetrics(prometheus::Registry& r)
       up_(r, prometheus::BuildGauge()
                  .Name("patchparty_inventory_source_up")
                  .Help("1 when the newest attempt to read an inventory source (per project for "
-                       "lockfiles) succeeded, 0 when it failed.")) {}
+                       "lockfiles) succeeded, 0 when it failed.")),
+      third_party_(r, prometheus::BuildGauge()
+                          .Name("patchparty_inventory_third_party_packages")
+                          .Help("Installed host packages whose version only a third party's "
+                                "repository holds, by that repository's Origin: the "
+                                "distribution's fixes do not apply to them.")) {}
 
 Result<> InventoryMetrics::update(store::Store& store) {
   // Snapshots come newest first, so the first successful one of each (source, project) is the
@@ -33,6 +38,13 @@ Result<> InventoryMetrics::update(store::Store& store) {
   }
   packages_.replace(packages);
   up_.replace(up);
+
+  PP_TRY(installed, store.latest_inventory());
+  std::map<prometheus::Labels, double> third_party;
+  for (const Package& p : installed) {
+    if (p.third_party) third_party[{{"supplier", p.supplier}}] += 1;
+  }
+  third_party_.replace(third_party);
   return {};
 }
 

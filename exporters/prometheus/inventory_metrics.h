@@ -1,6 +1,7 @@
 // The inventory's families: packages in the newest good snapshot of each source, and whether
 // each source's newest attempt succeeded (a host database whose ecosystem cannot be told, an
-// unreadable lockfile: 0 until it reads again).
+// unreadable lockfile: 0 until it reads again), and the host packages each third party's
+// repository supplies (apt lists: collectors/inventory/apt_lists.h).
 #pragma once
 
 #include <prometheus/family.h>
@@ -21,6 +22,7 @@ class InventoryMetrics {
  private:
   GaugeSeries packages_;
   GaugeSeries up_;
+  GaugeSeries third_party_;
 };
 
 }  // namespace patchparty::exporters

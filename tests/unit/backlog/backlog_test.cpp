@@ -1,5 +1,6 @@
 #include "exporters/backlog/backlog.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -316,15 +317,48 @@ TEST(BuildBacklog, SameOutputWhateverTheInputOrder) {
   }
 }
 
+TEST(BuildBacklog, AThirdPartysBuildIsItsOwnTaskWithNoTargetPromised) {
+  Finding own = deb("nginx-common", "nginx", "CVE-2025-23419", "1.22.1-9+deb12u2");
+  own.package.version = "1.22.1-9+deb12u1";
+  own.package.supplier = "Debian";
+  Finding vendor = own;
+  vendor.package = debian_package("nginx", "nginx", "1.26.2-1~bookworm");
+  vendor.package.supplier = "nginx";
+  vendor.package.third_party = true;
+  vendor.package.supplier_newest = "1.26.3-1~bookworm";
+  const Backlog b = build({own, vendor});
+  ASSERT_EQ(b.tasks.size(), 2u);
+  const BacklogTask& debian = b.tasks[0].third_party ? b.tasks[1] : b.tasks[0];
+  const BacklogTask& nginx = b.tasks[0].third_party ? b.tasks[0] : b.tasks[1];
+  EXPECT_EQ(debian.target_version, "1.22.1-9+deb12u2");
+  EXPECT_FALSE(debian.third_party);
+  EXPECT_EQ(task_title(debian), "upgrade nginx (host web-1) to >= 1.22.1-9+deb12u2");
+  EXPECT_EQ(nginx.target_version, "");
+  EXPECT_EQ(nginx.distribution_fixed_version, "1.22.1-9+deb12u2");
+  EXPECT_EQ(nginx.supplier, "nginx");
+  EXPECT_EQ(nginx.supplier_newest, "1.26.3-1~bookworm");
+  EXPECT_EQ(task_title(nginx),
+            "update nginx (host web-1) from nginx, its supplier (the distribution's fix "
+            "1.22.1-9+deb12u2 is for its own build)");
+  ASSERT_EQ(nginx.notes.size(), 1u);
+  EXPECT_THAT(nginx.notes[0], ::testing::HasSubstr("nginx offers 1.26.3-1~bookworm"));
+  EXPECT_EQ(facts_origin(nginx), "third-party");
+  EXPECT_EQ(facts_origin(debian), "distribution");
+}
+
 TEST(BuildBacklog, SampleHostRanksAsThePartyWouldWorkIt) {
   BacklogOptions o = options();
   o.last_party = kLastParty;
   const Backlog b = build(testing::sample_findings(), o);
   std::vector<std::string> order;
   for (const auto& t : b.tasks) order.push_back(t.package + " " + t.target_version);
-  EXPECT_EQ(order, (std::vector<std::string>{"libwebp 1.2.4-0.2+deb12u1",
-                                             "openssl 3.0.15-1~deb12u1", "curl 7.88.1-10+deb12u6",
-                                             "lodash 4.17.21", "symfony/http-kernel 6.2.6"}));
+  // nginx.org's nginx: a task without a target, since Debian's fix is for Debian's build.
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"libwebp 1.2.4-0.2+deb12u1", "openssl 3.0.15-1~deb12u1",
+                                      "curl 7.88.1-10+deb12u6", "lodash 4.17.21",
+                                      "symfony/http-kernel 6.2.6", "nginx "}));
+  EXPECT_TRUE(b.tasks.back().third_party);
+  EXPECT_EQ(b.tasks.back().distribution_fixed_version, "1.22.1-9+deb12u2");
   EXPECT_TRUE(b.tasks[0].kev);
   EXPECT_EQ(format_date(b.tasks[0].due), "2023-10-04");  // CISA's date, long past
   EXPECT_EQ(b.tasks[0].binaries, (std::vector<std::string>{"libwebp7", "libwebpdemux2"}));

@@ -129,7 +129,7 @@ TEST(BacklogJson, ParsesBackWithTheVersionedSchema) {
   EXPECT_STREQ(d["generated_at"].GetString(), "2026-11-26T10:00:00Z");
   EXPECT_STREQ(d["last_party"].GetString(), "2026-11-03T09:00:00Z");
   EXPECT_STREQ(d["next_party"].GetString(), "2026-12-01T09:00:00Z");
-  EXPECT_EQ(d["summary"]["tasks"].GetInt(), 5);
+  EXPECT_EQ(d["summary"]["tasks"].GetInt(), 6);
   EXPECT_EQ(d["summary"]["tasks_by_priority"]["now"].GetInt(), 3);
   EXPECT_EQ(d["summary"]["watch"].GetInt(), 1);
   EXPECT_EQ(d["summary"]["suppressed"].GetInt(), 1);
@@ -223,7 +223,9 @@ TEST(BacklogMarkdown, UntrustedTextCannotAddMarkup) {
 
 TEST(BacklogTable, AlignedColumnsAndSections) {
   const std::string table = backlog_table(sample_backlog());
-  EXPECT_EQ(table.rfind("Upgrade tasks: 5\n#  PRIORITY", 0), 0u) << table;
+  EXPECT_EQ(table.rfind("Upgrade tasks: 6\n#  PRIORITY", 0), 0u) << table;
+  EXPECT_NE(table.find("NEW,THIRD-PARTY"), std::string::npos) << table;
+  EXPECT_NE(table.find("from nginx"), std::string::npos) << table;
   EXPECT_NE(table.find("KEV,OVERDUE,NEW"), std::string::npos);
   EXPECT_NE(table.find("Watch / mitigate (no fix yet): 1"), std::string::npos);
   EXPECT_NE(table.find("Suppressed: 1"), std::string::npos);

@@ -60,7 +60,8 @@ inline Finding make_finding(Package package, std::string vulnerability, std::str
 }
 
 // One web host with two projects: a KEV, an overdue distro upgrade, an expired suppression,
-// two application upgrades, one finding Debian will not fix, and one suppressed finding.
+// two application upgrades, one finding Debian will not fix, one suppressed finding, and a
+// package from a third party's repository (nginx.org).
 inline std::vector<Finding> sample_findings() {
   std::vector<Finding> out;
   const std::int64_t aug14 = 1786687200, oct20 = 1792476000, nov10 = 1794290400, nov18 = 1794981600,
@@ -178,6 +179,18 @@ inline std::vector<Finding> sample_findings() {
                                       1801353600 /* 2027-01-31 */,
                                       false};
   out.push_back(std::move(twig));
+
+  // nginx from nginx.org: Debian's fix is for Debian's build, so no target is promised.
+  Package nginx = debian_package("nginx", "nginx", "1.26.2-1~bookworm");
+  nginx.supplier = "nginx";
+  nginx.third_party = true;
+  nginx.supplier_newest = "1.26.3-1~bookworm";
+  Finding tls = make_finding(std::move(nginx), "CVE-2025-23419", "1.22.1-9+deb12u2",
+                             SeverityLevel::medium, 20.3, nov10);
+  tls.cvss = 5.3;
+  tls.summary = "TLS session resumption bypasses client certificate authentication";
+  tls.references = {"https://nginx.org/en/security_advisories.html"};
+  out.push_back(std::move(tls));
   return out;
 }
 

@@ -135,7 +135,8 @@ TEST(FindingsSarif, HasEveryPropertyGitHubCodeScanningRequires) {
   // Every vulnerability with an unresolved finding, once.
   EXPECT_EQ(rule_ids, (std::set<std::string>{"CVE-2020-8203", "CVE-2021-23337", "CVE-2022-24894",
                                              "CVE-2023-4863", "CVE-2023-45853", "CVE-2024-2398",
-                                             "CVE-2024-45411", "CVE-2024-5535", "CVE-2024-9143"}));
+                                             "CVE-2024-45411", "CVE-2024-5535", "CVE-2024-9143",
+                                             "CVE-2025-23419"}));
 
   const auto& results = run["results"];
   ASSERT_TRUE(results.IsArray());

@@ -138,6 +138,32 @@ TEST_F(MetricsTest, InventoryCountsTheNewestGoodSnapshotOfEachSourceAndProject) 
       1);
 }
 
+TEST_F(MetricsTest, ThirdPartyPackagesAreCountedBySupplier) {
+  auto from = [](std::string name, std::string supplier, bool third_party) {
+    Package p = package(std::move(name));
+    p.supplier = std::move(supplier);
+    p.third_party = third_party;
+    return p;
+  };
+  ASSERT_OK(
+      store_->save_inventory("dpkg", "",
+                             {from("nginx", "nginx", true), from("nginx-module-njs", "nginx", true),
+                              from("php8.3", "LP-PPA-ondrej-php", true),
+                              from("libssl3", "Debian", false), from("bash", "", false)},
+                             kNow - 10));
+  update();
+  EXPECT_EQ(
+      metric_value(reg(), "patchparty_inventory_third_party_packages", {{"supplier", "nginx"}}), 2);
+  EXPECT_EQ(metric_value(reg(), "patchparty_inventory_third_party_packages",
+                         {{"supplier", "LP-PPA-ondrej-php"}}),
+            1);
+  EXPECT_EQ(series_count(reg(), "patchparty_inventory_third_party_packages"), 2u);
+  // The PPA's PHP replaced by Debian's: its series goes.
+  ASSERT_OK(store_->save_inventory("dpkg", "", {from("nginx", "nginx", true)}, kNow - 5));
+  update();
+  EXPECT_EQ(series_count(reg(), "patchparty_inventory_third_party_packages"), 1u);
+}
+
 TEST_F(MetricsTest, FindingsAgesAndBacklogComeFromTheStoredScan) {
   scan({finding("openssl", "CVE-1", SeverityLevel::critical, "3.0.15", true),
         finding("curl", "CVE-2", SeverityLevel::high, "8.0"),

@@ -122,8 +122,10 @@ void expect_nulls(const rapidjson::Value& d, std::initializer_list<const char*> 
 TEST(FindingJson, ReportFormWritesEveryField) {
   const Finding f = full_finding();
   const auto d = written(f, FindingJsonForm::report);
-  EXPECT_EQ(d.MemberCount(), 21u);
-  EXPECT_EQ(d["package"].MemberCount(), 9u);
+  EXPECT_EQ(d.MemberCount(), 23u);
+  EXPECT_EQ(d["package"].MemberCount(), 11u);
+  // An application's package has no distribution to come from or not.
+  expect_nulls(d, {"/origin", "/origin_note", "/package/supplier", "/package/supplier_newest"});
   expect_strings(d, {{"/host", "web-1"},
                      {"/project", "shop"},
                      {"/package/name", "twig/twig"},
@@ -167,13 +169,17 @@ TEST(FindingJson, ReportFormWritesEveryField) {
 
 TEST(FindingJson, ReportFormWritesEmptyOptionalsAsNull) {
   const auto d = written(bare_finding(), FindingJsonForm::report);
-  EXPECT_EQ(d.MemberCount(), 21u);
+  EXPECT_EQ(d.MemberCount(), 23u);
   expect_nulls(d, {"/project", "/package/source_version", "/package/arch", "/package/origin",
-                   "/package/location", "/summary", "/fixed_version", "/cvss", "/epss",
-                   "/kev/due_date", "/suppression", "/resolved_at"});
-  // Without a source package the binary is its own source.
-  expect_strings(
-      d, {{"/package/source", "libwebp7"}, {"/fix_status", "no-dsa"}, {"/severity", "unknown"}});
+                   "/package/location", "/package/supplier", "/package/supplier_newest",
+                   "/origin_note", "/summary", "/fixed_version", "/cvss", "/epss", "/kev/due_date",
+                   "/suppression", "/resolved_at"});
+  // Without a source package the binary is its own source; a host package whose supplier is
+  // unknown is taken as the distribution's.
+  expect_strings(d, {{"/package/source", "libwebp7"},
+                     {"/fix_status", "no-dsa"},
+                     {"/severity", "unknown"},
+                     {"/origin", "distribution"}});
   for (const char* k : {"aliases", "advisories", "feeds", "references"})
     EXPECT_TRUE(d[k].IsArray() && d[k].Empty()) << k;
   expect_numbers(d, {{"/risk", 0}});
@@ -181,6 +187,31 @@ TEST(FindingJson, ReportFormWritesEmptyOptionalsAsNull) {
                    {"/kev/listed", false},
                    {"/kev/ransomware", false},
                    {"/suppressed", false}});
+}
+
+TEST(FindingJson, ThirdPartyPackageSaysWhereItComesFromAndWhyTheFixIsNoPromise) {
+  Finding f = bare_finding();
+  f.package.name = "nginx";
+  f.package.version = "1.26.2-1~bookworm";
+  f.package.supplier = "nginx";
+  f.package.third_party = true;
+  f.package.supplier_newest = "1.26.3-1~bookworm";
+  f.fixed_version = "1.22.1-9+deb12u1";
+  const auto d = written(f, FindingJsonForm::report);
+  expect_strings(d, {{"/origin", "third-party"},
+                     {"/package/supplier", "nginx"},
+                     {"/package/supplier_newest", "1.26.3-1~bookworm"},
+                     {"/fixed_version", "1.22.1-9+deb12u1"},
+                     {"/origin_note",
+                      "nginx 1.26.2-1~bookworm comes from nginx, not from the distribution: the "
+                      "distribution's fix 1.22.1-9+deb12u1 is for its own build; check nginx's "
+                      "advisories (nginx offers 1.26.3-1~bookworm)"}});
+  // The distribution's own build, found in its lists: named, and no note.
+  f.package.third_party = false;
+  f.package.supplier = "Debian";
+  const auto own = written(f, FindingJsonForm::report);
+  expect_strings(own, {{"/origin", "distribution"}, {"/package/supplier", "Debian"}});
+  expect_nulls(own, {"/origin_note"});
 }
 
 TEST(FindingJson, ReportFormKeepsCvssWithoutVectorAndEpssWithoutPercentile) {
