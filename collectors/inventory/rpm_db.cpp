@@ -45,6 +45,7 @@ enum Tag : std::uint32_t {
   kTagEpoch = 1003,
   kTagArch = 1022,
   kTagSourceRpm = 1044,
+  kTagModularityLabel = 5096,
 };
 
 // Names and versions reach metric labels, reports and command lines. rpmbuild accepts neither
@@ -247,8 +248,8 @@ Result<RpmHeader> parse_rpm_header(std::string_view blob) {
   const std::string_view data = blob.substr(data_start);
 
   // Index of the first entry for each wanted tag; rpm keeps one entry per tag.
-  constexpr std::array<std::uint32_t, 6> kWanted = {kTagName,  kTagVersion, kTagRelease,
-                                                    kTagEpoch, kTagArch,    kTagSourceRpm};
+  constexpr std::array<std::uint32_t, 7> kWanted = {
+      kTagName, kTagVersion, kTagRelease, kTagEpoch, kTagArch, kTagSourceRpm, kTagModularityLabel};
   std::array<std::optional<std::size_t>, kWanted.size()> found;
   std::vector<Entry> entries(index_count);
   for (std::size_t i = 0; i < index_count; ++i) {
@@ -270,6 +271,7 @@ Result<RpmHeader> parse_rpm_header(std::string_view blob) {
   PP_TRY(release, string_tag(2));
   PP_TRY(arch, string_tag(4));
   PP_TRY(source_rpm, string_tag(5));
+  PP_TRY(modularity_label, string_tag(6));
   if (!found[0] || name.empty()) return fail(Errc::data_loss, "rpm header: no NAME");
   if (!is_token(name, true))
     return fail(Errc::data_loss, "rpm header: NAME is not printable ASCII without spaces");
@@ -289,6 +291,9 @@ Result<RpmHeader> parse_rpm_header(std::string_view blob) {
   h.release = std::move(release);
   h.arch = std::move(arch);
   h.source_rpm = std::move(source_rpm);
+  // A label that is no module:stream:… token names nothing we could compare streams by.
+  if (is_token(modularity_label, true) && modularity_label.find(':') != std::string::npos)
+    h.modularity_label = std::move(modularity_label);
   return h;
 }
 
@@ -335,6 +340,10 @@ Package rpm_package(const RpmHeader& header, std::string_view ecosystem) {
   }
   p.arch = header.arch;
   p.origin = "rpm";
+  // "perl:5.32:8100020240314082337:9fe1d287" -> "perl:5.32"
+  const std::string& label = header.modularity_label;
+  if (auto first = label.find(':'); first != std::string::npos)
+    p.module_stream = label.substr(0, label.find(':', first + 1));
   return p;
 }
 

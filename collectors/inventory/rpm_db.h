@@ -31,6 +31,9 @@ struct RpmHeader {
   std::string release;                 // RELEASE (1002)
   std::string arch;                    // ARCH (1022); gpg-pubkey pseudo-packages have none
   std::string source_rpm;              // SOURCERPM (1044): "name-version-release.src.rpm"
+  // MODULARITYLABEL (5096) of a module build: "perl:5.32:8100020240314082337:9fe1d287"
+  // (module:stream:version:context); empty for everything else.
+  std::string modularity_label;
 };
 
 // Parses one header as rpm stores it in the Packages table (headerExport's layout: big-endian

@@ -9,6 +9,7 @@
 
 #include "core/correlate/affected_match.h"
 #include "core/correlate/alias_sets.h"
+#include "core/correlate/module_streams.h"
 #include "core/model/ecosystem_scope.h"
 #include "core/record/osv_record.h"
 #include "core/store/advisory_lookup.h"
@@ -80,33 +81,6 @@ std::vector<std::string> fixed_cves(const Advisory& a, std::string_view base) {
   return out;
 }
 
-bool is_module_build(std::string_view rpm_version) {
-  return rpm_version.find(".module+") != std::string_view::npos ||
-         rpm_version.find(".module_") != std::string_view::npos;
-}
-
-// RHEL 8 and later ship some packages as module streams (ruby:3.1, ruby:3.3) besides the
-// default build, under the same name; the release tag marks a module build
-// (".module+el9.4.0+…", AlmaLinux ".module_el8…") but not which stream. A fix from a module
-// build says nothing about a non-module package of the same name, nor the other way round:
-// comparing them would report the default ruby 3.0 as fixed by ruby:3.3's 3.3.1. Such a pair is
-// reported as a problem, not compared. Two module builds are compared: the release cannot tell
-// their streams apart.
-std::optional<std::string> stream_mismatch(std::string_view installed, const Affected& af) {
-  const bool modular = is_module_build(installed);
-  for (const Range& r : af.ranges) {
-    if (r.type != Range::Type::ecosystem) continue;
-    for (const RangeEvent& ev : r.events) {
-      if (ev.version == "0" || is_module_build(ev.version) == modular) continue;
-      return std::string(modular ? "a module build is installed" : "no module build is installed") +
-             " and the advisory's " + std::string(modular ? "" : "module ") + "build " +
-             ev.version + " is from " + (modular ? "outside the module" : "a module stream") +
-             ": different streams, not compared";
-    }
-  }
-  return std::nullopt;
-}
-
 // One advisory entry that matched one package.
 struct Hit {
   const Advisory* advisory;
@@ -158,7 +132,7 @@ class Run {
     const std::string_view version = compared_version(p);
     // Binary packages of one source at one version (and nested copies of one npm package) get
     // the same verdicts: evaluate once.
-    std::string verdict_key = p.ecosystem + '\0' + std::string(version);
+    std::string verdict_key = p.ecosystem + '\0' + std::string(version) + '\0' + p.module_stream;
     for (const auto& n : names) verdict_key += '\0' + n;
     if (auto it = verdicts_.find(verdict_key); it != verdicts_.end()) {
       out.advisories_checked += it->second.checked;
@@ -186,7 +160,7 @@ class Run {
           ++out.advisories_checked;
           ++verdicts.checked;
           if (rpm_family) {
-            if (auto why = stream_mismatch(version, af)) {
+            if (auto why = stream_mismatch(p, version, a, af)) {
               verdicts.problems.push_back(Problem{p.ecosystem, p.name, p.version, a.id, *why});
               out.problems.push_back(verdicts.problems.back());
               continue;

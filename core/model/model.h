@@ -26,6 +26,8 @@ struct Package {
   std::string supplier;         // Release Origin of a list holding it: "Debian", "nginx"
   bool third_party = false;     // only lists from outside the distribution hold it
   std::string supplier_newest;  // third party: the newest version that supplier's lists offer
+  // rpm module builds: the module and stream the header's MODULARITYLABEL names ("perl:5.32").
+  std::string module_stream;
 };
 
 // OSV "affected[].ranges[].events[]": exactly one of the four fields is set.

@@ -101,6 +101,7 @@ std::string finding_to_json(const Finding& f) {
   w.Key("third_party");
   w.Bool(p.third_party);
   field(w, "supplier_newest", p.supplier_newest);
+  field(w, "module_stream", p.module_stream);
   w.EndObject();
   field(w, "vulnerability", f.vulnerability);
   strings(w, "aliases", f.aliases);
@@ -158,7 +159,8 @@ Result<Finding> finding_from_json(std::string_view json) {
                         text(o, "origin"),         f.project,
                         text(o, "location"),       flag(o, "dev"),
                         flag(o, "optional"),       text(o, "supplier"),
-                        flag(o, "third_party"),    text(o, "supplier_newest")};
+                        flag(o, "third_party"),    text(o, "supplier_newest"),
+                        text(o, "module_stream")};
   }
   f.vulnerability = text(d, "vulnerability");
   if (f.vulnerability.empty()) return fail(Errc::data_loss, "stored finding has no vulnerability");

@@ -202,12 +202,14 @@ CREATE TABLE restart_report (
 )sql";
 
 // Version 6: who ships each Debian/Ubuntu package, from apt's lists
-// (collectors/inventory/apt_lists.h). Rows written before it read as the distribution's.
+// (collectors/inventory/apt_lists.h), and the module stream of an rpm module build. Rows written
+// before it read as the distribution's, with no stream.
 constexpr std::string_view kSchemaV6 = R"sql(
 ALTER TABLE inventory_packages ADD COLUMN supplier TEXT NOT NULL DEFAULT '';
 ALTER TABLE inventory_packages ADD COLUMN third_party INTEGER NOT NULL DEFAULT 0
   CHECK (third_party IN (0, 1));
 ALTER TABLE inventory_packages ADD COLUMN supplier_newest TEXT NOT NULL DEFAULT '';
+ALTER TABLE inventory_packages ADD COLUMN module_stream TEXT NOT NULL DEFAULT '';
 )sql";
 
 constexpr std::array kMigrations{

@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view kPackageColumns =
     "ecosystem, name, version, source_name, source_version, arch, origin, project, location, dev, "
-    "optional, supplier, third_party, supplier_newest";
+    "optional, supplier, third_party, supplier_newest, module_stream";
 
 Result<> bind_package(Statement& insert, std::int64_t snapshot_id, const Package& p) {
   PP_CHECK(insert.bind_int64(1, snapshot_id));
@@ -30,6 +30,7 @@ Result<> bind_package(Statement& insert, std::int64_t snapshot_id, const Package
   PP_CHECK(insert.bind_text(13, p.supplier));
   PP_CHECK(insert.bind_int64(14, p.third_party ? 1 : 0));
   PP_CHECK(insert.bind_text(15, p.supplier_newest));
+  PP_CHECK(insert.bind_text(16, p.module_stream));
   return {};
 }
 
@@ -131,10 +132,10 @@ Result<std::int64_t> Store::save_inventory(std::string_view source, std::string_
     PP_CHECK(snapshot.run());
     std::int64_t id = db_.last_insert_rowid();
 
-    PP_TRY(
-        insert,
-        db_.prepare("INSERT INTO inventory_packages (snapshot_id, " + std::string(kPackageColumns) +
-                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"));
+    PP_TRY(insert,
+           db_.prepare(
+               "INSERT INTO inventory_packages (snapshot_id, " + std::string(kPackageColumns) +
+               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"));
     for (std::size_t i = 0; i < packages.size(); ++i) {
       const Package& p = packages[i];
       auto inserted = bind_package(insert, id, p).and_then([&] { return insert.run(); });
@@ -186,6 +187,7 @@ Result<std::vector<Package>> Store::read_packages(Statement& query) {
     p.supplier = query.column_text(11);
     p.third_party = query.column_int64(12) != 0;
     p.supplier_newest = query.column_text(13);
+    p.module_stream = query.column_text(14);
   }
   return packages;
 }

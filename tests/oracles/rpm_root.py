@@ -6,13 +6,16 @@
       holding one package per binary name the records name for ECOSYSTEM. Each is installed at
       the middle one of the fixed versions the records give it, so some records are fixed on
       it, one is exactly at its fix and the others are not; a package with a single fix is
-      installed, every other one, below it (release 0.1).
+      installed, every other one, below it (release 0.1). A module build carries the
+      MODULARITYLABEL of the stream its record's summary names ("perl:5.32"), every third one
+      another stream of that module.
   rpm_root.py expect ROOT RECORDS_DIR ECOSYSTEM_PREFIX
       Reads ROOT's rpmdb with librpm and prints "name<TAB>vulnerability<TAB>fixed" for every
       package an advisory applies to, by OSV's range rules and rpm.labelCompare: one line per
       CVE a record fixes (`upstream`, then `related`), or per record when it lists none, with
       the highest fixed version among the records of that CVE. A module build against a
-      non-module fix (or the reverse) is not compared; their number goes to stderr.
+      non-module fix (or the reverse), or a module build whose label names another stream than
+      the record's summary does, is not compared; their number goes to stderr.
 
 Must run under /usr/bin/python3 (python3-rpm). Independent of patchparty's own code: it is
 the reference the scan is compared with.
@@ -21,6 +24,7 @@ import functools
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -56,7 +60,8 @@ def applies(record_ecosystem, host_ecosystem):
 
 def build(root, records_dir, ecosystem, os_id, version_id):
     root = pathlib.Path(root)
-    fixes = {}
+    fixes = {}    # name -> fixed versions
+    streams = {}  # (name, fixed version) -> module streams its record's summary names
     for rec in records(records_dir):
         for aff in rec.get("affected", []):
             if aff["package"]["ecosystem"] != ecosystem:
@@ -65,6 +70,8 @@ def build(root, records_dir, ecosystem, os_id, version_id):
                 for ev in r.get("events", []):
                     if "fixed" in ev:
                         fixes.setdefault(aff["package"]["name"], set()).add(ev["fixed"])
+                        streams.setdefault((aff["package"]["name"], ev["fixed"]),
+                                           module_streams(rec.get("summary", "")))
     (root / "etc").mkdir(parents=True, exist_ok=True)
     (root / "etc/os-release").write_text(f'ID="{os_id}"\nVERSION_ID="{version_id}"\n')
     dbpath = root / "var/lib/rpm"
@@ -73,16 +80,24 @@ def build(root, records_dir, ecosystem, os_id, version_id):
         specs = []
         for i, name in enumerate(sorted(fixes)):
             ordered = sorted(fixes[name], key=functools.cmp_to_key(cmp))
-            e, v, r = evr(ordered[len(ordered) // 2])
+            chosen = ordered[len(ordered) // 2]
+            e, v, r = evr(chosen)
             if len(ordered) == 1 and i % 2 == 0:
                 # Below the one fix: release "0.1" sorts before any that starts 1-9; a module
                 # build stays one, so that it is compared with its module's fix.
                 module = r.find(".module")
                 r = "0.1" + (r[module:] if module >= 0 else "")
+            # A module build is labelled with the stream its record names; every third one with
+            # another stream of the same module, as on a host that enabled that stream.
+            label = ""
+            named = streams.get((name, chosen), [])
+            if is_module_build(r) and named:
+                label = named[0] + ("-other" if i % 3 == 0 else "") + ":8100020240314082337:9fe1d287"
             spec = pathlib.Path(top) / f"{name}.spec"
             spec.write_text(
                 f"Name: {name}\n" + (f"Epoch: {e}\n" if e != "0" else "") +
-                f"Version: {v}\nRelease: {r}\nSummary: x\nLicense: MIT\nBuildArch: noarch\n"
+                f"Version: {v}\nRelease: {r}\nSummary: x\nLicense: MIT\nBuildArch: noarch\n" +
+                (f"ModularityLabel: {label}\n" if label else "") +
                 "%description\nx\n%files\n")
             specs.append(str(spec))
         subprocess.run(["rpmbuild", "-bb", "--quiet", "--define", f"_topdir {top}",
@@ -102,12 +117,25 @@ def is_module_build(version):
     return ".module+" in version or ".module_" in version
 
 
-def stream_mismatch(version, ranges):
-    # A module build's fix says nothing of a default build of the same name, nor the reverse.
+def module_streams(summary):
+    # "Moderate: perl:5.32 security update" -> ["perl:5.32"]; "Moderate:" names no stream.
+    return list(dict.fromkeys(re.findall(r"(?<![\w.+:-])([\w.+-]+:[\w.+-]+)(?![\w.+:-])",
+                                         summary)))
+
+
+def stream_mismatch(version, label, ranges, summary):
+    # A module build's fix says nothing of a default build of the same name, nor the reverse,
+    # nor of another stream of the module when both the header and the advisory name theirs.
     modular = is_module_build(version)
-    return any(is_module_build(v) != modular
-               for r in ranges if r.get("type") == "ECOSYSTEM"
-               for ev in r.get("events", []) for v in ev.values() if v != "0")
+    fixes = [v for r in ranges if r.get("type") == "ECOSYSTEM"
+             for ev in r.get("events", []) for v in ev.values() if v != "0"]
+    if any(is_module_build(v) != modular for v in fixes):
+        return True
+    if not modular or not fixes or not label:
+        return False
+    stream = ":".join(label.split(":")[:2])
+    named = [s for s in module_streams(summary) if s.split(":")[0] == stream.split(":")[0]]
+    return bool(named) and stream not in named
 
 
 def expect(root, records_dir, ecosystem):
@@ -123,8 +151,10 @@ def expect(root, records_dir, ecosystem):
         if h["name"] == "gpg-pubkey":
             continue
         e = h["epoch"]
+        label = h["modularitylabel"] or ""
         installed.setdefault(h["name"], []).append(
-            (f"{e}:" if e is not None else "") + f"{h['version']}-{h['release']}")
+            ((f"{e}:" if e is not None else "") + f"{h['version']}-{h['release']}",
+             label.decode() if isinstance(label, bytes) else label))
     found = {}
     mismatches = 0
     for rec in records(records_dir):
@@ -135,8 +165,8 @@ def expect(root, records_dir, ecosystem):
         for aff in rec.get("affected", []):
             if not applies(aff["package"]["ecosystem"], ecosystem):
                 continue
-            for version in installed.get(aff["package"]["name"], []):
-                if stream_mismatch(version, aff.get("ranges", [])):
+            for version, label in installed.get(aff["package"]["name"], []):
+                if stream_mismatch(version, label, aff.get("ranges", []), rec.get("summary", "")):
                     mismatches += 1
                     continue
                 if not affected(version, aff.get("ranges", [])):

@@ -604,6 +604,26 @@ TEST(ParseRpmHeader, ReadsTheInventoryTags) {
   EXPECT_EQ(p.arch, "x86_64");
 }
 
+TEST(ParseRpmHeader, AModuleBuildNamesItsStream) {
+  auto b = minimal();
+  b.string(5096, "perl:5.32:8100020240314082337:9fe1d287");
+  auto h = parse_rpm_header(b.blob());
+  ASSERT_OK(h);
+  EXPECT_EQ(h->modularity_label, "perl:5.32:8100020240314082337:9fe1d287");
+  EXPECT_EQ(rpm_package(*h, "AlmaLinux:8").module_stream, "perl:5.32");
+  // No module build: no stream. A label that is no module:stream:… token names none.
+  auto plain = parse_rpm_header(minimal().blob());
+  ASSERT_OK(plain);
+  EXPECT_EQ(rpm_package(*plain, "AlmaLinux:8").module_stream, "");
+  for (const char* label : {"perl 5.32", "perl", ""}) {
+    auto odd = minimal();
+    odd.string(5096, label);
+    auto parsed = parse_rpm_header(odd.blob());
+    ASSERT_OK(parsed);
+    EXPECT_EQ(rpm_package(*parsed, "AlmaLinux:8").module_stream, "") << label;
+  }
+}
+
 TEST(ParseRpmHeader, RejectsInconsistentBlobs) {
   const std::string good = minimal().blob();
   ASSERT_OK(parse_rpm_header(good));

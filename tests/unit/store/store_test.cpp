@@ -24,7 +24,7 @@ using testing::file_bytes;
 auto fields(const Package& p) {
   return std::tie(p.ecosystem, p.name, p.version, p.source_name, p.source_version, p.arch, p.origin,
                   p.project, p.location, p.dev, p.optional, p.supplier, p.third_party,
-                  p.supplier_newest);
+                  p.supplier_newest, p.module_stream);
 }
 
 void expect_same_packages(const std::vector<Package>& got, const std::vector<Package>& want) {
@@ -156,7 +156,7 @@ TEST(Store, RoundTripsEveryPackageField) {
   EXPECT_EQ((*snaps)[0].taken_at, 1'700'000'000);
   EXPECT_EQ((*snaps)[0].source, "mixed");
   EXPECT_EQ((*snaps)[0].project, "");
-  EXPECT_EQ((*snaps)[0].package_count, 5);
+  EXPECT_EQ((*snaps)[0].package_count, 6);
   EXPECT_TRUE((*snaps)[0].ok);
   EXPECT_EQ((*snaps)[0].error, "");
 }
