@@ -7,6 +7,7 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <optional>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
@@ -295,25 +296,33 @@ Result<AptListsResult> mark_package_suppliers(std::vector<Package>& packages,
   }
 
   std::vector<AptRepository> repositories;
-  std::map<std::string, std::size_t> repository_of_release;
+  // A list whose Release cannot be read has no known origin: taking it as a third party's
+  // would mark the distribution's own packages the moment its InRelease went missing.
+  std::map<std::string, std::optional<std::size_t>> repository_of_release;
   for (const auto& [name, stem, filter] : lists) {
     std::filesystem::path release = release_of(options.dir, stem);
-    auto [pos, inserted] = repository_of_release.emplace(
-        release.empty() ? "\n" + stem : release.string(), repositories.size());
-    if (inserted) {
-      AptRepository repo;
-      repo.site = stem.substr(0, stem.find('_'));
-      if (!release.empty()) {
-        auto text = read_bounded_file(release, kMaxReleaseBytes);
-        if (text) {
-          repo.release = parse_apt_release(*text);
-        } else {
-          result.warnings.push_back(release.string() + ": " + text.error().message);
-        }
-      }
-      repositories.push_back(std::move(repo));
+    if (release.empty()) {
+      result.warnings.push_back((options.dir / name).string() +
+                                ": no InRelease or Release file beside it; its packages are not "
+                                "told apart");
+      continue;
     }
-    ListReader reader(by_name, pos->second);
+    auto [pos, inserted] = repository_of_release.emplace(release.string(), std::nullopt);
+    if (inserted) {
+      auto text = read_bounded_file(release, kMaxReleaseBytes);
+      if (!text) {
+        result.warnings.push_back(release.string() + ": " + text.error().message +
+                                  "; its lists' packages are not told apart");
+      } else {
+        AptRepository repo;
+        repo.site = stem.substr(0, stem.find('_'));
+        repo.release = parse_apt_release(*text);
+        pos->second = repositories.size();
+        repositories.push_back(std::move(repo));
+      }
+    }
+    if (!pos->second) continue;
+    ListReader reader(by_name, *pos->second);
     auto read = read_list(options.dir / name, filter, options.max_list_bytes, reader);
     if (!read) {
       result.warnings.push_back(read.error().message + "; its packages are not told apart");

@@ -49,7 +49,8 @@ struct AptListsOptions {
 struct AptListsResult {
   std::size_t lists = 0;        // Packages lists read
   std::size_t third_party = 0;  // packages marked third_party
-  // Lists that could not be read (corrupt, too large): each skipped, its packages left unmarked.
+  // Lists that could not be read (corrupt, too large, no readable Release beside them): each
+  // skipped, its packages left unmarked.
   std::vector<std::string> warnings;
 };
 

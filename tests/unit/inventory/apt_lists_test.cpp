@@ -160,18 +160,39 @@ TEST_F(AptListsTest, VersionsMatchAsDpkgComparesThem) {
 TEST_F(AptListsTest, ARepositoryWithoutOriginIsNamedByLabelOrSite) {
   write("repo.example.org_flat_Release", "Label: Example tools\n");
   write("repo.example.org_flat_._Packages", stanza("tool", "1.0", "amd64"));
+  write("apt.example.net_debian_dists_stable_Release", "Suite: stable\n");
   write("apt.example.net_debian_dists_stable_main_binary-amd64_Packages",
         stanza("agent", "2.0", "amd64"));
   std::vector<Package> packages = {installed("tool", "1.0"), installed("agent", "2.0")};
-  ASSERT_TRUE(mark_package_suppliers(packages, options_));
+  auto r = mark_package_suppliers(packages, options_);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->warnings.empty());
   EXPECT_EQ(packages[0].supplier, "Example tools");
   EXPECT_TRUE(packages[0].third_party);
   EXPECT_EQ(packages[1].supplier, "apt.example.net");
   EXPECT_TRUE(packages[1].third_party);
 }
 
+TEST_F(AptListsTest, AListWithoutItsReleaseIsNotToldApart) {
+  // The distribution's lists whose InRelease went missing must not turn into a third party's.
+  write(std::string(kDebian) + "_main_binary-amd64_Packages",
+        stanza("libssl3", "3.0.15-1~deb12u1", "amd64"));
+  std::vector<Package> packages = {installed("libssl3", "3.0.15-1~deb12u1")};
+  auto r = mark_package_suppliers(packages, options_);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->lists, 0u);
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_NE(r->warnings[0].find("no InRelease or Release file"), std::string::npos)
+      << r->warnings[0];
+  EXPECT_EQ(packages[0].supplier, "");
+  EXPECT_FALSE(packages[0].third_party);
+}
+
 TEST_F(AptListsTest, ACorruptOrOversizedListIsAWarningAndTheOthersStillCount) {
   write_two_repositories();
+  for (const char* site : {"broken", "cut", "big"})
+    write(std::string(site) + ".example.org_dists_x_Release",
+          "Origin: " + std::string(site) + "\n");
   write("broken.example.org_dists_x_main_binary-amd64_Packages.xz", "this is not xz data");
   // Text gzip cannot shrink much, so 200 bytes of it stop well inside the 2048-byte cap.
   std::string noise;
