@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "collectors/inventory/deb822.h"
 #include "core/base/bounded_file.h"
 #include "core/base/c_handles.h"
 #include "core/versions/version_scheme.h"
@@ -27,24 +28,15 @@ constexpr std::size_t kMaxReleaseBytes = 16u << 20;
 // A lists directory with more entries than any real host: a hostile or broken root.
 constexpr std::size_t kMaxListFiles = 1u << 14;
 
+// Release files may come with CRLF line ends.
 std::string_view trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return {};
-  auto e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    return lower(x) == lower(y);
-  });
+  return deb822_trim(s, " \t\r");
 }
 
 // "Key: value" -> value when the line's field is `key` (deb822 names are case-insensitive).
 bool field_value(std::string_view line, std::string_view key, std::string_view& value) {
   if (line.size() <= key.size() || line[key.size()] != ':') return false;
-  if (!iequals(line.substr(0, key.size()), key)) return false;
+  if (!deb822_name_equals(line.substr(0, key.size()), key)) return false;
   value = trim(line.substr(key.size() + 1));
   return true;
 }

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "collectors/inventory/apt_lists.h"
+#include "collectors/inventory/deb822.h"
 #include "core/base/error_context.h"
 #include "core/base/log.h"
 
@@ -21,24 +22,6 @@ constexpr std::size_t kMaxDirEntries = 1u << 16;
 
 bool is_blank(std::string_view line) {
   return line.find_first_not_of(" \t") == std::string_view::npos;
-}
-
-std::string_view trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  auto e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 bool is_alnum(char c) {
@@ -125,15 +108,15 @@ struct Stanza {
 Field* field_slot(Stanza& s, std::string_view name) {
   switch (name.size()) {
     case 6:
-      if (iequals(name, "Source")) return &s.source;
-      if (iequals(name, "Status")) return &s.status;
+      if (deb822_name_equals(name, "Source")) return &s.source;
+      if (deb822_name_equals(name, "Status")) return &s.status;
       return nullptr;
     case 7:
-      if (iequals(name, "Package")) return &s.package;
-      if (iequals(name, "Version")) return &s.version;
+      if (deb822_name_equals(name, "Package")) return &s.package;
+      if (deb822_name_equals(name, "Version")) return &s.version;
       return nullptr;
     case 12:
-      return iequals(name, "Architecture") ? &s.architecture : nullptr;
+      return deb822_name_equals(name, "Architecture") ? &s.architecture : nullptr;
     default:
       return nullptr;
   }
@@ -193,12 +176,12 @@ Result<void> finish_stanza(const Stanza& s, std::string_view ecosystem, DpkgStat
     auto space = v.find_first_of(" \t");
     source_name = v.substr(0, space);
     if (space != std::string_view::npos) {
-      auto rest = trim(v.substr(space));
+      auto rest = deb822_trim(v.substr(space));
       if (rest.size() < 2 || rest.front() != '(' || rest.back() != ')') {
         return fail(Errc::data_loss, at_line(s.source.line, "Source '" + std::string(v) +
                                                                 "' is not 'name (version)'"));
       }
-      source_version = trim(rest.substr(1, rest.size() - 2));
+      source_version = deb822_trim(rest.substr(1, rest.size() - 2));
       if (!valid_version(source_version)) {
         return fail(Errc::data_loss, at_line(s.source.line, "invalid source version '" +
                                                                 std::string(source_version) + "'"));
@@ -280,7 +263,7 @@ Result<std::vector<Entry>> parse_entries(std::string_view text, std::string_view
                     at_line(line_no, "duplicate field '" + std::string(line.substr(0, colon)) +
                                          "' (first on line " + std::to_string(slot->line) + ")"));
       }
-      slot->value = trim(line.substr(colon + 1));
+      slot->value = deb822_trim(line.substr(colon + 1));
       slot->line = line_no;
       open = Open::read;
       open_field = slot;

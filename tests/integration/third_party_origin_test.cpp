@@ -25,14 +25,6 @@ using testing::json_string;
 
 const std::string kOracle = std::string(PP_SOURCE_DIR) + "/tests/oracles/apt_origins.py";
 
-std::set<std::string> lines(const std::string& text) {
-  std::set<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.insert(line);
-  return out;
-}
-
 class ThirdPartyOrigin : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
@@ -46,7 +38,7 @@ class ThirdPartyOrigin : public ::testing::TestWithParam<bool> {
         {"/usr/bin/python3", kOracle, "expect", root_.string(), "Debian", "Debian Backports"},
         dir_);
     ASSERT_EQ(expected.code, 0) << expected.err;
-    expected_ = lines(expected.out);
+    expected_ = testing::output_lines(expected.out);
   }
   void TearDown() override {
     if (!HasFailure()) fs::remove_all(dir_);
@@ -163,7 +155,7 @@ TEST(ThirdPartyOriginOnThisMachine, InventoryAgreesWithAptsOwnCache) {
                "\t" + p.supplier_newest);
     if (!p.supplier.empty()) ++supplied;
   }
-  EXPECT_EQ(got, lines(expected.out));
+  EXPECT_EQ(got, testing::output_lines(expected.out));
   std::cout << packages->size() << " installed packages, " << supplied
             << " found in this machine's apt lists\n";
   fs::remove_all(dir);

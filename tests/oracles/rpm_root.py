@@ -9,8 +9,9 @@
       installed, every other one, below it (release 0.1). A module build carries the
       MODULARITYLABEL of the stream its record's summary names ("perl:5.32"), every third one
       another stream of that module.
-  rpm_root.py expect ROOT RECORDS_DIR ECOSYSTEM_PREFIX
-      Reads ROOT's rpmdb with librpm and prints "name<TAB>vulnerability<TAB>fixed" for every
+  rpm_root.py expect ROOT RECORDS_DIR ECOSYSTEM_PREFIX [PACKAGES_TSV]
+      Reads ROOT's rpmdb with librpm (or, for an NDB database Debian's librpm cannot open, the
+      package list rpm printed for it, PACKAGES_TSV) and prints "name<TAB>vulnerability<TAB>fixed" for every
       package an advisory applies to, by OSV's range rules and rpm.labelCompare: one line per
       CVE a record fixes (`upstream`, then `related`), or per record when it lists none, with
       the highest fixed version among the records of that CVE. A module build against a
@@ -55,6 +56,9 @@ def applies(record_ecosystem, host_ecosystem):
         return True
     if record_ecosystem.startswith(host_ecosystem + "::"):
         return True
+    suse = "SUSE:Linux Enterprise "
+    if record_ecosystem.startswith(suse + "Module for ") and host_ecosystem.startswith(suse):
+        return record_ecosystem.split()[-2:] == host_ecosystem.split()[-2:]
     return ":" not in record_ecosystem and host_ecosystem.split(":")[0] == record_ecosystem
 
 
@@ -138,7 +142,22 @@ def stream_mismatch(version, label, ranges, summary):
     return bool(named) and stream not in named
 
 
-def expect(root, records_dir, ecosystem):
+def listed(tsv):
+    # rpm's own listing of a database its Debian build cannot open (NDB):
+    # name<TAB>epoch<TAB>version<TAB>release<TAB>arch<TAB>source rpm, epoch 0 for none.
+    installed = {}
+    for line in pathlib.Path(tsv).read_text().splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name, epoch, version, release = line.split("\t")[:4]
+        installed.setdefault(name, []).append(
+            ((f"{epoch}:" if epoch != "0" else "") + f"{version}-{release}", ""))
+    return installed
+
+
+def expect(root, records_dir, ecosystem, tsv=None):
+    if tsv:
+        return report(listed(tsv), records_dir, ecosystem)
     dbpath = pathlib.Path(root) / "var/lib/rpm"
     rpm.addMacro("_dbpath", str(dbpath.resolve()))
     # A Berkeley DB root is read with rpm's read-only backend, the only one Debian builds.
@@ -155,6 +174,10 @@ def expect(root, records_dir, ecosystem):
         installed.setdefault(h["name"], []).append(
             ((f"{e}:" if e is not None else "") + f"{h['version']}-{h['release']}",
              label.decode() if isinstance(label, bytes) else label))
+    report(installed, records_dir, ecosystem)
+
+
+def report(installed, records_dir, ecosystem):
     found = {}
     mismatches = 0
     for rec in records(records_dir):
@@ -185,7 +208,7 @@ def main():
     if sys.argv[1] == "build":
         build(*sys.argv[2:7])
     elif sys.argv[1] == "expect":
-        expect(*sys.argv[2:5])
+        expect(*sys.argv[2:6])
     else:
         sys.exit("usage: rpm_root.py build|expect ...")
 

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -127,6 +128,15 @@ inline RunResult run(std::vector<std::string> argv, const std::filesystem::path&
     return RunResult{-1, p.out(), p.err() + "\n(timed out)"};
   }
   return RunResult{*code, p.out(), p.err()};
+}
+
+// The non-empty lines of an oracle's output, as a set to compare with.
+inline std::set<std::string> output_lines(const std::string& text) {
+  std::set<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.insert(line);
+  return out;
 }
 
 }  // namespace patchparty::testing
