@@ -106,8 +106,9 @@ struct InventoryConfig {
   // /var/lib/ubuntu-advantage/status.json says.
   Toggle ubuntu_pro = Toggle::automatic;
   // Red Hat hosts on an extended stream (eus, aus, e4s, tus) take that stream's advisories
-  // instead of the main release's; "none" for the main release.
-  std::string redhat_stream = "none";
+  // instead of the main release's; "none" for the main release; "auto": the stream whose
+  // repositories /etc/yum.repos.d/redhat.repo enables, else none.
+  std::string redhat_stream = "auto";
   DatabaseSource dpkg{Toggle::automatic, "/var/lib/dpkg/status"};
   std::filesystem::path dpkg_status_dir = "/var/lib/dpkg/status.d";
   // apt's lists, read to tell which packages a third party ships; empty: not read.

@@ -65,6 +65,50 @@ bool attached_to_ubuntu_pro(const fs::path& root) {
   return it != doc.MemberEnd() && it->value.IsBool() && it->value.GetBool();
 }
 
+// subscription-manager writes the repositories a host is entitled to and has enabled here; an
+// extended stream's have its name in their id ("rhel-9-for-x86_64-baseos-eus-rpms").
+constexpr std::string_view kRedhatRepo = "/etc/yum.repos.d/redhat.repo";
+constexpr std::size_t kMaxRepoFile = 4 << 20;
+
+Result<std::string> redhat_stream_from_repos(const fs::path& root) {
+  auto text = read_bounded_file(under_root(root, kRedhatRepo), kMaxRepoFile);
+  if (!text) {
+    if (text.error().code == Errc::not_found) return std::string("none");
+    return tl::make_unexpected(std::move(text).error());
+  }
+  std::string section, streams;
+  auto take = [&](std::string_view id) {
+    for (std::string_view stream : {"eus", "aus", "e4s", "tus"}) {
+      if (id.find("-" + std::string(stream) + "-") == std::string_view::npos) continue;
+      if (streams.find(stream) == std::string::npos)
+        streams += (streams.empty() ? "" : ", ") + std::string(stream);
+    }
+  };
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    const auto nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.remove_suffix(1);
+    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    if (line.starts_with("[") && line.ends_with("]")) {
+      section = line.substr(1, line.size() - 2);
+      continue;
+    }
+    std::string compact;
+    for (char c : line)
+      if (c != ' ' && c != '\t') compact += c;
+    if (compact == "enabled=1" || compact == "enabled=true") take(section);
+  }
+  if (streams.empty()) return std::string("none");
+  if (streams.find(',') != std::string::npos) {
+    return fail(Errc::invalid_argument,
+                std::string(kRedhatRepo) + " enables repositories of several extended streams (" +
+                    streams + "); set inventory.redhat_stream to the one the host follows");
+  }
+  return streams;
+}
+
 Result<std::string> with_streams(std::string ecosystem, const OsRelease* os,
                                  const config::InventoryConfig& inv) {
   constexpr std::string_view kUbuntu = "Ubuntu:";
@@ -74,17 +118,22 @@ Result<std::string> with_streams(std::string ecosystem, const OsRelease* os,
         (inv.ubuntu_pro == config::Toggle::automatic && attached_to_ubuntu_pro(inv.root));
     if (pro) ecosystem.insert(kUbuntu.size(), "Pro:");
   }
-  if (ecosystem.starts_with("Red Hat:enterprise_linux:") && inv.redhat_stream != "none") {
+  std::string stream = inv.redhat_stream;
+  if (ecosystem.starts_with("Red Hat:enterprise_linux:") && stream == "auto") {
+    PP_TRY(found, redhat_stream_from_repos(inv.root));
+    stream = std::move(found);
+  }
+  if (ecosystem.starts_with("Red Hat:enterprise_linux:") && stream != "none" && stream != "auto") {
     // Extended streams are per minor release: "Red Hat:rhel_eus:9.2".
     const std::string_view v = os ? std::string_view(os->version_id) : std::string_view();
     const auto dot = v.find('.');
     if (dot == std::string_view::npos || !all_digits(v.substr(0, dot)) ||
         !all_digits(v.substr(dot + 1)))
       return fail(Errc::invalid_argument,
-                  "inventory.redhat_stream " + inv.redhat_stream +
+                  "the Red Hat stream " + stream +
                       " needs the host's minor release, and os-release's VERSION_ID is '" +
                       std::string(v) + "'");
-    ecosystem = "Red Hat:rhel_" + inv.redhat_stream + ":" + std::string(v);
+    ecosystem = "Red Hat:rhel_" + stream + ":" + std::string(v);
   }
   return ecosystem;
 }

@@ -1,7 +1,8 @@
 // The OSV ecosystem a host's own packages are published under, and the advisory streams it
 // takes beyond its release: os-release (or, on hosts too old to have one,
 // /etc/system-release-cpe) gives the family and release; Ubuntu Pro's status file and the
-// configured Red Hat stream give the rest. A host that maps to no ecosystem is an error naming
+// Red Hat stream (configured, or with "auto" the extended-stream repositories enabled in
+// /etc/yum.repos.d/redhat.repo) give the rest. A host that maps to no ecosystem is an error naming
 // why, never a silent empty inventory: every one of its packages would be reported clean.
 #pragma once
 

@@ -54,6 +54,37 @@ TEST_F(HostEcosystemTest, RedHatExtendedStreamNeedsTheMinorRelease) {
   EXPECT_EQ(detect()->ecosystem, "AlmaLinux:9");
 }
 
+TEST_F(HostEcosystemTest, RedHatExtendedStreamFromTheEnabledRepositories) {
+  write("etc/os-release", "ID=\"rhel\"\nVERSION_ID=\"9.2\"\n");
+  inv_.redhat_stream = "auto";
+  EXPECT_EQ(detect()->ecosystem, "Red Hat:enterprise_linux:9") << "no redhat.repo: main stream";
+  // As subscription-manager writes it; the disabled AUS repository does not count.
+  const std::string repo =
+      "#\n# Certificate-Based Repositories\n# Managed by (rhsm) subscription-manager\n#\n\n"
+      "[rhel-9-for-x86_64-baseos-rpms]\nname = Red Hat Enterprise Linux 9 for x86_64 - BaseOS "
+      "(RPMs)\nbaseurl = https://cdn.redhat.com/content/dist/rhel9/$releasever/x86_64/baseos/os\n"
+      "enabled = 0\ngpgcheck = 1\n\n"
+      "[rhel-9-for-x86_64-baseos-eus-rpms]\nname = Red Hat Enterprise Linux 9 for x86_64 - BaseOS "
+      "- Extended Update Support (RPMs)\nbaseurl = "
+      "https://cdn.redhat.com/content/eus/rhel9/$releasever/x86_64/baseos/os\nenabled = 1\n"
+      "gpgcheck = 1\n\n"
+      "[rhel-9-for-x86_64-appstream-eus-rpms]\nenabled = 1\n\n"
+      "[rhel-9-for-x86_64-baseos-aus-rpms]\nenabled = 0\n";
+  write("etc/yum.repos.d/redhat.repo", repo);
+  EXPECT_EQ(detect()->ecosystem, "Red Hat:rhel_eus:9.2");
+  inv_.redhat_stream = "none";  // configured wins
+  EXPECT_EQ(detect()->ecosystem, "Red Hat:enterprise_linux:9");
+  inv_.redhat_stream = "auto";
+  write("etc/yum.repos.d/redhat.repo", repo + "\n[rhel-9-for-x86_64-baseos-e4s-rpms]\nenabled=1\n");
+  auto both = detect();
+  ASSERT_FALSE(both);
+  EXPECT_NE(both.error().message.find("several extended streams (eus, e4s)"), std::string::npos)
+      << both.error().message;
+  // An AlmaLinux host's repositories say nothing of Red Hat's streams.
+  write("etc/os-release", "ID=\"almalinux\"\nVERSION_ID=\"9.2\"\n");
+  EXPECT_EQ(detect()->ecosystem, "AlmaLinux:9");
+}
+
 TEST_F(HostEcosystemTest, UbuntuProWhenAttachedOrConfigured) {
   write("etc/os-release", "ID=ubuntu\nVERSION_ID=\"22.04\"\nVERSION=\"22.04.4 LTS (Jammy)\"\n");
   EXPECT_EQ(detect()->ecosystem, "Ubuntu:22.04:LTS");
