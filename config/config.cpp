@@ -50,7 +50,8 @@ void read_inventory(YamlReader& r, const YAML::Node& node, InventoryConfig& inv)
   std::string pro(toggle_name(inv.ubuntu_pro));
   r.read_enum(node, p, "ubuntu_pro", pro, {"auto", "true", "false"});
   inv.ubuntu_pro = pro == "true" ? Toggle::on : pro == "false" ? Toggle::off : Toggle::automatic;
-  r.read_enum(node, p, "redhat_stream", inv.redhat_stream, {"auto", "none", "eus", "aus", "e4s", "tus"});
+  r.read_enum(node, p, "redhat_stream", inv.redhat_stream,
+              {"auto", "none", "eus", "aus", "e4s", "tus"});
   const YAML::Node dpkg = node["dpkg"];
   if (dpkg.IsDefined() && !dpkg.IsNull() &&
       r.expect_map(dpkg, "inventory.dpkg",
