@@ -10,6 +10,7 @@
 
 #include "core/report/report_format.h"
 #include "core/versions/version_scheme.h"
+#include "exporters/backlog/upgrade_command.h"
 
 namespace patchparty::exporters {
 
@@ -339,6 +340,9 @@ Backlog build_backlog(std::span<const Finding> findings, const config::SlaConfig
     fixed.erase(std::unique(fixed.begin(), fixed.end()), fixed.end());
     t.target_version = highest_version(t.ecosystem, fixed, t.versions_compared_as_text);
     if (t.third_party) t.distribution_fixed_version = std::exchange(t.target_version, {});
+    const auto dir = options.project_dirs.find(t.project);
+    t.command = upgrade_command(
+        t, dir == options.project_dirs.end() ? std::string_view() : std::string_view(dir->second));
     out.tasks.push_back(std::move(t));
   }
   for (const auto& [key, group] : watch_groups) {

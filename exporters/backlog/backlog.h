@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -16,6 +17,13 @@
 
 namespace patchparty::exporters {
 
+// The command that performs a task on its host (upgrade_command.h), for a person to run.
+struct UpgradeCommand {
+  std::vector<std::string> argv;
+  // Where to run it: the project's directory for a lockfile's package; empty for host packages.
+  std::string directory;
+};
+
 struct BacklogOptions {
   std::string host;      // the host the backlog is written for; also fills a finding's empty host
   std::int64_t now = 0;  // unix seconds: overdue is judged against it
@@ -24,6 +32,8 @@ struct BacklogOptions {
   // Keep only what is new since the last party: tasks and watch items with a finding first seen
   // (or un-suppressed) after it, suppressed findings first seen after it.
   bool since_last_party = false;
+  // Project name -> its directory, where a lockfile task's command runs (projects[].path).
+  std::map<std::string, std::string> project_dirs;
 };
 
 // Bucket for the party and the {priority} label of patchparty_backlog_tasks.
@@ -75,6 +85,7 @@ struct BacklogTask : BacklogFacts {
   std::string target_version;  // the highest fixed version over the grouped findings; empty for
                                // a third party's package
   std::string distribution_fixed_version;  // third party: what the distribution fixed in
+  std::optional<UpgradeCommand> command;   // none where no package manager command is known
   // The ecosystem's scheme could not order the fixed versions, so they were compared as text.
   bool versions_compared_as_text = false;
   FixStatus fix_status = FixStatus::fixed;  // always fixed: unfixed findings go to the watch list

@@ -2,6 +2,7 @@
 
 #include "core/report/report_format.h"
 #include "exporters/backlog/backlog_writers.h"
+#include "exporters/backlog/upgrade_command.h"
 
 namespace patchparty::exporters {
 
@@ -80,7 +81,8 @@ std::string backlog_csv(const Backlog& b) {
          std::string(fix_status_label(t.fix_status)),
          joined(notes, "; "),
          std::string(facts_origin(t)),
-         t.supplier});
+         t.supplier,
+         t.command ? shell_command(*t.command) : std::string()});
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include "core/report/report_format.h"
 #include "core/report/restart_json.h"
 #include "exporters/backlog/backlog_writers.h"
+#include "exporters/backlog/upgrade_command.h"
 
 namespace patchparty::exporters {
 
@@ -91,6 +92,17 @@ std::string backlog_json(const Backlog& b) {
     j.field_or_null("distribution_fixed_version", t.distribution_fixed_version);
     j.field("versions_compared_as_text", t.versions_compared_as_text);
     j.field("fix_status", fix_status_label(t.fix_status));
+    // For a person to run; argv for tools, shell for copying into a terminal.
+    j.key("command");
+    if (t.command) {
+      j.start_object();
+      j.field("argv", t.command->argv);
+      j.field_or_null("directory", t.command->directory);
+      j.field("shell", shell_command(*t.command));
+      j.end_object();
+    } else {
+      j.null();
+    }
     j.key("vulnerabilities");
     j.start_array();
     for (const auto& v : t.vulnerabilities) vulnerability(j, v);

@@ -2,6 +2,7 @@
 
 #include "core/report/report_format.h"
 #include "exporters/backlog/backlog_writers.h"
+#include "exporters/backlog/upgrade_command.h"
 
 namespace patchparty::exporters {
 
@@ -202,6 +203,7 @@ std::string backlog_markdown(const Backlog& b) {
       out += "  - Note: the fixed versions could not be ordered by the " + md_text(t.ecosystem) +
              " rules; the target was chosen by text order, check it\n";
     for (const auto& n : t.notes) out += "  - Note: " + md_text(n) + "\n";
+    if (t.command) out += "  - Run: " + md_code(shell_command(*t.command)) + "\n";
     out += "  - Fixes:\n";
     for (const auto& v : t.vulnerabilities)
       out += "    - " + vulnerability_line(v, false, t.third_party) + "\n";

@@ -37,7 +37,8 @@ inline constexpr const char* kBacklogCsvColumns[] = {"rank",
                                                      "fix_status",
                                                      "notes",
                                                      "origin",
-                                                     "supplier"};
+                                                     "supplier",
+                                                     "command"};
 
 // {"schema": "patchparty.backlog/v1", ...}: the stable form for tools and the fleet merge.
 inline constexpr const char* kBacklogJsonSchema = "patchparty.backlog/v1";

@@ -12,12 +12,6 @@
 
 namespace patchparty::exporters {
 
-struct UpgradeCommand {
-  std::vector<std::string> argv;
-  // Where to run it: the project's directory for a lockfile's package; empty for host packages.
-  std::string directory;
-};
-
 // apt-get install --only-upgrade (Debian, Ubuntu), dnf upgrade-minimal --advisory= (Red Hat and
 // its rebuilds, when the task names their advisories; else dnf upgrade NAME-EVR), zypper update
 // (SUSE), apk upgrade (Alpine), composer update --with-dependencies and npm install NAME@VERSION

@@ -32,6 +32,7 @@ Backlog sample_backlog() {
   o.now = testing::kNow;
   o.last_party = testing::kLastParty;
   o.next_party = testing::kNextParty;
+  o.project_dirs = {{"shop", "/srv/shop"}, {"storefront", "/srv/storefront"}};
   return build_backlog(testing::sample_findings(), config::SlaConfig{}, o);
 }
 
