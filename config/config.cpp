@@ -95,12 +95,23 @@ void read_host(YamlReader& r, const YAML::Node& node, Config& c) {
 
 void read_party(YamlReader& r, const YAML::Node& node, PartyConfig& party) {
   if (!node.IsDefined() || node.IsNull()) return;
-  if (!r.expect_map(node, "party", {"schedule", "time_zone", "export_before", "export_dir"}))
+  if (!r.expect_map(node, "party",
+                    {"schedule", "time_zone", "export_before", "export_dir", "wave"}))
     return;
   r.read(node, "party", "schedule", party.schedule);
   r.read(node, "party", "time_zone", party.time_zone);
   r.read(node, "party", "export_before", party.export_before, std::chrono::seconds(0));
   r.read_path(node, "party", "export_dir", party.export_dir);
+  r.read(node, "party", "wave", party.wave);
+  // A label that travels into file names, JSON and dashboards: short and plain.
+  const bool plain_wave =
+      party.wave.size() <= 32 && std::all_of(party.wave.begin(), party.wave.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '_' || c == '.';
+      });
+  if (!plain_wave)
+    r.error(node["wave"], "party.wave",
+            "'" + party.wave + "' is not a wave name (up to 32 letters, digits, '-', '_', '.')");
   // Checked apart so each mistake points at its own key; UTC stands in for a zone that is
   // itself reported.
   auto at = [&](const char* key) { return node[key].IsDefined() ? node[key] : node; };

@@ -42,6 +42,9 @@ struct PartyConfig {
   std::string time_zone = "localtime";  // an IANA name ("Europe/Paris"), "UTC" or "localtime"
   Duration export_before = std::chrono::hours(24);
   std::filesystem::path export_dir;  // empty: <state_dir>/backlog
+  // The rollout wave this host is patched in ("canary", "1", "2"), served in its backlog so a
+  // fleet backlog can order hosts by it; empty: none.
+  std::string wave;
 };
 
 // Remediation deadlines from a finding's first sighting, per severity.

@@ -106,6 +106,7 @@ Result<exporters::Backlog> backlog_from_findings(std::vector<Finding> findings,
   o.last_party = times.last;
   o.next_party = times.next;
   o.since_last_party = since_last_party;
+  o.wave = config.party.wave;
   for (const auto& project : config.projects) o.project_dirs[project.name] = project.path.string();
   return exporters::build_backlog(findings, config.sla, o);
 }

@@ -274,6 +274,7 @@ Backlog build_backlog(std::span<const Finding> findings, const config::SlaConfig
                       const BacklogOptions& options) {
   Backlog out;
   out.host = options.host;
+  out.wave = options.wave;
   out.generated_at = options.now;
   out.last_party = options.last_party;
   out.next_party = options.next_party;

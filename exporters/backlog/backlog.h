@@ -32,6 +32,7 @@ struct BacklogOptions {
   // Keep only what is new since the last party: tasks and watch items with a finding first seen
   // (or un-suppressed) after it, suppressed findings first seen after it.
   bool since_last_party = false;
+  std::string wave;  // party.wave: the host's rollout wave; empty: none
   // Project name -> its directory, where a lockfile task's command runs (projects[].path).
   std::map<std::string, std::string> project_dirs;
 };
@@ -117,6 +118,7 @@ struct BacklogSummary {
 
 struct Backlog {
   std::string host;
+  std::string wave;  // the host's rollout wave (party.wave); empty: none
   std::int64_t generated_at = 0;
   std::optional<std::int64_t> last_party, next_party;
   bool since_last_party = false;

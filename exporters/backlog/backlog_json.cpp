@@ -56,6 +56,7 @@ std::string backlog_json(const Backlog& b) {
   j.start_object();
   j.field("schema", kBacklogJsonSchema);
   j.field("host", b.host);
+  j.field_or_null("wave", b.wave);
   j.field("generated_at", format_rfc3339(b.generated_at));
   j.time_or_null("last_party", b.last_party);
   j.time_or_null("next_party", b.next_party);

@@ -155,6 +155,7 @@ std::string backlog_markdown(const Backlog& b) {
       " Last party: " + (b.last_party ? format_rfc3339(*b.last_party) : std::string("none")) + ".";
   out += " Next party: " +
          (b.next_party ? format_rfc3339(*b.next_party) : std::string("not scheduled")) + ".\n";
+  if (!b.wave.empty()) out += "\nWave: " + md_code(b.wave) + ".\n";
   if (b.since_last_party) out += "\nOnly what is new since the last party is listed.\n";
   if (b.restart && b.restart->reboot_required) {
     out += "\n**Reboot required**";

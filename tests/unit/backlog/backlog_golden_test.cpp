@@ -33,6 +33,7 @@ Backlog sample_backlog() {
   o.last_party = testing::kLastParty;
   o.next_party = testing::kNextParty;
   o.project_dirs = {{"shop", "/srv/shop"}, {"storefront", "/srv/storefront"}};
+  o.wave = "canary";
   return build_backlog(testing::sample_findings(), config::SlaConfig{}, o);
 }
 

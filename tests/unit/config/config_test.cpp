@@ -400,6 +400,19 @@ party:
   auto m = parse_config("party: {schedule: '@monthly', time_zone: UTC}", "t.yml");
   ASSERT_OK(m);
   EXPECT_EQ(m->party.schedule, "@monthly");
+  EXPECT_EQ(m->party.wave, "");
+}
+
+TEST(ConfigParty, WaveIsAPlainLabel) {
+  auto c = parse_config("party: {wave: canary}", "t.yml");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->party.wave, "canary");
+  for (const char* bad : {"party: {wave: 'wave 1'}", "party: {wave: \"a/b\"}",
+                          "party: {wave: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}"}) {
+    auto r = parse_config(bad, "t.yml");
+    ASSERT_FALSE(r) << bad;
+    EXPECT_THAT(r.error().message, HasSubstr("party.wave")) << bad;
+  }
 }
 
 TEST(ConfigParty, ReportsBadScheduleAndTimeZoneAtTheirKeys) {
