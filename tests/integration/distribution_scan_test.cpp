@@ -49,14 +49,18 @@ std::string finding_line(const rapidjson::Value& finding) {
                                               : std::string());
 }
 
-class DistributionScan : public ::testing::TestWithParam<Family> {
+// A scratch directory per case, kept when the case fails so its root can be looked at.
+template <class Param>
+class ScratchRootTest : public ::testing::TestWithParam<Param> {
  protected:
-  void SetUp() override { dir_ = testing::temp_dir("rpmfam"); }
+  void SetUp() override { dir_ = testing::temp_dir("distscan"); }
   void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
+    if (!this->HasFailure()) fs::remove_all(dir_);
   }
   fs::path dir_;
 };
+
+class DistributionScan : public ScratchRootTest<Family> {};
 
 TEST_P(DistributionScan, FindsWhatTheDistributionsToolSaysAndNothingElse) {
   const Family& f = GetParam();
@@ -240,14 +244,7 @@ std::ostream& operator<<(std::ostream& os, const RealDatabase& d) {
   return os << d.folder;
 }
 
-class RealDatabaseScan : public ::testing::TestWithParam<RealDatabase> {
- protected:
-  void SetUp() override { dir_ = testing::temp_dir("rpmdb-host"); }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-  }
-  fs::path dir_;
-};
+class RealDatabaseScan : public ScratchRootTest<RealDatabase> {};
 
 TEST_P(RealDatabaseScan, ScansAsItsHostOrSaysWhyNot) {
   const RealDatabase& d = GetParam();

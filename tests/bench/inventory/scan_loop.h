@@ -8,11 +8,12 @@
 
 namespace patchparty::bench {
 
-template <class Source>
-void scan_loop(benchmark::State& state, Source& source) {
+// `scan` returns Result<std::vector<Package>>: a source's scan() or a parser over fixed text.
+template <class Scan>
+void scan_loop(benchmark::State& state, Scan&& scan) {
   std::size_t packages = 0;
   for (auto _ : state) {
-    auto r = source.scan();
+    auto r = scan();
     if (!r) {
       state.SkipWithError(r.error().to_string().c_str());
       break;
