@@ -142,14 +142,24 @@ void read_metrics(YamlReader& r, const YAML::Node& node, MetricsConfig& metrics)
 
 void read_api(YamlReader& r, const YAML::Node& node, ApiConfig& api) {
   if (!node.IsDefined() || node.IsNull()) return;
-  if (!r.expect_map(node, "api", {"token_file", "max_body_bytes"})) return;
-  if (const YAML::Node file = node["token_file"]; file.IsDefined() && !file.IsNull()) {
+  if (!r.expect_map(node, "api",
+                    {"token_file", "read_token_file", "protect_metrics", "max_body_bytes"}))
+    return;
+  auto token_file = [&](const char* key, std::filesystem::path& into) {
+    const YAML::Node file = node[key];
+    if (!file.IsDefined() || file.IsNull()) return;
     // Relative paths would depend on the daemon's working directory, which systemd sets to /.
     if (!file.IsScalar() || file.Scalar().empty() || file.Scalar().front() != '/')
-      r.error(file, "api.token_file", "expected an absolute path to a file holding the token");
+      r.error(file, std::string("api.") + key,
+              "expected an absolute path to a file holding the token");
     else
-      api.token_file = file.Scalar();
-  }
+      into = file.Scalar();
+  };
+  token_file("token_file", api.token_file);
+  token_file("read_token_file", api.read_token_file);
+  r.read(node, "api", "protect_metrics", api.protect_metrics);
+  if (api.protect_metrics && api.read_token_file.empty())
+    r.error(node["protect_metrics"], "api.protect_metrics", "needs api.read_token_file");
   if (const YAML::Node size = node["max_body_bytes"]; size.IsDefined() && !size.IsNull()) {
     auto n = size.IsScalar() ? parse_size(size.Scalar())
                              : fail(Errc::invalid_argument, "expected a size");

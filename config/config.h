@@ -69,6 +69,11 @@ struct ApiConfig {
   // Holds the bearer token POST endpoints require; read at start and on SIGHUP. Empty: POST
   // endpoints answer 403.
   std::filesystem::path token_file;
+  // Holds the bearer token every GET /api/v1/* needs (the POST token is accepted too). Empty:
+  // reads are open, as they are on the default loopback address.
+  std::filesystem::path read_token_file;
+  // /metrics, /healthz and /readyz need the read token too (Prometheus then sends it).
+  bool protect_metrics = false;
   std::int64_t max_body_bytes = 1 << 20;  // a larger request body gets 413, unread
 };
 

@@ -17,5 +17,6 @@ void add_events_command(CLI::App& app, int& exit_code);
 void add_deploy_command(CLI::App& app, int& exit_code);
 void add_backup_command(CLI::App& app, int& exit_code);
 void add_restore_command(CLI::App& app, int& exit_code);
+void add_fleet_command(CLI::App& app, int& exit_code);
 
 }  // namespace patchparty::cli

@@ -93,6 +93,8 @@ void reload(Running& r) {
     return;
   }
   r.router.token().set(std::move(next->api_token));
+  r.router.read_token().set(std::move(next->api_read_token));
+  r.router.set_protect_metrics(next->config.api.protect_metrics);
   r.router.set_max_body_bytes(next->config.api.max_body_bytes);
   if (next->config.state_dir != r.configured_state_dir && !r.options.state_dir)
     log::warning("SIGHUP: state_dir changes only take effect after a restart");
@@ -186,6 +188,8 @@ int run_daemon(const DaemonOptions& options) {
     return http::json_response(health::health_json(health_checks.get().get()));
   });
   router.token().set(settings->api_token);
+  router.read_token().set(settings->api_read_token);
+  router.set_protect_metrics(config.api.protect_metrics);
   router.set_max_body_bytes(config.api.max_body_bytes);
   Worker worker(config, std::move(settings->suppressions), std::move(state->store), &metrics, &api);
   api.connect_worker([&worker] { return worker.alive(); }, [&worker] { worker.request_scan(); },
@@ -205,6 +209,13 @@ int run_daemon(const DaemonOptions& options) {
   // Declared after the worker, so it stops (joining its threads) before the worker it calls
   // goes away.
   auto server = start_server(config.listen, router);
+  const bool exposed =
+      server && http::listens_beyond_loopback(config.listen) && config.api.read_token_file.empty();
+  if (exposed)
+    log::warning("http: " + config.listen +
+                 " is reachable beyond this machine and api.read_token_file is not set: anyone "
+                 "who reaches it reads this host's findings");
+  if (metrics.daemon) metrics.daemon->set_api_exposed(exposed);
   watch_engine.start();
   worker.start();
   notifier.ready("running");

@@ -22,7 +22,13 @@ DaemonMetrics::DaemonMetrics(prometheus::Registry& r)
       // against every OSV ecosystem); the default buckets stop at 10 s.
       scan_histogram_(scan_duration_.Add(
           {}, prometheus::Histogram::BucketBoundaries{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
-                                                      60, 120, 300})) {
+                                                      60, 120, 300})),
+      api_exposed_(prometheus::BuildGauge()
+                       .Name("patchparty_api_exposed")
+                       .Help("1 when the API listens beyond loopback without api.read_token_file: "
+                             "anyone who reaches the port reads the host's findings.")
+                       .Register(r)
+                       .Add({})) {
   build_info_.Add({{"version", PP_VERSION}}).Set(1);
   // Every kind from the start: the first deploy is an increase from zero.
   for (const char* kind : {"upgrade", "downgrade", "install", "remove", "deploy"})
@@ -35,6 +41,10 @@ Result<std::unique_ptr<DaemonMetrics>> DaemonMetrics::create(prometheus::Registr
 
 void DaemonMetrics::observe_scan(double seconds) {
   scan_histogram_.Observe(seconds);
+}
+
+void DaemonMetrics::set_api_exposed(bool exposed) {
+  api_exposed_.Set(exposed ? 1 : 0);
 }
 
 void DaemonMetrics::count_patch_event(std::string_view kind) {

@@ -23,6 +23,9 @@ class DaemonMetrics {
   void observe_scan(double seconds);
   // One patch event recorded; `kind` is its kind ("upgrade", "deploy", ...).
   void count_patch_event(std::string_view kind);
+  // The API answers other machines without a read token: anyone who reaches the port reads the
+  // host's findings.
+  void set_api_exposed(bool exposed);
 
  private:
   explicit DaemonMetrics(prometheus::Registry& registry);
@@ -31,6 +34,7 @@ class DaemonMetrics {
   prometheus::Family<prometheus::Histogram>& scan_duration_;
   prometheus::Family<prometheus::Counter>& patch_events_;
   prometheus::Histogram& scan_histogram_;
+  prometheus::Gauge& api_exposed_;
 };
 
 }  // namespace patchparty::lifecycle

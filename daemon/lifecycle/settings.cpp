@@ -25,11 +25,16 @@ Result<Settings> load_settings(const std::optional<std::filesystem::path>& file,
     return tl::make_unexpected(labelled("invalid suppressions:\n", suppressions.error()));
   if (auto times = party_times(config->party, now); !times)
     return tl::make_unexpected(labelled("invalid party schedule: ", times.error()));
-  Settings s{std::move(*config), std::move(*suppressions), std::nullopt};
+  Settings s{std::move(*config), std::move(*suppressions), std::nullopt, std::nullopt};
   if (!s.config.api.token_file.empty()) {
     auto token = http::read_token_file(s.config.api.token_file);
     if (!token) return tl::make_unexpected(labelled("invalid configuration: ", token.error()));
     s.api_token = std::move(*token);
+  }
+  if (!s.config.api.read_token_file.empty()) {
+    auto token = read_token_file(s.config.api.read_token_file, "api.read_token_file");
+    if (!token) return tl::make_unexpected(labelled("invalid configuration: ", token.error()));
+    s.api_read_token = std::move(*token);
   }
   return s;
 }

@@ -21,7 +21,8 @@ namespace patchparty::lifecycle {
 struct Settings {
   config::Config config;  // state_dir as the file (or the defaults) say
   suppress::Suppressions suppressions;
-  std::optional<std::string> api_token;  // nullopt when api.token_file is not set
+  std::optional<std::string> api_token;       // nullopt when api.token_file is not set
+  std::optional<std::string> api_read_token;  // nullopt when api.read_token_file is not set
 };
 
 // None: the built-in defaults. The error's message says which part is wrong ("invalid

@@ -2,37 +2,12 @@
 
 #include "core/report/report_format.h"
 #include "exporters/backlog/backlog_writers.h"
+#include "exporters/backlog/text_escape.h"
 #include "exporters/backlog/upgrade_command.h"
 
 namespace patchparty::exporters {
 
 namespace {
-
-// RFC 4180: a field holding a comma, quote or line break is quoted, quotes doubled. A field that
-// a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe, because
-// package names and notes come from untrusted lockfiles and feeds (OWASP "CSV injection").
-std::string csv_field(std::string_view s) {
-  std::string v;
-  if (!s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos)
-    v += '\'';
-  v += s;
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string joined(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (const auto& i : items) {
-    if (!out.empty()) out += sep;
-    out += i;
-  }
-  return out;
-}
 
 std::string_view yes_no(bool b) {
   return b ? "true" : "false";

@@ -2,6 +2,7 @@
 
 #include "core/report/report_format.h"
 #include "exporters/backlog/backlog_writers.h"
+#include "exporters/backlog/text_escape.h"
 #include "exporters/backlog/upgrade_command.h"
 
 namespace patchparty::exporters {
@@ -9,51 +10,6 @@ namespace patchparty::exporters {
 namespace {
 
 constexpr std::size_t kMaxSummaryBytes = 160;
-
-// Names, summaries and reasons come from feeds and lockfiles: escape everything Markdown would
-// read as markup, and fold line breaks, so untrusted text cannot restructure the document.
-std::string md_text(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    if (c == '\n' || c == '\r' || c == '\t') {
-      out += ' ';
-      continue;
-    }
-    if (std::string_view("\\`*_[]<>|~#").find(c) != std::string_view::npos) out += '\\';
-    out += c;
-  }
-  return out;
-}
-
-// Package names and versions read best verbatim; a code span needs no escaping except for
-// backticks, which a longer fence absorbs.
-std::string md_code(std::string_view s) {
-  std::string clean;
-  for (char c : s) clean += (c == '\n' || c == '\r') ? ' ' : c;
-  if (clean.find('`') == std::string::npos) return "`" + clean + "`";
-  return "`` " + clean + " ``";
-}
-
-std::string md_url(std::string_view url) {
-  std::string out;
-  for (unsigned char c : url) {
-    if (c <= 0x20 || c == '(' || c == ')' || c == '<' || c == '>' || c >= 0x7f) {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
-std::string md_link(std::string_view id, std::string_view url) {
-  if (url.empty()) return md_text(id);
-  return "[" + md_text(id) + "](" + md_url(url) + ")";
-}
 
 // Cut on a UTF-8 character boundary so a long summary never ends in half a character.
 std::string shorten(std::string_view s) {

@@ -3,31 +3,11 @@
 
 #include "core/report/report_format.h"
 #include "exporters/backlog/backlog_writers.h"
+#include "exporters/backlog/text_escape.h"
 
 namespace patchparty::exporters {
 
 namespace {
-
-// daemon/cli's TextTable sits above pp_backlog in the link order, so the backlog aligns its own
-// columns; widths count bytes, which is right for the ASCII ids and versions shown here.
-std::string aligned(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width;
-  for (const auto& r : rows) {
-    width.resize(std::max(width.size(), r.size()), 0);
-    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-  }
-  std::string out;
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < r.size(); ++i) {
-      line += r[i];
-      if (i + 1 < r.size()) line.append(width[i] - r[i].size() + 2, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-  }
-  return out;
-}
 
 std::string flags(const BacklogFacts& f) {
   std::string s;
@@ -76,7 +56,7 @@ std::string backlog_table(const Backlog& b) {
          printable(where(t)), vulns(t)});
   }
   out += "Upgrade tasks: " + std::to_string(b.tasks.size()) + "\n";
-  out += aligned(rows);
+  out += aligned_columns(rows);
 
   if (!b.watch.empty()) {
     std::vector<std::vector<std::string>> watch{
@@ -91,7 +71,7 @@ std::string backlog_table(const Backlog& b) {
                        status, printable(where(w)), vulns(w)});
     }
     out += "\nWatch / mitigate (no fix yet): " + std::to_string(b.watch.size()) + "\n";
-    out += aligned(watch);
+    out += aligned_columns(watch);
   }
   if (!b.suppressed.empty()) {
     std::vector<std::vector<std::string>> sup{
@@ -103,7 +83,7 @@ std::string backlog_table(const Backlog& b) {
                      e.reason.empty() ? "-" : printable(e.reason)});
     }
     out += "\nSuppressed: " + std::to_string(b.suppressed.size()) + "\n";
-    out += aligned(sup);
+    out += aligned_columns(sup);
   }
   return out;
 }

@@ -3,20 +3,17 @@
 // never open.
 #pragma once
 
-#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/base/result.h"
+#include "core/base/token_file.h"
 
 namespace patchparty::http {
 
-// The token file's content without surrounding whitespace (editors add a final newline).
-// invalid_argument when it is empty or holds a control character or space inside; the error
-// names the file, never the content.
-[[nodiscard]] Result<std::string> read_token_file(const std::filesystem::path& file);
+using ::patchparty::read_token_file;  // core/base/token_file.h
 
 // Equal in time that depends only on the lengths, not on where the first difference is.
 bool constant_time_equal(std::string_view a, std::string_view b);

@@ -72,6 +72,12 @@ void send(mg_connection* conn, const Response& r, bool head) {
 
 }  // namespace
 
+bool listens_beyond_loopback(std::string_view listen) {
+  const auto colon = listen.rfind(':');
+  const std::string_view host = listen.substr(0, colon == std::string_view::npos ? 0 : colon);
+  return !(host.starts_with("127.") || host == "localhost" || host == "[::1]");
+}
+
 // One handler for every path and method, so the Router alone decides 404 and 405 (civetweb's
 // own answers would be HTML).
 class HttpServer::Adapter : public CivetHandler {

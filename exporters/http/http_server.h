@@ -31,6 +31,10 @@ struct HttpServerOptions {
   std::chrono::milliseconds request_timeout{5000};
 };
 
+// `listen` ("HOST:PORT", ":PORT", "0.0.0.0:PORT") accepts connections from other machines: any
+// host but 127.0.0.0/8, localhost and [::1].
+bool listens_beyond_loopback(std::string_view listen);
+
 class HttpServer {
  public:
   // Listens at once; unavailable when the address cannot be bound (taken, not local). The

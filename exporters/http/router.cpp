@@ -4,6 +4,19 @@
 
 namespace patchparty::http {
 
+namespace {
+
+// RFC 6750: the challenge says whether a token was missing or refused.
+Response unauthorized(bool missing) {
+  Response r = json_error(401, missing ? "missing bearer token" : "wrong bearer token");
+  r.headers.emplace_back("WWW-Authenticate",
+                         missing ? "Bearer realm=\"patchparty\""
+                                 : "Bearer realm=\"patchparty\", error=\"invalid_token\"");
+  return r;
+}
+
+}  // namespace
+
 void Router::get(std::string path, Handler handler) {
   routes_[std::move(path)]["GET"] = std::move(handler);
 }
@@ -36,6 +49,13 @@ Response Router::dispatch(Request& request, const BodyReader& read_body) const {
   const std::int64_t limit = max_body_bytes_;
   if (request.content_length && *request.content_length > limit)
     return json_error(413, "request body over " + std::to_string(limit) + " bytes");
+  if (method == "GET" && read_token_.enabled() &&
+      (request.path.starts_with("/api/v1/") || protect_metrics_)) {
+    const auto authorization = request.header("authorization");
+    const TokenCheck check = read_token_.check(authorization);
+    if (check != TokenCheck::ok && token_.check(authorization) != TokenCheck::ok)
+      return unauthorized(!authorization);
+  }
   if (method == "POST") {
     switch (token_.check(request.header("authorization"))) {
       case TokenCheck::ok:
@@ -43,14 +63,8 @@ Response Router::dispatch(Request& request, const BodyReader& read_body) const {
       case TokenCheck::disabled:
         return json_error(403, "POST endpoints are disabled: api.token_file is not set");
       case TokenCheck::missing:
-      case TokenCheck::wrong: {
-        const bool missing = !request.header("authorization");
-        Response r = json_error(401, missing ? "missing bearer token" : "wrong bearer token");
-        r.headers.emplace_back("WWW-Authenticate",
-                               missing ? "Bearer realm=\"patchparty\""
-                                       : "Bearer realm=\"patchparty\", error=\"invalid_token\"");
-        return r;
-      }
+      case TokenCheck::wrong:
+        return unauthorized(!request.header("authorization"));
     }
     // Without Content-Length (chunked) the limit is enforced while reading.
     if (!request.content_length || *request.content_length > 0) {

@@ -1,6 +1,7 @@
 // Paths to handlers, and the rules every route shares: 404 for an unknown path, 405 with Allow
 // for a known path and another method, 413 for a body over the limit (decided from
-// Content-Length, before a byte of it is read), and the bearer token on every POST.
+// Content-Length, before a byte of it is read), the bearer token on every POST, and the read
+// token (api.read_token_file) on every GET of /api/v1/ and, with protect_metrics, of the rest.
 //
 // Adding a POST route is one line: router.post("/api/v1/deploys", handler); the handler sees
 // only requests that passed the limit and the token, with the body read.
@@ -36,6 +37,9 @@ class Router {
   void set_max_body_bytes(std::int64_t bytes) { max_body_bytes_ = bytes; }
   std::int64_t max_body_bytes() const { return max_body_bytes_; }
   BearerToken& token() { return token_; }
+  // Either token opens a GET: whoever may write may read.
+  BearerToken& read_token() { return read_token_; }
+  void set_protect_metrics(bool on) { protect_metrics_ = on; }
 
   // Never throws: a handler that does is a 500 with a JSON body.
   Response dispatch(Request& request, const BodyReader& read_body) const;
@@ -47,6 +51,8 @@ class Router {
   std::map<std::string, std::map<std::string, Handler>, std::less<>> routes_;
   std::atomic<std::int64_t> max_body_bytes_{kDefaultMaxBodyBytes};
   BearerToken token_;
+  BearerToken read_token_;
+  std::atomic<bool> protect_metrics_{false};
 };
 
 }  // namespace patchparty::http

@@ -193,6 +193,24 @@ TEST(Config, ReadsApiSection) {
   EXPECT_THAT(unparsable.error().message, HasSubstr("api.max_body_bytes: bad size 'lots'"));
 }
 
+TEST(Config, ReadsTheReadTokenAndWhatItGuards) {
+  EXPECT_TRUE(default_config().api.read_token_file.empty());
+  EXPECT_FALSE(default_config().api.protect_metrics);
+  auto c = parse_config("api:\n  read_token_file: /etc/patchparty/read.token\n"
+                        "  protect_metrics: true\n",
+                        "t.yml");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->api.read_token_file, "/etc/patchparty/read.token");
+  EXPECT_TRUE(c->api.protect_metrics);
+  auto relative = parse_config("api:\n  read_token_file: read.token\n", "t.yml");
+  ASSERT_FALSE(relative);
+  EXPECT_THAT(relative.error().message, HasSubstr("api.read_token_file: expected an absolute"));
+  // Guarding /metrics with no token would lock Prometheus out with nothing to send.
+  auto alone = parse_config("api:\n  protect_metrics: true\n", "t.yml");
+  ASSERT_FALSE(alone);
+  EXPECT_THAT(alone.error().message, HasSubstr("api.protect_metrics: needs api.read_token_file"));
+}
+
 TEST(Config, ReadsDpkgLogSection) {
   const auto d = default_config().inventory.dpkg_log;
   EXPECT_EQ(d.enabled, Toggle::automatic);

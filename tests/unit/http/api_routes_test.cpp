@@ -207,6 +207,38 @@ TEST_F(ApiRoutes, ScanRequestIsAcceptedWithTheToken) {
   EXPECT_EQ(get("/api/v1/scan").status, 405);
 }
 
+TEST_F(ApiRoutes, ReadTokenGuardsEveryApiReadAndMetricsOnlyWhenAskedTo) {
+  add_metrics_route(router_, std::weak_ptr<prometheus::Registry>{});
+  EXPECT_EQ(get("/api/v1/backlog").status, 200);  // no read token: reads are open
+  router_.read_token().set(std::string("reader"));
+  for (const char* path : {"/api/v1/findings", "/api/v1/backlog", "/api/v1/feeds"}) {
+    SCOPED_TRACE(path);
+    auto missing = get(path);
+    EXPECT_EQ(missing.status, 401);
+    EXPECT_EQ(missing.headers["www-authenticate"], "Bearer realm=\"patchparty\"");
+    auto wrong = get(path, {{"Authorization", "Bearer readers"}});
+    EXPECT_EQ(wrong.status, 401);
+    EXPECT_THAT(wrong.headers["www-authenticate"], HasSubstr("invalid_token"));
+    EXPECT_EQ(get(path, {{"Authorization", "Bearer reader"}}).status, 200);
+    // Whoever may write may read.
+    EXPECT_EQ(get(path, {{"Authorization", "Bearer tok"}}).status, 200);
+  }
+  // The read token opens no POST.
+  EXPECT_EQ(
+      testing::http_request(port_, "POST", "/api/v1/scan", {{"Authorization", "Bearer reader"}})
+          .status,
+      401);
+  // /healthz and /metrics (503 here: no registry) stay open until protect_metrics.
+  EXPECT_EQ(get("/healthz").status, 200);
+  EXPECT_NE(get("/metrics").status, 401);
+  router_.set_protect_metrics(true);
+  EXPECT_EQ(get("/healthz").status, 401);
+  EXPECT_EQ(get("/metrics").status, 401);
+  EXPECT_EQ(get("/readyz", {{"Authorization", "Bearer reader"}}).status,
+            get("/readyz", {{"Authorization", "Bearer tok"}}).status);
+  EXPECT_NE(get("/healthz", {{"Authorization", "Bearer reader"}}).status, 401);
+}
+
 TEST_F(ApiRoutes, DeploysAreValidatedStoredAndAnswered) {
   const std::map<std::string, std::string> auth = {{"Authorization", "Bearer tok"}};
   const std::string body = R"({"target":"shop","version":"2.4.1","previous_version":"2.4.0"})";

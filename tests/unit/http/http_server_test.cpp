@@ -215,5 +215,16 @@ TEST_F(HttpServerTest, MaxBodyBytesCanChangeWhileServing) {
   EXPECT_EQ(http_request(port_, "POST", "/echo", bearer(), std::string(2000, 'x')).status, 200);
 }
 
+TEST(ListensBeyondLoopback, OnlyLoopbackAddressesStayOnTheMachine) {
+  EXPECT_FALSE(listens_beyond_loopback("127.0.0.1:9877"));
+  EXPECT_FALSE(listens_beyond_loopback("127.0.1.1:9877"));
+  EXPECT_FALSE(listens_beyond_loopback("localhost:9877"));
+  EXPECT_FALSE(listens_beyond_loopback("[::1]:9877"));
+  EXPECT_TRUE(listens_beyond_loopback("0.0.0.0:9877"));
+  EXPECT_TRUE(listens_beyond_loopback(":9877"));
+  EXPECT_TRUE(listens_beyond_loopback("10.0.0.5:9877"));
+  EXPECT_TRUE(listens_beyond_loopback("128.0.0.1:9877"));
+}
+
 }  // namespace
 }  // namespace patchparty::http
