@@ -196,9 +196,10 @@ TEST(Config, ReadsApiSection) {
 TEST(Config, ReadsTheReadTokenAndWhatItGuards) {
   EXPECT_TRUE(default_config().api.read_token_file.empty());
   EXPECT_FALSE(default_config().api.protect_metrics);
-  auto c = parse_config("api:\n  read_token_file: /etc/patchparty/read.token\n"
-                        "  protect_metrics: true\n",
-                        "t.yml");
+  auto c = parse_config(
+      "api:\n  read_token_file: /etc/patchparty/read.token\n"
+      "  protect_metrics: true\n",
+      "t.yml");
   ASSERT_OK(c);
   EXPECT_EQ(c->api.read_token_file, "/etc/patchparty/read.token");
   EXPECT_TRUE(c->api.protect_metrics);
