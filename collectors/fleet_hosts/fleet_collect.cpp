@@ -1,5 +1,7 @@
 #include "collectors/fleet_hosts/fleet_collect.h"
 
+#include <mutex>
+
 #include "collectors/fleet_hosts/host_documents.h"
 #include "core/base/bounded_file.h"
 
@@ -47,27 +49,27 @@ Result<std::vector<FleetTarget>> discover_targets(const FleetDiscovery& where,
   return distinct_targets(std::move(all));
 }
 
-std::vector<HostResult> fetch_backlogs(const std::vector<FleetTarget>& targets,
-                                       const FleetClientOptions& options) {
-  std::vector<HostResult> out(targets.size());
-  for_each_host(targets, options, [&](std::size_t i, const FleetTarget& t) {
-    HostResult& r = out[i];
+FleetBacklog fetch_and_merge_backlogs(const std::vector<FleetTarget>& targets,
+                                      const FleetClientOptions& options, std::int64_t now) {
+  FleetMerger merger;
+  std::mutex mu;
+  for_each_host(targets, options, [&](std::size_t, const FleetTarget& t) {
+    HostResult r;
     r.instance = t.instance;
     r.url = t.url;
-    // Parsed here, on the thread that fetched it, so only the parsed form is kept.
+    // Parsed on the thread that fetched it; only the parsed form outlives this call.
     auto body = fleet_get(t.url + "/api/v1/backlog?format=json", options);
     if (!body) {
       r.error = reason(body.error());
-      return;
-    }
-    auto backlog = parse_host_backlog(*body);
-    if (!backlog) {
+    } else if (auto backlog = parse_host_backlog(*body); !backlog) {
       r.error = reason(backlog.error());
-      return;
+    } else {
+      r.backlog = std::move(*backlog);
     }
-    r.backlog = std::move(*backlog);
+    std::lock_guard lock(mu);
+    merger.add(std::move(r));
   });
-  return out;
+  return merger.finish(now);
 }
 
 std::vector<HostFindingsResult> fetch_findings(const std::vector<FleetTarget>& targets,

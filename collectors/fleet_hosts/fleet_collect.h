@@ -18,9 +18,10 @@ namespace patchparty::fleet {
 [[nodiscard]] Result<std::vector<FleetTarget>> discover_targets(const FleetDiscovery& where,
                                                                 const FleetClientOptions& options);
 
-// GET /api/v1/backlog of each target, in target order.
-std::vector<HostResult> fetch_backlogs(const std::vector<FleetTarget>& targets,
-                                       const FleetClientOptions& options);
+// GET /api/v1/backlog of each target, each answer folded into one merge as soon as it is read
+// (core/fleet's FleetMerger), so a fleet's backlogs are never all in memory at once.
+FleetBacklog fetch_and_merge_backlogs(const std::vector<FleetTarget>& targets,
+                                      const FleetClientOptions& options, std::int64_t now);
 
 struct HostFindingsResult {
   FleetTarget target;

@@ -84,78 +84,86 @@ bool wave_before(std::string_view a, std::string_view b) {
   return wave_key(a) < wave_key(b);
 }
 
-FleetBacklog merge_backlogs(std::span<const HostResult> results, std::int64_t now) {
+struct FleetMerger::State {
   FleetBacklog out;
-  out.generated_at = now;
   std::map<TaskKey, FleetTask> tasks;
   std::map<TaskKey, std::map<std::string, FleetVulnerability>> vulns;
-  for (const HostResult& r : results) {
-    if (!r.backlog) {
-      out.not_included.push_back({r.instance, r.url, r.error.empty() ? "no backlog" : r.error});
-      continue;
-    }
-    const HostBacklog& b = *r.backlog;
-    IncludedHost h;
-    h.host = b.host.empty() ? r.instance : b.host;
-    h.instance = r.instance;
-    h.url = r.url;
-    h.wave = b.wave;
-    h.generated_at = b.generated_at;
-    h.tasks = static_cast<std::int64_t>(b.tasks.size());
-    h.watch = b.watch;
-    h.suppressed = b.suppressed;
-    h.restart = b.restart;
-    out.summary.host_tasks += h.tasks;
-    for (const HostTask& t : b.tasks) {
-      TaskKey key{t.project, t.ecosystem, t.package, t.target_version,
-                  t.target_version.empty() ? t.supplier : std::string()};
-      auto [it, fresh] = tasks.try_emplace(key);
-      FleetTask& f = it->second;
-      if (fresh) {
-        f.project = t.project;
-        f.ecosystem = t.ecosystem;
-        f.package = t.package;
-        f.target_version = t.target_version;
-        f.origin = t.origin;
-        f.supplier = t.supplier;
-        f.distribution_fixed_version = t.distribution_fixed_version;
-        f.priority = t.priority;
-        f.first_seen = t.first_seen;
-        f.due = t.due;
-      }
-      if (priority_rank(t.priority) < priority_rank(f.priority)) f.priority = t.priority;
-      f.max_risk = std::max(f.max_risk, finite(t.max_risk));
-      f.max_severity = std::max(f.max_severity, t.max_severity);
-      f.kev = f.kev || t.kev;
-      f.kev_ransomware = f.kev_ransomware || t.kev_ransomware;
-      f.overdue = f.overdue || t.overdue;
-      f.first_seen = std::min(f.first_seen, t.first_seen);
-      f.due = std::min(f.due, t.due);
-      if (f.distribution_fixed_version.empty())
-        f.distribution_fixed_version = t.distribution_fixed_version;
-      add_sorted(f.notes, t.notes);
-      add_vulnerabilities(vulns[key], t.vulnerabilities);
-      TaskHost th;
-      th.host = h.host;
-      th.instance = r.instance;
-      th.wave = b.wave;
-      th.priority = t.priority;
-      th.installed = t.installed;
-      th.binaries = t.binaries;
-      th.locations = t.locations;
-      th.command = t.command;
-      th.overdue = t.overdue;
-      th.due = t.due;
-      f.hosts.push_back(std::move(th));
-    }
-    out.hosts.push_back(std::move(h));
-  }
+};
 
-  for (auto& [key, f] : tasks) {
+FleetMerger::FleetMerger() : state_(std::make_unique<State>()) {}
+FleetMerger::~FleetMerger() = default;
+
+void FleetMerger::add(HostResult r) {
+  FleetBacklog& out = state_->out;
+  if (!r.backlog) {
+    out.not_included.push_back({r.instance, r.url, r.error.empty() ? "no backlog" : r.error});
+    return;
+  }
+  HostBacklog& b = *r.backlog;
+  IncludedHost h;
+  h.host = b.host.empty() ? r.instance : b.host;
+  h.instance = r.instance;
+  h.url = r.url;
+  h.wave = b.wave;
+  h.generated_at = b.generated_at;
+  h.tasks = static_cast<std::int64_t>(b.tasks.size());
+  h.watch = b.watch;
+  h.suppressed = b.suppressed;
+  h.restart = std::move(b.restart);
+  out.summary.host_tasks += h.tasks;
+  for (HostTask& t : b.tasks) {
+    TaskKey key{t.project, t.ecosystem, t.package, t.target_version,
+                t.target_version.empty() ? t.supplier : std::string()};
+    auto [it, fresh] = state_->tasks.try_emplace(key);
+    FleetTask& f = it->second;
+    if (fresh) {
+      f.project = t.project;
+      f.ecosystem = t.ecosystem;
+      f.package = t.package;
+      f.target_version = t.target_version;
+      f.origin = t.origin;
+      f.supplier = t.supplier;
+      f.distribution_fixed_version = t.distribution_fixed_version;
+      f.priority = t.priority;
+      f.first_seen = t.first_seen;
+      f.due = t.due;
+    }
+    if (priority_rank(t.priority) < priority_rank(f.priority)) f.priority = t.priority;
+    f.max_risk = std::max(f.max_risk, finite(t.max_risk));
+    f.max_severity = std::max(f.max_severity, t.max_severity);
+    f.kev = f.kev || t.kev;
+    f.kev_ransomware = f.kev_ransomware || t.kev_ransomware;
+    f.overdue = f.overdue || t.overdue;
+    f.first_seen = std::min(f.first_seen, t.first_seen);
+    f.due = std::min(f.due, t.due);
+    if (f.distribution_fixed_version.empty())
+      f.distribution_fixed_version = t.distribution_fixed_version;
+    add_sorted(f.notes, t.notes);
+    add_vulnerabilities(state_->vulns[key], t.vulnerabilities);
+    TaskHost th;
+    th.host = h.host;
+    th.instance = r.instance;
+    th.wave = b.wave;
+    th.priority = std::move(t.priority);
+    th.installed = std::move(t.installed);
+    th.binaries = std::move(t.binaries);
+    th.locations = std::move(t.locations);
+    th.command = std::move(t.command);
+    th.overdue = t.overdue;
+    th.due = t.due;
+    f.hosts.push_back(std::move(th));
+  }
+  out.hosts.push_back(std::move(h));
+}
+
+FleetBacklog FleetMerger::finish(std::int64_t now) {
+  FleetBacklog out = std::move(state_->out);
+  out.generated_at = now;
+  for (auto& [key, f] : state_->tasks) {
     std::sort(f.hosts.begin(), f.hosts.end(), host_before);
     for (const TaskHost& h : f.hosts)
       if (h.installed != f.hosts.front().installed) f.versions_differ = true;
-    for (auto& [id, v] : vulns[key]) f.vulnerabilities.push_back(std::move(v));
+    for (auto& [id, v] : state_->vulns[key]) f.vulnerabilities.push_back(std::move(v));
     std::sort(f.vulnerabilities.begin(), f.vulnerabilities.end(),
               [](const FleetVulnerability& a, const FleetVulnerability& b) {
                 if (a.risk != b.risk) return a.risk > b.risk;
@@ -163,6 +171,8 @@ FleetBacklog merge_backlogs(std::span<const HostResult> results, std::int64_t no
               });
     out.tasks.push_back(std::move(f));
   }
+  state_->tasks.clear();
+  state_->vulns.clear();
   std::sort(out.tasks.begin(), out.tasks.end(), task_before);
   std::sort(out.hosts.begin(), out.hosts.end(), [](const IncludedHost& a, const IncludedHost& b) {
     if (a.wave != b.wave) return wave_before(a.wave, b.wave);
@@ -191,6 +201,12 @@ FleetBacklog merge_backlogs(std::span<const HostResult> results, std::int64_t no
     s.hosts_with_restarts += !h.restart->units.empty();
   }
   return out;
+}
+
+FleetBacklog merge_backlogs(std::span<const HostResult> results, std::int64_t now) {
+  FleetMerger merger;
+  for (const HostResult& r : results) merger.add(r);
+  return merger.finish(now);
 }
 
 std::string fleet_task_title(const FleetTask& t) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -139,6 +140,22 @@ bool wave_before(std::string_view a, std::string_view b);
 // backlog ranks (overdue or KEV first, then max risk), with more hosts first on equal risk, then
 // the earliest due date, then by name. Deterministic whatever the order of `results`.
 FleetBacklog merge_backlogs(std::span<const HostResult> results, std::int64_t now);
+
+// The same merge, one host at a time, so a fleet's backlogs need not all be held at once: each
+// is folded in as it arrives and dropped. Not thread-safe; finish() once.
+class FleetMerger {
+ public:
+  FleetMerger();
+  ~FleetMerger();
+  FleetMerger(const FleetMerger&) = delete;
+  FleetMerger& operator=(const FleetMerger&) = delete;
+  void add(HostResult result);
+  FleetBacklog finish(std::int64_t now);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // "upgrade openssl (Debian:12) to >= 3.0.15-1~deb12u1 on 3 hosts"
 std::string fleet_task_title(const FleetTask& task);

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -117,8 +118,23 @@ class JsonOut {
   }
 
   std::string finish() {
-    std::string out(buffer_.GetString(), buffer_.GetSize());
-    return style_.pretty ? out + "\n" : out;
+    std::string out;
+    out.reserve(buffer_.GetSize() + 1);
+    out.append(buffer_.GetString(), buffer_.GetSize());
+    if (style_.pretty) out += '\n';
+    return out;
+  }
+
+  // For a document too large to hold twice (a fleet's backlog): what is written so far goes to
+  // `os` and the buffer starts over; the writer's nesting is kept, so writing goes on as before.
+  void drain(std::ostream& os) {
+    os.write(buffer_.GetString(), static_cast<std::streamsize>(buffer_.GetSize()));
+    buffer_.Clear();
+  }
+  // The end of a drained document.
+  void finish(std::ostream& os) {
+    drain(os);
+    if (style_.pretty) os << '\n';
   }
 
  private:

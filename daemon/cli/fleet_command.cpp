@@ -72,14 +72,18 @@ int run(FleetView view, const FleetArgs& args) {
   if (!targets) return fail_with(targets.error().message);
   if (targets->empty()) return fail_with("discovery found no hosts");
 
+  std::ofstream file;
+  if (!args.output.empty()) {
+    file.open(args.output, std::ios::binary | std::ios::trunc);
+    if (!file) return fail_with("cannot write " + args.output);
+  }
+  std::ostream& out = args.output.empty() ? std::cout : file;
   const std::int64_t now = unix_now();
-  std::string text;
   int code = kExitOk;
   bool partial = false;
   if (view == FleetView::backlog) {
-    auto results = fleet::fetch_backlogs(*targets, options);
-    fleet::FleetBacklog merged = fleet::merge_backlogs(results, now);
-    text = exporters::render_fleet_backlog(merged, *format);
+    fleet::FleetBacklog merged = fleet::fetch_and_merge_backlogs(*targets, options, now);
+    exporters::write_fleet_backlog(merged, *format, out);
     partial = !merged.not_included.empty();
     if (!merged.tasks.empty()) code = kExitNegative;
     for (const auto& h : merged.not_included)
@@ -99,7 +103,7 @@ int run(FleetView view, const FleetArgs& args) {
       for (auto& f : r.findings->findings) all.findings.push_back(std::move(f));
     }
     fleet::sort_fleet_findings(all.findings);
-    text = exporters::render_fleet_findings(all, *format);
+    out << exporters::render_fleet_findings(all, *format);
     partial = !all.not_included.empty();
     if (!all.findings.empty()) code = kExitNegative;
   } else {
@@ -110,17 +114,12 @@ int run(FleetView view, const FleetArgs& args) {
       partial = partial || !s.reachable;
       if (s.reachable && !s.stale.empty()) code = kExitNegative;
     }
-    text = exporters::render_fleet_status(statuses, now, *format);
+    out << exporters::render_fleet_status(statuses, now, *format);
   }
 
-  if (args.output.empty()) {
-    std::cout << text;
-  } else {
-    std::ofstream f(args.output, std::ios::binary | std::ios::trunc);
-    f << text;
-    f.close();
-    if (!f) return fail_with("cannot write " + args.output);
-  }
+  out.flush();
+  if (!args.output.empty()) file.close();
+  if (!out || (!args.output.empty() && !file)) return fail_with("cannot write " + args.output);
   return partial ? kExitPartial : code;
 }
 

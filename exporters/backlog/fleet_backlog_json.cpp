@@ -1,3 +1,5 @@
+#include <sstream>
+
 #include "core/report/json_output.h"
 #include "core/report/report_format.h"
 #include "core/report/restart_json.h"
@@ -38,7 +40,7 @@ void restart(JsonOut& j, const std::optional<fleet::HostRestart>& r) {
 
 }  // namespace
 
-std::string fleet_backlog_json(const fleet::FleetBacklog& b) {
+void write_fleet_backlog_json(const fleet::FleetBacklog& b, std::ostream& os) {
   JsonOut j;
   j.start_object();
   j.field("schema", kFleetBacklogJsonSchema);
@@ -148,10 +150,18 @@ std::string fleet_backlog_json(const fleet::FleetBacklog& b) {
     }
     j.end_array();
     j.end_object();
+    // A thousand hosts' plan runs to tens of megabytes: never held whole.
+    if (i % 64 == 63) j.drain(os);
   }
   j.end_array();
   j.end_object();
-  return j.finish();
+  j.finish(os);
+}
+
+std::string fleet_backlog_json(const fleet::FleetBacklog& b) {
+  std::ostringstream os;
+  write_fleet_backlog_json(b, os);
+  return std::move(os).str();
 }
 
 }  // namespace patchparty::exporters

@@ -63,6 +63,14 @@ std::string render_fleet_backlog(const fleet::FleetBacklog& b, BacklogFormat f) 
   return fleet_backlog_table(b);
 }
 
+void write_fleet_backlog(const fleet::FleetBacklog& b, BacklogFormat f, std::ostream& os) {
+  if (f == BacklogFormat::json) {
+    write_fleet_backlog_json(b, os);
+    return;
+  }
+  os << render_fleet_backlog(b, f);
+}
+
 std::string_view fleet_backlog_file_name(BacklogFormat f) {
   switch (f) {
     case BacklogFormat::markdown:

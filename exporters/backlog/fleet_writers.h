@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ inline constexpr const char* kFleetBacklogCsvColumns[] = {
     "kev_ransomware", "due",      "overdue",      "vulnerabilities", "origin",
     "supplier",       "command",  "directory"};
 std::string fleet_backlog_json(const fleet::FleetBacklog& b);
+// The same, written to `os` as it goes rather than built whole first.
+void write_fleet_backlog_json(const fleet::FleetBacklog& b, std::ostream& os);
+// `f` to `os`; JSON is streamed.
+void write_fleet_backlog(const fleet::FleetBacklog& b, BacklogFormat f, std::ostream& os);
 std::string fleet_backlog_table(const fleet::FleetBacklog& b);
 std::string render_fleet_backlog(const fleet::FleetBacklog& b, BacklogFormat f);
 std::string_view fleet_backlog_file_name(BacklogFormat f);  // "fleet-backlog.md", ...
