@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <regex>
 
 #include "config/kinds.h"
 #include "core/base/bounded_file.h"
@@ -140,10 +141,53 @@ void read_metrics(YamlReader& r, const YAML::Node& node, MetricsConfig& metrics)
   r.read(node, "metrics", "per_finding_limit", metrics.per_finding_limit, 0, 100000);
 }
 
+void read_fleet(YamlReader& r, const YAML::Node& node, FleetConfig& fleet) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!r.expect_map(node, "fleet",
+                    {"prometheus", "job", "hosts", "file_sd", "token_file", "ca_file", "cert_file",
+                     "key_file", "interval", "timeout", "parallel"}))
+    return;
+  auto url = [&](const YAML::Node& v, const std::string& where, std::string& into) {
+    if (!v.IsScalar() || !(v.Scalar().starts_with("http://") || v.Scalar().starts_with("https://")))
+      r.error(v, where, "expected an http(s) base URL");
+    else
+      into = v.Scalar();
+  };
+  if (const YAML::Node p = node["prometheus"]; p.IsDefined() && !p.IsNull())
+    url(p, "fleet.prometheus", fleet.prometheus);
+  r.read(node, "fleet", "job", fleet.job);
+  try {
+    (void)std::regex(fleet.job);
+  } catch (const std::regex_error& e) {
+    r.error(node["job"], "fleet.job", std::string("not a regex: ") + e.what());
+  }
+  if (const YAML::Node hosts = node["hosts"]; hosts.IsDefined() && !hosts.IsNull()) {
+    if (!hosts.IsSequence()) {
+      r.error(hosts, "fleet.hosts", "expected a list of base URLs");
+    } else {
+      for (std::size_t i = 0; i < hosts.size(); ++i) {
+        std::string u;
+        url(hosts[i], "fleet.hosts[" + std::to_string(i) + "]", u);
+        if (!u.empty()) fleet.hosts.push_back(u);
+      }
+    }
+  }
+  for (auto [key, into] :
+       {std::pair{"file_sd", &fleet.file_sd}, std::pair{"token_file", &fleet.token_file},
+        std::pair{"ca_file", &fleet.ca_file}, std::pair{"cert_file", &fleet.cert_file},
+        std::pair{"key_file", &fleet.key_file}})
+    r.read_path(node, "fleet", key, *into);
+  if (fleet.cert_file.empty() != fleet.key_file.empty())
+    r.error(node, "fleet", "cert_file and key_file go together");
+  r.read(node, "fleet", "interval", fleet.interval, std::chrono::minutes(1));
+  r.read(node, "fleet", "timeout", fleet.timeout, std::chrono::milliseconds(100));
+  r.read(node, "fleet", "parallel", fleet.parallel, 1, 256);
+}
+
 void read_api(YamlReader& r, const YAML::Node& node, ApiConfig& api) {
   if (!node.IsDefined() || node.IsNull()) return;
   if (!r.expect_map(node, "api",
-                    {"token_file", "read_token_file", "protect_metrics", "max_body_bytes"}))
+                    {"token_file", "read_token_file", "protect_metrics", "tls", "max_body_bytes"}))
     return;
   auto token_file = [&](const char* key, std::filesystem::path& into) {
     const YAML::Node file = node[key];
@@ -160,6 +204,27 @@ void read_api(YamlReader& r, const YAML::Node& node, ApiConfig& api) {
   r.read(node, "api", "protect_metrics", api.protect_metrics);
   if (api.protect_metrics && api.read_token_file.empty())
     r.error(node["protect_metrics"], "api.protect_metrics", "needs api.read_token_file");
+  if (const YAML::Node tls = node["tls"]; tls.IsDefined() && !tls.IsNull()) {
+    if (r.expect_map(tls, "api.tls", {"cert_file", "key_file", "client_ca_file"})) {
+      ApiConfig::Tls t;
+      auto path = [&](const char* key, std::filesystem::path& into, bool required) {
+        const YAML::Node v = tls[key];
+        const std::string where = std::string("api.tls.") + key;
+        if (!v.IsDefined() || v.IsNull()) {
+          if (required) r.error(tls, where, "is required with api.tls");
+          return;
+        }
+        if (!v.IsScalar() || v.Scalar().empty() || v.Scalar().front() != '/')
+          r.error(v, where, "expected an absolute path to a PEM file");
+        else
+          into = v.Scalar();
+      };
+      path("cert_file", t.cert_file, true);
+      path("key_file", t.key_file, true);
+      path("client_ca_file", t.client_ca_file, false);
+      api.tls = std::move(t);
+    }
+  }
   if (const YAML::Node size = node["max_body_bytes"]; size.IsDefined() && !size.IsNull()) {
     auto n = size.IsScalar() ? parse_size(size.Scalar())
                              : fail(Errc::invalid_argument, "expected a size");
@@ -484,11 +549,26 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
   c.source_file = std::string(file);
   if (root.IsNull() || !root.IsDefined()) return c;  // an empty file means all defaults
   try {
-    if (r.expect_map(
-            root, "",
-            {"state_dir", "log_level", "listen", "host_name", "host", "jitter", "shutdown_timeout",
-             "inventory", "projects", "feeds", "party", "sla", "metrics", "api", "alerting",
-             "targets", "suppressions", "health", "restart"})) {
+    if (r.expect_map(root, "", {"state_dir",
+                                "log_level",
+                                "listen",
+                                "host_name",
+                                "host",
+                                "jitter",
+                                "shutdown_timeout",
+                                "inventory",
+                                "projects",
+                                "feeds",
+                                "party",
+                                "fleet",
+                                "sla",
+                                "metrics",
+                                "api",
+                                "alerting",
+                                "targets",
+                                "suppressions",
+                                "health",
+                                "restart"})) {
       r.read_path(root, "", "state_dir", c.state_dir);
       r.read_enum(root, "", "log_level", c.log_level,
                   {"debug", "info", "notice", "warning", "error"});
@@ -503,6 +583,7 @@ Result<Config> parse_config(std::string_view yaml, std::string_view file) {
       read_feeds(r, root["feeds"], c);
       read_host(r, root["host"], c);
       read_party(r, root["party"], c.party);
+      read_fleet(r, root["fleet"], c.fleet);
       read_sla(r, root["sla"], c.sla);
       read_metrics(r, root["metrics"], c.metrics);
       read_api(r, root["api"], c.api);

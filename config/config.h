@@ -47,6 +47,22 @@ struct PartyConfig {
   std::string wave;
 };
 
+// The fleet this daemon plans the party for (docs/fleet.md): where its hosts are found and how
+// they are asked. No source: off.
+struct FleetConfig {
+  std::string prometheus;            // base URL of a Prometheus: its targets whose job matches
+  std::string job = "patchparty.*";  // regex, matched whole
+  std::vector<std::string> hosts;    // base URLs
+  std::filesystem::path file_sd;     // a file_sd JSON file
+  std::filesystem::path token_file;  // the hosts' api.read_token_file token
+  std::filesystem::path ca_file;     // the CA of the hosts' certificates
+  std::filesystem::path cert_file, key_file;     // a client certificate, for mutual TLS
+  Duration interval = std::chrono::minutes(15);  // how often the fleet is asked
+  Duration timeout = std::chrono::seconds(10);   // per request to a host
+  std::int64_t parallel = 8;                     // hosts asked at once
+  bool enabled() const { return !prometheus.empty() || !hosts.empty() || !file_sd.empty(); }
+};
+
 // Remediation deadlines from a finding's first sighting, per severity.
 struct SlaConfig {
   Duration critical = std::chrono::hours(24 * 7);
@@ -74,6 +90,12 @@ struct ApiConfig {
   std::filesystem::path read_token_file;
   // /metrics, /healthz and /readyz need the read token too (Prometheus then sends it).
   bool protect_metrics = false;
+  // HTTPS on `listen` (api.tls): read at start; a change needs a restart.
+  struct Tls {
+    std::filesystem::path cert_file, key_file;
+    std::filesystem::path client_ca_file;  // set: clients need a certificate it signed
+  };
+  std::optional<Tls> tls;
   std::int64_t max_body_bytes = 1 << 20;  // a larger request body gets 413, unread
 };
 
@@ -202,6 +224,7 @@ struct Config {
   InventoryConfig inventory;
   std::vector<ProjectConfig> projects;
   PartyConfig party;
+  FleetConfig fleet;
   SlaConfig sla;
   MetricsConfig metrics;
   ApiConfig api;

@@ -6,6 +6,9 @@
 
 install(TARGETS patchpartyd RUNTIME DESTINATION sbin)
 install(TARGETS patchparty RUNTIME DESTINATION bin)
+# The OpenSSL stand-ins civetweb's TLS loads (CMakeLists.txt), private to the package.
+install(TARGETS pp_openssl3_ssl pp_openssl3_crypto LIBRARY DESTINATION lib/patchparty)
+set_target_properties(patchpartyd patchparty PROPERTIES INSTALL_RPATH "/usr/lib/patchparty")
 
 # The example's values are the built-in defaults, with every optional section off: valid for
 # check-config, loopback only, feeds chosen from the inventory. dpkg keeps an edited copy.
@@ -55,6 +58,8 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Library dependencies come from dpkg-shlibdeps on the binaries; systemd runs the daemon and
 # provides systemd-sysusers and systemd-tmpfiles for the postinst.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# The private OpenSSL stand-ins resolve the executables' libssl.so and libcrypto.so.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${CMAKE_BINARY_DIR}/openssl3_shim)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "polkitd, prometheus, prometheus-alertmanager")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

@@ -15,6 +15,7 @@
 #include "core/store/state_lock.h"
 #include "core/store/store.h"
 #include "daemon/lifecycle/api_state.h"
+#include "daemon/lifecycle/fleet_routes.h"
 #include "daemon/lifecycle/health_holder.h"
 #include "daemon/lifecycle/metric_set.h"
 #include "daemon/lifecycle/sd_notifier.h"
@@ -54,14 +55,27 @@ Result<OpenState> open_state(const std::filesystem::path& state_dir) {
 }
 
 // The server is for watching and asking, not the daemon's purpose: a port already taken is
-// logged and the daemon runs on without it rather than leaving the host unwatched.
-std::unique_ptr<http::HttpServer> start_server(const std::string& listen, http::Router& router) {
-  auto s = http::HttpServer::start({.listen = listen}, router);
+// logged and the daemon runs on without it rather than leaving the host unwatched. TLS files that
+// cannot serve are a configuration error like any other: the daemon does not start.
+Result<std::unique_ptr<http::HttpServer>> start_server(const config::Config& config,
+                                                       http::Router& router) {
+  http::HttpServerOptions options;
+  options.listen = config.listen;
+  if (config.api.tls)
+    options.tls =
+        http::HttpTlsOptions{config.api.tls->cert_file.string(), config.api.tls->key_file.string(),
+                             config.api.tls->client_ca_file.string()};
+  auto s = http::HttpServer::start(options, router);
+  if (!s && s.error().code == Errc::invalid_argument) return tl::unexpected(s.error());
   if (!s) {
     log::error("http: " + s.error().to_string() + "; running without /metrics and the API");
     return nullptr;
   }
-  log::notice("serving /metrics and the API on " + listen);
+  log::notice(std::string("serving /metrics and the API on ") +
+              (config.api.tls ? "https://" : "http://") + config.listen +
+              (config.api.tls && !config.api.tls->client_ca_file.empty()
+                   ? " (client certificates required)"
+                   : ""));
   return std::move(*s);
 }
 
@@ -101,6 +115,8 @@ void reload(Running& r) {
   r.configured_state_dir = next->config.state_dir;
   if (next->config.listen != r.config.listen)
     log::warning("SIGHUP: listen changes only take effect after a restart");
+  if (next->config.api.tls.has_value() != r.config.api.tls.has_value())
+    log::warning("SIGHUP: api.tls changes only take effect after a restart");
   next->config.state_dir = r.state_dir;
   log::set_min_level(level_from(next->config.log_level));
   if (next->config.health != r.config.health) {
@@ -203,21 +219,34 @@ int run_daemon(const DaemonOptions& options) {
   worker.set_watch(&watch_engine);
   worker.add_event_listener(
       [&watch_engine](const events::PatchEvent& e) { watch_engine.on_event(e); });
+  // The fleet's plan, from the poller's latest round (docs/fleet.md); 503 without `fleet:`.
+  std::unique_ptr<FleetPoller> fleet_poller;
+  if (config.fleet.enabled()) fleet_poller = std::make_unique<FleetPoller>(config);
+  add_fleet_routes(router, fleet_poller.get());
   router.get("/api/v1/watches", [&watch_engine](const http::Request&) {
     return http::json_response(patch_watch::watches_json(watch_engine.watches()));
   });
   // Declared after the worker, so it stops (joining its threads) before the worker it calls
   // goes away.
-  auto server = start_server(config.listen, router);
-  const bool exposed =
-      server && http::listens_beyond_loopback(config.listen) && config.api.read_token_file.empty();
+  auto started = start_server(config, router);
+  if (!started) {
+    log::error("invalid configuration: " + started.error().message);
+    return 2;
+  }
+  auto server = std::move(*started);
+  // Beyond loopback, reads need a token and the token needs TLS: either missing leaves the
+  // host's findings readable by whoever reaches (or watches) the port.
+  std::string missing;
+  if (config.api.read_token_file.empty()) missing = "api.read_token_file";
+  if (!config.api.tls) missing += std::string(missing.empty() ? "" : " and ") + "api.tls";
+  const bool exposed = server && http::listens_beyond_loopback(config.listen) && !missing.empty();
   if (exposed)
-    log::warning("http: " + config.listen +
-                 " is reachable beyond this machine and api.read_token_file is not set: anyone "
-                 "who reaches it reads this host's findings");
+    log::warning("http: " + config.listen + " is reachable beyond this machine without " + missing +
+                 ": this host's findings can be read on the network");
   if (metrics.daemon) metrics.daemon->set_api_exposed(exposed);
   watch_engine.start();
   worker.start();
+  if (fleet_poller) fleet_poller->start();
   notifier.ready("running");
 
   Running running{.options = options,

@@ -25,8 +25,8 @@ DaemonMetrics::DaemonMetrics(prometheus::Registry& r)
                                                       60, 120, 300})),
       api_exposed_(prometheus::BuildGauge()
                        .Name("patchparty_api_exposed")
-                       .Help("1 when the API listens beyond loopback without api.read_token_file: "
-                             "anyone who reaches the port reads the host's findings.")
+                       .Help("1 when the API listens beyond loopback without api.read_token_file "
+                             "or without api.tls: the host's findings can be read on the network.")
                        .Register(r)
                        .Add({})) {
   build_info_.Add({{"version", PP_VERSION}}).Set(1);

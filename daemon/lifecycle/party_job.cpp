@@ -13,6 +13,7 @@
 #include "daemon/lifecycle/feed_job.h"
 #include "daemon/scan/scan_run.h"
 #include "exporters/backlog/backlog_writers.h"
+#include "exporters/backlog/fleet_writers.h"
 
 namespace patchparty::lifecycle {
 
@@ -156,6 +157,30 @@ Result<std::optional<PartyExport>> export_if_due(store::Store& store, const conf
   out.files = std::move(files);
   PP_CHECK(store::record_party_export(store.database(), out.party_at, now, out.directory.string()));
   return std::optional<PartyExport>{std::move(out)};
+}
+
+Result<std::vector<fs::path>> export_fleet_backlog_if_new(const fleet::FleetBacklog& backlog,
+                                                          const config::Config& config,
+                                                          std::int64_t party_at) {
+  PP_TRY(date, local_date(party_at, config.party.time_zone));
+  const fs::path dir = export_directory(config);
+  std::vector<fs::path> written;
+  if (fs::exists(dir / ("fleet-backlog-" + date + ".json"))) return written;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec)
+    return fail(Errc::failed_precondition, "cannot create " + dir.string() + ": " + ec.message());
+  // JSON last: its dated file is what says this party's plan is written.
+  for (auto [format, ext] : {std::pair{exporters::BacklogFormat::markdown, "md"},
+                             std::pair{exporters::BacklogFormat::csv, "csv"},
+                             std::pair{exporters::BacklogFormat::json, "json"}}) {
+    const std::string bytes = exporters::render_fleet_backlog(backlog, format);
+    const fs::path dated = dir / ("fleet-backlog-" + date + "." + ext);
+    PP_CHECK(write_atomically(dated, bytes));
+    PP_CHECK(write_atomically(dir / (std::string("fleet-backlog.") + ext), bytes));
+    written.push_back(dated);
+  }
+  return written;
 }
 
 }  // namespace patchparty::lifecycle

@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "core/base/result.h"
+#include "core/fleet/fleet_backlog.h"
 #include "core/store/store.h"
 #include "core/suppress/suppressions.h"
 #include "exporters/backlog/backlog.h"
@@ -51,5 +52,12 @@ struct PartyExport {
     std::int64_t now);
 
 std::filesystem::path export_directory(const config::Config& config);
+
+// The fleet's plan for the party at `party_at`: <dir>/fleet-backlog-<date>.{md,csv,json} (the
+// party's date in party.time_zone) and fleet-backlog.{md,csv,json} pointed at the latest, each
+// written beside its final name and renamed. Empty when that party's files exist already: once
+// per party, across restarts.
+[[nodiscard]] Result<std::vector<std::filesystem::path>> export_fleet_backlog_if_new(
+    const fleet::FleetBacklog& backlog, const config::Config& config, std::int64_t party_at);
 
 }  // namespace patchparty::lifecycle

@@ -1,9 +1,11 @@
 #include "exporters/http/http_server.h"
+#include "core/base/bounded_file.h"
 #include "core/base/unix_time.h"
 
 #include <CivetServer.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -70,6 +72,38 @@ void send(mg_connection* conn, const Response& r, bool head) {
   if (!head && !r.body.empty()) mg_write(conn, r.body.data(), r.body.size());
 }
 
+// civetweb says why a start failed only through its log callback, on the starting thread.
+thread_local std::string civet_start_error;
+
+int keep_civet_message(const mg_connection*, const char* message) {
+  if (message) civet_start_error = message;
+  return 1;  // handled: nothing on stderr
+}
+
+constexpr std::uint64_t kMaxPemBytes = 1 << 20;
+
+// civetweb reads key and certificate from one PEM file. They are joined in a memfd, never on
+// disk, and civetweb is given its /proc/self/fd path; the fd lives as long as the server.
+Result<int> joined_pem(const HttpTlsOptions& tls) {
+  auto key = read_bounded_file(tls.key_file, kMaxPemBytes);
+  if (!key) return fail(Errc::invalid_argument, "api.tls.key_file: " + key.error().message);
+  auto cert = read_bounded_file(tls.cert_file, kMaxPemBytes);
+  if (!cert) return fail(Errc::invalid_argument, "api.tls.cert_file: " + cert.error().message);
+  const int fd = ::memfd_create("patchparty-tls", MFD_CLOEXEC);
+  if (fd < 0) return fail(Errc::unavailable, "memfd_create failed");
+  const std::string pem = *key + "\n" + *cert;
+  std::size_t done = 0;
+  while (done < pem.size()) {
+    const ssize_t n = ::write(fd, pem.data() + done, pem.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      return fail(Errc::unavailable, "cannot write the TLS key to its memfd");
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return fd;
+}
+
 }  // namespace
 
 bool listens_beyond_loopback(std::string_view listen) {
@@ -125,8 +159,7 @@ class HttpServer::Adapter : public CivetHandler {
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& options,
                                                       Router& router) {
   // clang-format off
-  const std::vector<std::string> civet_options = {
-      "listening_ports", options.listen,
+  std::vector<std::string> civet_options = {
       "num_threads", std::to_string(options.threads),
       "request_timeout_ms", std::to_string(options.request_timeout.count()),
       "enable_directory_listing", "no",
@@ -136,21 +169,47 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOptions& o
       "linger_timeout_ms", "1000",
   };
   // clang-format on
+  int pem_fd = -1;
+  if (options.tls) {
+    auto fd = joined_pem(*options.tls);
+    if (!fd) return tl::unexpected(fd.error());
+    pem_fd = *fd;
+    // The 's' suffix makes the port HTTPS; TLS 1.2 is the oldest offered.
+    civet_options.insert(civet_options.end(),
+                         {"listening_ports", options.listen + "s", "ssl_certificate",
+                          "/proc/self/fd/" + std::to_string(pem_fd), "ssl_protocol_version", "4"});
+    if (!options.tls->client_ca_file.empty())
+      civet_options.insert(civet_options.end(),
+                           {"ssl_verify_peer", "yes", "ssl_ca_file", options.tls->client_ca_file});
+  } else {
+    civet_options.insert(civet_options.end(), {"listening_ports", options.listen});
+  }
   auto adapter = std::make_unique<Adapter>(router);
+  CivetCallbacks callbacks{};
+  callbacks.log_message = keep_civet_message;
+  civet_start_error.clear();
   try {
-    auto server = std::make_unique<CivetServer>(civet_options);
+    auto server = std::make_unique<CivetServer>(civet_options, &callbacks);
     server->addHandler("**", adapter.get());
-    return std::unique_ptr<HttpServer>(
-        new HttpServer(std::move(adapter), std::move(server), wake_host_for(options.listen)));
+    return std::unique_ptr<HttpServer>(new HttpServer(std::move(adapter), std::move(server),
+                                                      wake_host_for(options.listen), pem_fd));
   } catch (const std::exception& e) {
-    // civetweb reports a bind failure as CivetException (a std::runtime_error).
-    return fail(Errc::unavailable, "cannot listen on " + options.listen + ": " + e.what());
+    if (pem_fd >= 0) ::close(pem_fd);
+    // civetweb reports a bind failure as CivetException (a std::runtime_error); its log says
+    // what went wrong, such as a key that does not match the certificate.
+    const std::string why = civet_start_error.empty() ? e.what() : civet_start_error;
+    if (options.tls && why.find("SSL") != std::string::npos)
+      return fail(Errc::invalid_argument, "api.tls: " + why);
+    return fail(Errc::unavailable, "cannot listen on " + options.listen + ": " + why);
   }
 }
 
 HttpServer::HttpServer(std::unique_ptr<Adapter> adapter, std::unique_ptr<CivetServer> server,
-                       std::string wake_host)
-    : wake_host_(std::move(wake_host)), adapter_(std::move(adapter)), server_(std::move(server)) {}
+                       std::string wake_host, int pem_fd)
+    : wake_host_(std::move(wake_host)),
+      pem_fd_(pem_fd),
+      adapter_(std::move(adapter)),
+      server_(std::move(server)) {}
 
 HttpServer::~HttpServer() {
   const std::vector<int> ports = server_->getListeningPorts();
@@ -160,6 +219,7 @@ HttpServer::~HttpServer() {
     for (int port : ports) wake(wake_host_, port);
   });
   server_->close();
+  if (pem_fd_ >= 0) ::close(pem_fd_);
 }
 
 std::vector<int> HttpServer::ports() const {

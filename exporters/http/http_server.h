@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,8 +26,16 @@ class CivetServer;
 
 namespace patchparty::http {
 
+// HTTPS on the listening port (api.tls). The key and certificate are read once at start.
+struct HttpTlsOptions {
+  std::string cert_file;       // PEM: the server's certificate, then any intermediates
+  std::string key_file;        // PEM: its private key
+  std::string client_ca_file;  // PEM: when set, clients must present a certificate it signed
+};
+
 struct HttpServerOptions {
   std::string listen = "127.0.0.1:9877";  // HOST:PORT; port 0 picks a free one
+  std::optional<HttpTlsOptions> tls;
   int threads = 4;
   std::chrono::milliseconds request_timeout{5000};
 };
@@ -37,8 +46,9 @@ bool listens_beyond_loopback(std::string_view listen);
 
 class HttpServer {
  public:
-  // Listens at once; unavailable when the address cannot be bound (taken, not local). The
-  // router must outlive the server.
+  // Listens at once; unavailable when the address cannot be bound (taken, not local),
+  // invalid_argument when the TLS files cannot be read or do not make a working server (the
+  // message says which and, from civetweb, why). The router must outlive the server.
   [[nodiscard]] static Result<std::unique_ptr<HttpServer>> start(const HttpServerOptions& options,
                                                                  Router& router);
   ~HttpServer();
@@ -51,8 +61,10 @@ class HttpServer {
  private:
   class Adapter;
   HttpServer(std::unique_ptr<Adapter> adapter, std::unique_ptr<CivetServer> server,
-             std::string wake_host);
-  std::string wake_host_;  // an IPv4 address a connection to the bound port can reach
+             std::string wake_host, int pem_fd);
+  std::string wake_host_;
+  int pem_fd_ = -1;  // the memfd civetweb reads the key and certificate from; closed last  // an
+                     // IPv4 address a connection to the bound port can reach
   // Declared first, destroyed last: civetweb's threads use it until the server is closed.
   std::unique_ptr<Adapter> adapter_;
   std::unique_ptr<CivetServer> server_;

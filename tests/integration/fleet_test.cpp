@@ -19,6 +19,7 @@
 #include "tests/support/patchpartyd.h"
 #include "tests/support/scratch_files.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/test_certificates.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty {
@@ -283,6 +284,53 @@ TEST_F(Fleet, MergesEveryHostPrometheusFindsAndSaysWhichAreMissing) {
     EXPECT_FALSE(h["stale"].GetBool()) << h["host"].GetString();
   }
 
+  // A sixth daemon keeps the fleet's plan itself (fleet: from the same file_sd): it serves it
+  // and writes it for its next party, due every minute here.
+  const fs::path planner = dir_ / "planner";
+  testing::write_bookworm_root(planner / "root");
+  const int planner_port = testing::free_port();
+  write_file(planner / "pp.yml",
+             "listen: 127.0.0.1:" + std::to_string(planner_port) + "\nhost_name: planner\n" +
+                 "inventory:\n  root: " + (planner / "root").string() +
+                 "\nfeeds:\n  - kind: kev\n    url: file://" +
+                 testing::test_data("kev/known_exploited_vulnerabilities.json").string() +
+                 "\nparty:\n  schedule: \"* * * * *\"\n  time_zone: UTC\n  export_dir: " +
+                 (planner / "exports").string() +
+                 "\nfleet:\n  file_sd: " + (dir_ / "targets.json").string() +
+                 "\n  token_file: " + (dir_ / "read.token").string() +
+                 "\napi:\n  read_token_file: " + (dir_ / "read.token").string() + "\n");
+  testing::Subprocess planner_daemon = testing::start_patchpartyd(planner);
+  const std::map<std::string, std::string> bearer = {{"Authorization", "Bearer fleet-reader-7f3a"}};
+  testing::HttpResponse served;
+  ASSERT_TRUE(eventually(60s,
+                         [&] {
+                           served = testing::http_request(planner_port, "GET",
+                                                          "/api/v1/fleet/backlog", bearer);
+                           return served.status == 200;
+                         }))
+      << served.status << " " << served.body << planner_daemon.err();
+  rapidjson::Document fleet_doc;
+  fleet_doc.Parse(served.body.c_str());
+  ASSERT_FALSE(fleet_doc.HasParseError());
+  EXPECT_STREQ(fleet_doc["schema"].GetString(), "patchparty.fleet-backlog/v1");
+  EXPECT_EQ(fleet_doc["summary"]["hosts"].GetInt(), 5);
+  EXPECT_THAT(task_hosts(*task_of(fleet_doc, "policykit-1")),
+              ElementsAre("deb-a@canary", "deb-b@1", "deb-c@2"));
+  EXPECT_EQ(testing::http_request(planner_port, "GET", "/api/v1/fleet/backlog").status, 401);
+  auto md_served =
+      testing::http_request(planner_port, "GET", "/api/v1/fleet/backlog?format=md", bearer);
+  EXPECT_THAT(md_served.body, HasSubstr("# Fleet patch party backlog"));
+  auto status_served = testing::http_request(planner_port, "GET", "/api/v1/fleet/status", bearer);
+  EXPECT_EQ(status_served.status, 200);
+  EXPECT_THAT(status_served.body, HasSubstr("patchparty.fleet-status/v1"));
+  ASSERT_TRUE(eventually(30s, [&] {
+    return fs::exists(planner / "exports/fleet-backlog.md") &&
+           fs::exists(planner / "exports/fleet-backlog.json");
+  })) << planner_daemon.err();
+  EXPECT_THAT(testing::file_bytes(planner / "exports/fleet-backlog.md"),
+              HasSubstr("Upgrade `policykit-1`"));
+  testing::stop_patchpartyd(planner_daemon, 10s);
+
   // One daemon stops: the rest is merged, it is listed with the reason, exit 3.
   Host& gone = host("deb-c");
   testing::stop_patchpartyd(*gone.daemon, 10s);
@@ -307,6 +355,71 @@ TEST_F(Fleet, MergesEveryHostPrometheusFindsAndSaysWhichAreMissing) {
   auto down = fleet({"status", "--hosts", "http://" + gone.instance(), token});
   EXPECT_EQ(down.code, 3);
   EXPECT_THAT(down.out, HasSubstr(" no "));
+}
+
+// A host whose API speaks only mutual TLS, with a CA from the openssl command line: the fleet
+// reaches it with the CA and a client certificate, and is refused without the certificate.
+TEST(FleetTls, ReachesAMutualTlsHostOnlyWithAClientCertificate) {
+  auto dir = testing::temp_dir("fleet-tls");
+  testing::make_test_certificates(dir);
+  write_file(dir / "read.token", "tls-reader\n");
+  testing::write_bookworm_root(dir / "root");
+  const int port = testing::free_port();
+  auto config = [&](const std::string& key) {
+    write_file(dir / "pp.yml",
+               "listen: 127.0.0.1:" + std::to_string(port) +
+                   "\nhost_name: tls-1\ninventory:\n  root: " + (dir / "root").string() +
+                   "\nfeeds:\n  - kind: kev\n    url: file://" +
+                   testing::test_data("kev/known_exploited_vulnerabilities.json").string() +
+                   "\napi:\n  read_token_file: " + (dir / "read.token").string() +
+                   "\n  tls:\n    cert_file: " + (dir / "server.pem").string() +
+                   "\n    key_file: " + (dir / key).string() +
+                   "\n    client_ca_file: " + (dir / "ca.pem").string() + "\n");
+  };
+  // A key that is not the certificate's: the daemon refuses to start.
+  config("client.key");
+  testing::Subprocess refused(testing::patchpartyd_argv(dir), {}, dir / "refused.out",
+                              dir / "refused.err");
+  EXPECT_EQ(refused.wait(20s), 2) << refused.err();
+  EXPECT_THAT(refused.err(), HasSubstr("api.tls"));
+
+  config("server.key");
+  testing::Subprocess d = testing::start_patchpartyd(dir);
+  const std::string url = "https://127.0.0.1:" + std::to_string(port);
+  std::vector<std::string> status = {PATCHPARTY_BIN,
+                                     "fleet",
+                                     "status",
+                                     "--hosts",
+                                     url,
+                                     "--token-file",
+                                     (dir / "read.token").string(),
+                                     "--ca-file",
+                                     (dir / "ca.pem").string(),
+                                     "--format",
+                                     "json"};
+  testing::RunResult with_cert;
+  auto with_client_cert = status;
+  with_client_cert.insert(with_client_cert.end(), {"--cert-file", (dir / "client.pem").string(),
+                                                   "--key-file", (dir / "client.key").string()});
+  ASSERT_TRUE(eventually(60s,
+                         [&] {
+                           with_cert = testing::run(with_client_cert, dir);
+                           return with_cert.code == 0;
+                         }))
+      << with_cert.out << with_cert.err << d.err();
+  EXPECT_THAT(with_cert.out, HasSubstr("\"host\": \"tls-1\""));
+  auto without_cert = testing::run(status, dir);
+  EXPECT_EQ(without_cert.code, 3) << without_cert.out;
+  EXPECT_THAT(without_cert.out, HasSubstr("\"reachable\": false"));
+  // The host's certificate is not trusted without its CA either.
+  auto no_ca =
+      testing::run({PATCHPARTY_BIN, "fleet", "backlog", "--hosts", url, "--token-file",
+                    (dir / "read.token").string(), "--cert-file", (dir / "client.pem").string(),
+                    "--key-file", (dir / "client.key").string()},
+                   dir);
+  EXPECT_EQ(no_ca.code, 3) << no_ca.err;
+  EXPECT_THAT(no_ca.err, HasSubstr("not included"));
+  testing::stop_patchpartyd(d, 10s);
 }
 
 }  // namespace

@@ -193,6 +193,52 @@ TEST(Config, ReadsApiSection) {
   EXPECT_THAT(unparsable.error().message, HasSubstr("api.max_body_bytes: bad size 'lots'"));
 }
 
+TEST(Config, ReadsTheFleetSection) {
+  EXPECT_FALSE(default_config().fleet.enabled());
+  auto c = parse_config(
+      "fleet:\n  prometheus: http://prom:9090\n  job: \"patchparty-(eu|us)\"\n"
+      "  hosts: [\"https://web-1:9877\"]\n  token_file: /etc/patchparty/fleet.token\n"
+      "  interval: 5m\n  parallel: 16\n",
+      "t.yml");
+  ASSERT_OK(c);
+  EXPECT_TRUE(c->fleet.enabled());
+  EXPECT_EQ(c->fleet.prometheus, "http://prom:9090");
+  EXPECT_EQ(c->fleet.job, "patchparty-(eu|us)");
+  EXPECT_EQ(c->fleet.hosts, std::vector<std::string>{"https://web-1:9877"});
+  EXPECT_EQ(c->fleet.token_file, "/etc/patchparty/fleet.token");
+  EXPECT_EQ(c->fleet.interval, std::chrono::minutes(5));
+  EXPECT_EQ(c->fleet.parallel, 16);
+  auto bad = parse_config(
+      "fleet:\n  prometheus: prom:9090\n  job: \"(\"\n  hosts: [ftp://x]\n"
+      "  cert_file: /c.pem\n  interval: 10s\n  parallel: 0\n",
+      "t.yml");
+  ASSERT_FALSE(bad);
+  for (const char* what :
+       {"fleet.prometheus: expected an http(s) base URL", "fleet.job: not a regex",
+        "fleet.hosts[0]: expected an http(s) base URL", "cert_file and key_file go together",
+        "fleet.interval", "fleet.parallel"})
+    EXPECT_THAT(bad.error().message, HasSubstr(what));
+}
+
+TEST(Config, ReadsTheApisTls) {
+  EXPECT_FALSE(default_config().api.tls);
+  auto c = parse_config(
+      "api:\n  tls:\n    cert_file: /etc/patchparty/tls/cert.pem\n"
+      "    key_file: /etc/patchparty/tls/key.pem\n"
+      "    client_ca_file: /etc/patchparty/tls/fleet-ca.pem\n",
+      "t.yml");
+  ASSERT_OK(c);
+  ASSERT_TRUE(c->api.tls);
+  EXPECT_EQ(c->api.tls->cert_file, "/etc/patchparty/tls/cert.pem");
+  EXPECT_EQ(c->api.tls->key_file, "/etc/patchparty/tls/key.pem");
+  EXPECT_EQ(c->api.tls->client_ca_file, "/etc/patchparty/tls/fleet-ca.pem");
+  auto bad = parse_config("api:\n  tls:\n    cert_file: cert.pem\n    ca: x\n", "t.yml");
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message, HasSubstr("api.tls.cert_file: expected an absolute path"));
+  EXPECT_THAT(bad.error().message, HasSubstr("api.tls.key_file: is required with api.tls"));
+  EXPECT_THAT(bad.error().message, HasSubstr("api.tls.ca: unknown key"));
+}
+
 TEST(Config, ReadsTheReadTokenAndWhatItGuards) {
   EXPECT_TRUE(default_config().api.read_token_file.empty());
   EXPECT_FALSE(default_config().api.protect_metrics);
