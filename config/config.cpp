@@ -135,10 +135,12 @@ void read_sla(YamlReader& r, const YAML::Node& node, SlaConfig& sla) {
 
 void read_metrics(YamlReader& r, const YAML::Node& node, MetricsConfig& metrics) {
   if (!node.IsDefined() || node.IsNull()) return;
-  if (!r.expect_map(node, "metrics", {"per_finding", "per_finding_limit"})) return;
+  if (!r.expect_map(node, "metrics", {"per_finding", "per_finding_limit", "upgrade_pending_limit"}))
+    return;
   r.read(node, "metrics", "per_finding", metrics.per_finding);
   // Past a few thousand series a scrape gets slow and Prometheus' memory grows with each.
   r.read(node, "metrics", "per_finding_limit", metrics.per_finding_limit, 0, 100000);
+  r.read(node, "metrics", "upgrade_pending_limit", metrics.upgrade_pending_limit, 0, 10000);
 }
 
 void read_fleet(YamlReader& r, const YAML::Node& node, FleetConfig& fleet) {

@@ -78,6 +78,10 @@ struct MetricsConfig {
   // of a few hosts, a cardinality risk on a fleet, so off by default and capped.
   bool per_finding = false;
   std::int64_t per_finding_limit = 500;  // the rest are counted as dropped, not exposed
+  // patchparty_upgrade_pending{ecosystem, package}: one series per package with a backlog task,
+  // riskiest first up to this many (the rest counted as dropped); 0: off. A fleet's dashboard
+  // counts hosts per package from it.
+  std::int64_t upgrade_pending_limit = 200;
 };
 
 // The HTTP API served on `listen` beside /metrics (docs/http-api.md "HTTP API").

@@ -22,7 +22,8 @@ install(FILES systemd/sysusers.d/patchparty.conf DESTINATION lib/sysusers.d)
 install(FILES systemd/tmpfiles.d/patchparty.conf DESTINATION lib/tmpfiles.d)
 install(FILES systemd/polkit/50-patchparty-rollback.rules DESTINATION share/polkit-1/rules.d)
 
-install(FILES exporters/grafana/patchparty.json exporters/prometheus/alerts.yml
+install(FILES exporters/grafana/patchparty.json exporters/grafana/patchparty-fleet.json
+              exporters/prometheus/alerts.yml
         DESTINATION share/patchparty)
 set(PP_PACKAGE_MAINTAINER
     "patchparty maintainers <maintainers@users.noreply.r-seed-3958ffd2.example>"

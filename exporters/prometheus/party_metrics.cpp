@@ -1,6 +1,8 @@
 #include "exporters/prometheus/party_metrics.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 
 #include "core/party/cron_schedule.h"
@@ -20,7 +22,20 @@ PartyMetrics::PartyMetrics(prometheus::Registry& r)
                        .Register(r)),
       backlog_tasks_(r, prometheus::BuildGauge()
                             .Name("patchparty_backlog_tasks")
-                            .Help("Upgrade tasks in the party backlog, by priority bucket.")) {}
+                            .Help("Upgrade tasks in the party backlog, by priority bucket.")),
+      upgrade_pending_(r, prometheus::BuildGauge()
+                              .Name("patchparty_upgrade_pending")
+                              .Help("Backlog tasks per package to upgrade (host packages by "
+                                    "source package), riskiest first up to "
+                                    "metrics.upgrade_pending_limit; count by (package) over a "
+                                    "fleet gives the packages pending on the most hosts.")),
+      upgrade_pending_dropped_(prometheus::BuildGauge()
+                                   .Name("patchparty_upgrade_pending_dropped")
+                                   .Help("Packages with a backlog task left out of "
+                                         "patchparty_upgrade_pending by "
+                                         "metrics.upgrade_pending_limit.")
+                                   .Register(r)
+                                   .Add({})) {}
 
 Result<> PartyMetrics::update(const std::vector<Finding>& findings, const config::Config& config,
                               std::int64_t now) {
@@ -42,6 +57,23 @@ Result<> PartyMetrics::update(const std::vector<Finding>& findings, const config
   for (const auto& t : backlog.tasks)
     tasks[{{"priority", std::string(priority_name(t.priority))}}] += 1;
   backlog_tasks_.replace(tasks);
+  // Tasks come riskiest first; a package's first task decides its place.
+  std::map<prometheus::Labels, double> pending;
+  std::set<prometheus::Labels> dropped;
+  const auto limit = static_cast<std::size_t>(std::max<std::int64_t>(
+      0, config.metrics.upgrade_pending_limit));
+  for (const auto& t : backlog.tasks) {
+    prometheus::Labels labels{{"ecosystem", t.ecosystem}, {"package", t.package}};
+    if (auto it = pending.find(labels); it != pending.end()) {
+      it->second += 1;
+    } else if (pending.size() < limit) {
+      pending.emplace(std::move(labels), 1);
+    } else {
+      dropped.insert(std::move(labels));
+    }
+  }
+  upgrade_pending_.replace(pending);
+  upgrade_pending_dropped_.Set(static_cast<double>(dropped.size()));
   return {};
 }
 

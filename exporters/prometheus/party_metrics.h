@@ -1,5 +1,5 @@
-// The party's families: when the next party starts, the remediation deadlines, and the backlog
-// as it would be exported now, by priority.
+// The party's families: when the next party starts, the remediation deadlines, the backlog as it
+// would be exported now, by priority, and which packages it asks to upgrade (bounded).
 #pragma once
 
 #include <prometheus/family.h>
@@ -27,6 +27,8 @@ class PartyMetrics {
   GaugeSeries next_party_;
   prometheus::Family<prometheus::Gauge>& sla_seconds_;  // every severity, always: no GaugeSeries
   GaugeSeries backlog_tasks_;
+  GaugeSeries upgrade_pending_;
+  prometheus::Gauge& upgrade_pending_dropped_;
 };
 
 }  // namespace patchparty::exporters

@@ -15,6 +15,8 @@
 #include <set>
 #include <thread>
 
+#include "core/base/http_client.h"
+#include "tests/support/grafana_dashboard.h"
 #include "tests/support/loopback.h"
 #include "tests/support/patchpartyd.h"
 #include "tests/support/scratch_files.h"
@@ -283,6 +285,34 @@ TEST_F(Fleet, MergesEveryHostPrometheusFindsAndSaysWhichAreMissing) {
     EXPECT_STREQ(h["version"].GetString(), PP_VERSION);
     EXPECT_FALSE(h["stale"].GetBool()) << h["host"].GetString();
   }
+
+  // The fleet dashboard's every query evaluates on this Prometheus, and the packages pending on
+  // the most hosts put policykit-1 (three hosts) first.
+  rapidjson::Document dashboard;
+  dashboard.Parse(
+      testing::read_text(fs::path(PP_SOURCE_DIR) / "exporters/grafana/patchparty-fleet.json")
+          .c_str());
+  ASSERT_FALSE(dashboard.HasParseError());
+  const auto queries = testing::dashboard_queries(dashboard);
+  ASSERT_GE(queries.size(), 10u);
+  auto query = [&](const std::string& expr) {
+    rapidjson::Document doc;
+    auto r = testing::http_get(prom_port_, "/api/v1/query?query=" + url_escape(expr));
+    doc.Parse(r.body.c_str());
+    return std::pair{r, std::move(doc)};
+  };
+  for (const auto& q : queries) {
+    auto [r, doc] = query(testing::substitute_variables(q.expr, {{"job", "patchparty.*"}}));
+    EXPECT_EQ(r.status, 200) << q.panel << ": " << q.expr << "\n" << r.body;
+  }
+  std::string top;
+  EXPECT_TRUE(eventually(20s, [&] {
+    auto [r, doc] = query("topk(1, count by (package) (patchparty_upgrade_pending{job=\"patchparty\"}))");
+    if (doc.HasParseError() || !doc.IsObject() || doc["data"]["result"].Empty()) return false;
+    top = std::string(doc["data"]["result"][0]["metric"]["package"].GetString()) + "=" +
+          doc["data"]["result"][0]["value"][1].GetString();
+    return top == "policykit-1=3";
+  })) << top;
 
   // A sixth daemon keeps the fleet's plan itself (fleet: from the same file_sd): it serves it
   // and writes it for its next party, due every minute here.

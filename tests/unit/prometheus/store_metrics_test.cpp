@@ -204,6 +204,24 @@ TEST_F(MetricsTest, FindingsAgesAndBacklogComeFromTheStoredScan) {
   EXPECT_EQ(metric_value(reg(), "patchparty_backlog_tasks", {{"priority", "now"}}), 1);
   EXPECT_EQ(metric_value(reg(), "patchparty_backlog_tasks", {{"priority", "next"}}), 1);
   EXPECT_EQ(metric_value(reg(), "patchparty_backlog_tasks", {{"priority", "later"}}), 1);
+  // One series per package to upgrade, for a fleet's "pending on most hosts"; zlib has no fix.
+  EXPECT_EQ(series_count(reg(), "patchparty_upgrade_pending"), 3u);
+  EXPECT_EQ(metric_value(reg(), "patchparty_upgrade_pending",
+                         {{"ecosystem", "Debian:12"}, {"package", "openssl"}}),
+            1);
+  EXPECT_EQ(metric_value(reg(), "patchparty_upgrade_pending",
+                         {{"ecosystem", "Debian:12"}, {"package", "zlib"}}),
+            std::nullopt);
+  // Capped riskiest first: the KEV openssl stays, the rest is counted as dropped.
+  config_.metrics.upgrade_pending_limit = 1;
+  update();
+  EXPECT_EQ(series_count(reg(), "patchparty_upgrade_pending"), 1u);
+  EXPECT_EQ(metric_value(reg(), "patchparty_upgrade_pending",
+                         {{"ecosystem", "Debian:12"}, {"package", "openssl"}}),
+            1);
+  EXPECT_EQ(metric_value(reg(), "patchparty_upgrade_pending_dropped"), 2);
+  config_.metrics.upgrade_pending_limit = 200;
+  update();
 
   // The deadlines beside the ages, so a dashboard or rule can compare them: the defaults.
   EXPECT_EQ(metric_value(reg(), "patchparty_sla_seconds", {{"severity", "critical"}}), 7 * kDay);
