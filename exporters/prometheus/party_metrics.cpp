@@ -60,8 +60,8 @@ Result<> PartyMetrics::update(const std::vector<Finding>& findings, const config
   // Tasks come riskiest first; a package's first task decides its place.
   std::map<prometheus::Labels, double> pending;
   std::set<prometheus::Labels> dropped;
-  const auto limit = static_cast<std::size_t>(std::max<std::int64_t>(
-      0, config.metrics.upgrade_pending_limit));
+  const auto limit =
+      static_cast<std::size_t>(std::max<std::int64_t>(0, config.metrics.upgrade_pending_limit));
   for (const auto& t : backlog.tasks) {
     prometheus::Labels labels{{"ecosystem", t.ecosystem}, {"package", t.package}};
     if (auto it = pending.find(labels); it != pending.end()) {
