@@ -82,16 +82,7 @@ void write_fleet_backlog_json(const fleet::FleetBacklog& b, std::ostream& os) {
   }
   j.end_array();
 
-  j.key("hosts_not_included");
-  j.start_array();
-  for (const fleet::ExcludedHost& h : b.not_included) {
-    j.start_object();
-    j.field("instance", h.instance);
-    j.field("url", h.url);
-    j.field("reason", h.reason);
-    j.end_object();
-  }
-  j.end_array();
+  write_hosts_not_included(j, b.not_included);
 
   j.key("tasks");
   j.start_array();

@@ -71,7 +71,9 @@ std::string markdown(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
-void not_included_json(JsonOut& j, const std::vector<fleet::ExcludedHost>& hosts) {
+}  // namespace
+
+void write_hosts_not_included(JsonOut& j, const std::vector<fleet::ExcludedHost>& hosts) {
   j.key("hosts_not_included");
   j.start_array();
   for (const fleet::ExcludedHost& h : hosts) {
@@ -83,8 +85,6 @@ void not_included_json(JsonOut& j, const std::vector<fleet::ExcludedHost>& hosts
   }
   j.end_array();
 }
-
-}  // namespace
 
 std::string render_fleet_findings(const FleetFindings& f, BacklogFormat format) {
   switch (format) {
@@ -115,7 +115,7 @@ std::string render_fleet_findings(const FleetFindings& f, BacklogFormat format) 
   j.field("schema", kFleetFindingsJsonSchema);
   j.field("generated_at", format_rfc3339(f.generated_at));
   j.field_int("hosts", f.hosts);
-  not_included_json(j, f.not_included);
+  write_hosts_not_included(j, f.not_included);
   j.field_int("count", static_cast<std::int64_t>(f.findings.size()));
   j.key("findings");
   j.start_array();

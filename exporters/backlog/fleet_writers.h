@@ -10,6 +10,7 @@
 
 #include "core/fleet/fleet_backlog.h"
 #include "core/fleet/fleet_status.h"
+#include "core/report/json_output.h"
 #include "exporters/backlog/backlog_writers.h"
 
 namespace patchparty::exporters {
@@ -42,6 +43,9 @@ struct FleetFindings {
   std::vector<fleet::ExcludedHost> not_included;
 };
 std::string render_fleet_findings(const FleetFindings& f, BacklogFormat format);
+
+// "hosts_not_included": [{instance, url, reason}, ...], as every fleet document writes it.
+void write_hosts_not_included(JsonOut& j, const std::vector<fleet::ExcludedHost>& hosts);
 
 std::string render_fleet_status(const std::vector<fleet::HostStatus>& hosts, std::int64_t now,
                                 BacklogFormat format);
