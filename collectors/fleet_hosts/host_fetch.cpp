@@ -42,7 +42,7 @@ Result<std::string> fleet_get(const std::string& url, const FleetClientOptions& 
   request.tls.ca_path = options.ca_file;
   request.tls.client_cert = options.client_cert;
   request.tls.client_key = options.client_key;
-  auto response = http_send(request);
+  auto response = http_send(request, options.stop);
   if (!response) return tl::unexpected(response.error());
   if (response->status == 200) return std::move(response->body);
   std::string reason = std::to_string(response->status);
@@ -56,7 +56,8 @@ void for_each_host(std::span<const FleetTarget> targets, const FleetClientOption
                    const std::function<void(std::size_t, const FleetTarget&)>& on_host) {
   std::atomic<std::size_t> next{0};
   auto work = [&] {
-    for (std::size_t i = next++; i < targets.size(); i = next++) on_host(i, targets[i]);
+    for (std::size_t i = next++; i < targets.size() && !options.stop.stop_requested(); i = next++)
+      on_host(i, targets[i]);
   };
   const std::size_t threads = std::min<std::size_t>(
       targets.size(), static_cast<std::size_t>(std::max(1, options.parallel)));

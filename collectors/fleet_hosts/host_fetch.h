@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,8 @@ struct FleetClientOptions {
   std::chrono::milliseconds timeout{10000};  // per request
   int parallel = 8;
   std::uint64_t max_body_bytes = 64u << 20;
+  // A daemon stopping: requests in flight end within about a second, no new host is asked.
+  std::stop_token stop;
 };
 
 // GET `url` (a host's base URL plus path) as the fleet asks: the body of a 200, else an error

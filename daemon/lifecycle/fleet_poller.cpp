@@ -36,7 +36,7 @@ std::shared_ptr<const FleetSnapshot> FleetPoller::latest() const {
   return latest_;
 }
 
-FleetSnapshot FleetPoller::poll(std::int64_t now) const {
+FleetSnapshot FleetPoller::poll(std::int64_t now, std::stop_token stop) const {
   const config::FleetConfig& f = config_.fleet;
   FleetSnapshot s;
   s.at = now;
@@ -46,6 +46,7 @@ FleetSnapshot FleetPoller::poll(std::int64_t now) const {
   options.ca_file = f.ca_file.string();
   options.client_cert = f.cert_file.string();
   options.client_key = f.key_file.string();
+  options.stop = stop;
   // Read at every poll, so a rotated token is used from the next one on.
   if (!f.token_file.empty()) {
     auto token = read_token_file(f.token_file, "fleet.token_file");
@@ -72,7 +73,8 @@ void FleetPoller::run(std::stop_token stop) {
   std::mutex wait_mu;
   while (!stop.stop_requested()) {
     const std::int64_t now = unix_now();
-    auto snapshot = std::make_shared<FleetSnapshot>(poll(now));
+    auto snapshot = std::make_shared<FleetSnapshot>(poll(now, stop));
+    if (stop.stop_requested()) break;  // a round cut short says nothing about the fleet
     if (!snapshot->error.empty()) {
       log::warning("fleet: " + snapshot->error);
     } else {

@@ -40,7 +40,7 @@ class FleetPoller {
 
  private:
   void run(std::stop_token stop);
-  FleetSnapshot poll(std::int64_t now) const;
+  FleetSnapshot poll(std::int64_t now, std::stop_token stop) const;
 
   const config::Config config_;
   mutable std::mutex mu_;
