@@ -10,6 +10,7 @@
 #include "exporters/backlog/backlog_writers.h"
 #include "exporters/backlog/scan_report.h"
 #include "exporters/backlog/upgrade_command.h"
+#include "tests/support/scratch_files.h"
 #include "tests/support/test_data.h"
 #include "tests/unit/backlog/sample_findings.h"
 
@@ -91,6 +92,17 @@ TEST(HostBacklogJson, RefusesAnotherSchemaByNameAndABrokenDocumentByPath) {
   auto broken = parse_host_backlog(json);
   EXPECT_ERRC(broken, Errc::data_loss);
   EXPECT_THAT(broken.error().message, ::testing::HasSubstr("tasks[0].package"));
+}
+
+TEST(HostBacklogJson, TheFuzzSeedIsAHostBacklog) {
+  // The seed the fuzzer mutates must reach past the schema check to be worth its bytes.
+  auto seed = parse_host_backlog(testing::file_bytes(
+      std::filesystem::path(PP_SOURCE_DIR) / "tests/fuzz/fleet_hosts/host_backlog_seed.json"));
+  ASSERT_OK(seed);
+  ASSERT_EQ(seed->tasks.size(), 1u);
+  EXPECT_EQ(seed->tasks[0].binaries, (std::vector<std::string>{"libwebp7", "libwebpdemux2"}));
+  ASSERT_TRUE(seed->restart);
+  EXPECT_EQ(seed->restart->units, std::vector<std::string>{"nginx.service"});
 }
 
 TEST(HostFindingsJson, ReadsTheScanReportOfTheHost) {
