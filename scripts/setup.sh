@@ -84,7 +84,7 @@ case "${1:-}" in
     # Each libFuzzer harness for SECONDS (default 60), with its seeds.
     deps test
     secs=${2:-60}
-    CXX=clang++ configure_and_build build-fuzz -DPP_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    CC=clang CXX=clang++ configure_and_build build-fuzz -DPP_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
     for f in build-fuzz/tests/*_fuzz; do
       name=$(basename "$f"); corpus=build-fuzz/corpus/$name; seeds=build-fuzz/seeds/$name
       mkdir -p "$corpus" "$seeds"
