@@ -1,8 +1,8 @@
-// The fleet's party on real parts: five real patchpartyd on loopback ports (three Debian 11 hosts
-// in three waves, an AlmaLinux 8 host with a real rpmdb, a Debian 12 host with a Composer
-// project), each with its own root and the same file:// feeds and read token; a real Prometheus
-// finds them through file_sd; `patchparty fleet` asks Prometheus for its targets and merges the
-// hosts' backlogs. One daemon is stopped midway and a wrong token is tried.
+// The fleet's party on real parts: six real patchpartyd on loopback ports (three Debian 11 hosts
+// in three waves, an AlmaLinux 8 and a RHEL 8.6 host with real rpmdbs, a Debian 12 host with a
+// Composer project), each with its own root and the same file:// feeds and read token; a real
+// Prometheus finds them through file_sd; `patchparty fleet` asks Prometheus for its targets and
+// merges the hosts' backlogs. One daemon is stopped midway and a wrong token is tried.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -76,7 +76,9 @@ class Fleet : public ::testing::Test {
         testing::test_data("kev/known_exploited_vulnerabilities.json").string() +
         "\n  - kind: friendsofphp\n    url: file://" + testing::test_data("friendsofphp").string() +
         "\n  - kind: osv\n    name: almalinux\n    url: file://" +
-        testing::test_data("osv/distros/almalinux/almalinux8").string() + "\n";
+        testing::test_data("osv/distros/almalinux/almalinux8").string() +
+        "\n  - kind: osv\n    name: redhat\n    url: file://" +
+        testing::test_data("osv/distros/redhat").string() + "\n";
 
     const std::pair<const char*, const char*> debian[] = {
         {"deb-b", "1"}, {"deb-a", "canary"}, {"deb-c", "2"}};
@@ -93,6 +95,16 @@ class Fleet : public ::testing::Test {
                     fs::perms::owner_read | fs::perms::owner_write);
     write_file(alma.dir / "root/etc/os-release", "ID=almalinux\nVERSION_ID=8.8\n");
     alma.packages = {"libuuid"};  // rpmdb/libuuid-el8/expected-packages.tsv
+    // A RHEL 8.6 host (the real ubi8 Berkeley DB rpmdb, tzdata alone): nothing to upgrade, but
+    // it is asked and counted like the others.
+    Host& rhel = add_host("rhel-1", "2");
+    fs::create_directories(rhel.dir / "root/var/lib/rpm");
+    fs::copy_file(testing::test_data("rpmdb/ubi8-tzdata-bdb/Packages"),
+                  rhel.dir / "root/var/lib/rpm/Packages");
+    fs::permissions(rhel.dir / "root/var/lib/rpm/Packages",
+                    fs::perms::owner_read | fs::perms::owner_write);
+    write_file(rhel.dir / "root/etc/os-release", "ID=rhel\nVERSION_ID=8.6\n");
+    rhel.packages = {"tzdata"};
     Host& app = add_host("app-1", "");
     testing::write_bookworm_root(app.dir / "root");
     fs::create_directories(app.dir / "root/srv/demo");
@@ -217,7 +229,12 @@ TEST_F(Fleet, MergesEveryHostPrometheusFindsAndSaysWhichAreMissing) {
   doc.Parse(testing::file_bytes(dir_ / "fleet.json").c_str());
   ASSERT_FALSE(doc.HasParseError());
   EXPECT_STREQ(doc["schema"].GetString(), "patchparty.fleet-backlog/v1");
-  EXPECT_EQ(doc["summary"]["hosts"].GetInt(), 5);
+  EXPECT_EQ(doc["summary"]["hosts"].GetInt(), 6);
+  bool rhel_counted = false;
+  for (const auto& h : doc["hosts"].GetArray())
+    if (std::string_view(h["host"].GetString()) == "rhel-1")
+      rhel_counted = h["tasks"].GetInt() == 0 && std::string_view(h["wave"].GetString()) == "2";
+  EXPECT_TRUE(rhel_counted);
   EXPECT_EQ(doc["hosts_not_included"].Size(), 0u);
 
   // policykit-1 on the three Debian 11 hosts is one task, its hosts by wave, canary first.
@@ -279,7 +296,7 @@ TEST_F(Fleet, MergesEveryHostPrometheusFindsAndSaysWhichAreMissing) {
   rapidjson::Document st;
   st.Parse(status.out.c_str());
   ASSERT_FALSE(st.HasParseError()) << status.out;
-  ASSERT_EQ(st["hosts"].Size(), 5u);
+  ASSERT_EQ(st["hosts"].Size(), 6u);
   for (const auto& h : st["hosts"].GetArray()) {
     EXPECT_TRUE(h["reachable"].GetBool());
     EXPECT_STREQ(h["version"].GetString(), PP_VERSION);
@@ -307,7 +324,8 @@ TEST_F(Fleet, MergesEveryHostPrometheusFindsAndSaysWhichAreMissing) {
   }
   std::string top;
   EXPECT_TRUE(eventually(20s, [&] {
-    auto [r, doc] = query("topk(1, count by (package) (patchparty_upgrade_pending{job=\"patchparty\"}))");
+    auto [r, doc] =
+        query("topk(1, count by (package) (patchparty_upgrade_pending{job=\"patchparty\"}))");
     if (doc.HasParseError() || !doc.IsObject() || doc["data"]["result"].Empty()) return false;
     top = std::string(doc["data"]["result"][0]["metric"]["package"].GetString()) + "=" +
           doc["data"]["result"][0]["value"][1].GetString();
@@ -343,7 +361,7 @@ TEST_F(Fleet, MergesEveryHostPrometheusFindsAndSaysWhichAreMissing) {
   fleet_doc.Parse(served.body.c_str());
   ASSERT_FALSE(fleet_doc.HasParseError());
   EXPECT_STREQ(fleet_doc["schema"].GetString(), "patchparty.fleet-backlog/v1");
-  EXPECT_EQ(fleet_doc["summary"]["hosts"].GetInt(), 5);
+  EXPECT_EQ(fleet_doc["summary"]["hosts"].GetInt(), 6);
   EXPECT_THAT(task_hosts(*task_of(fleet_doc, "policykit-1")),
               ElementsAre("deb-a@canary", "deb-b@1", "deb-c@2"));
   EXPECT_EQ(testing::http_request(planner_port, "GET", "/api/v1/fleet/backlog").status, 401);
