@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "core/base/http_client.h"
+#include "tests/support/eventually.h"
 #include "tests/support/grafana_dashboard.h"
 #include "tests/support/loopback.h"
 #include "tests/support/patchpartyd.h"
@@ -33,15 +34,7 @@ using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 using testing::write_file;
 
-template <class F>
-bool eventually(std::chrono::milliseconds timeout, F&& done) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(250ms);
-  }
-  return done();
-}
+using testing::eventually;
 
 struct Host {
   std::string name, wave;

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "core/base/c_handles.h"
+#include "tests/support/eventually.h"
 #include "tests/support/grafana_dashboard.h"
 #include "tests/support/loopback.h"
 #include "tests/support/patchpartyd.h"
@@ -131,15 +132,7 @@ std::size_t lockfile_package_count(const fs::path& lock) {
   return n;
 }
 
-template <class F>
-bool eventually(std::chrono::milliseconds timeout, F&& done) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(200ms);
-  }
-  return done();
-}
+using testing::eventually;
 
 // Metric families patchpartyd declares but does not set yet: their panels may be empty.
 const std::set<std::string> kReserved = {"patchparty_health_check_up",
