@@ -13,11 +13,12 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 build_packages=(cmake ninja-build g++ pkg-config ca-certificates
   prometheus-cpp-dev libcivetweb-dev libcurl4-openssl-dev rapidjson-dev libsqlite3-dev
-  libsystemd-dev libyaml-cpp-dev libarchive-dev libcli11-dev libexpected-dev libabsl-dev libssl-dev)
+  libsystemd-dev libyaml-cpp-dev libarchive-dev libcli11-dev libexpected-dev libabsl-dev libssl-dev
+  libtomlplusplus-dev libpugixml-dev)
 test_packages=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   dpkg-dev apt-utils rpm db5.3-util python3 python3-apt python3-rpm python3-packaging libapt-pkg-dev librpm-dev
   composer php-cli nodejs sqlite3 prometheus prometheus-alertmanager wrk curl
-  systemd dbus dbus-user-session polkitd file openssl)
+  systemd dbus dbus-user-session polkitd file openssl ruby-bundler golang-go)
 
 deps() {
   local wanted=("${build_packages[@]}")
@@ -36,8 +37,13 @@ deps() {
   if [ "${1:-}" = test ]; then
     # Debian's nodejs ships npm separately; other nodejs builds bring their own.
     command -v npm >/dev/null || sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm
-    # node's own semver package is the oracle for npm version semantics.
-    [ -d tests/oracles/node_modules/semver ] || npm ci --prefix tests/oracles --no-audit --no-fund --loglevel=error
+    # The oracles' npm packages (tests/oracles/package.json): node's semver for npm version
+    # semantics, js-yaml and @yarnpkg/lockfile for pnpm's and yarn's lockfiles, CycloneDX's
+    # schemas with ajv to validate the SBOM patchparty writes. Installed again when one is missing.
+    missing_oracles=$(node -e 'const fs = require("fs");
+      for (const d of Object.keys(require("./tests/oracles/package.json").dependencies))
+        if (!fs.existsSync("tests/oracles/node_modules/" + d)) console.log(d);')
+    [ -z "$missing_oracles" ] || npm ci --prefix tests/oracles --no-audit --no-fund --loglevel=error
   fi
 }
 

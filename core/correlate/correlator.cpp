@@ -11,6 +11,7 @@
 #include "core/correlate/alias_sets.h"
 #include "core/correlate/module_streams.h"
 #include "core/model/ecosystem_scope.h"
+#include "core/model/package_name.h"
 #include "core/record/osv_record.h"
 #include "core/store/advisory_lookup.h"
 #include "core/versions/version_scheme.h"
@@ -50,14 +51,6 @@ class ReadSnapshot {
   explicit ReadSnapshot(store::Database* db) : db_(db) {}
   store::Database* db_;
 };
-
-bool same_package_name(std::string_view base, std::string_view a, std::string_view b) {
-  if (base != "Packagist") return a == b;
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
 
 // The CVEs a distribution's advisory fixes, where its family lists them: Red Hat and Ubuntu in
 // `upstream`, AlmaLinux and Rocky Linux in `related`; SUSE in either. Such a record is a
@@ -335,12 +328,7 @@ class Run {
 std::string advisory_lookup_name(const Package& p) {
   const std::string_view base = base_of(p.ecosystem);
   if (is_distribution(base) && !p.source_name.empty()) return p.source_name;
-  if (base == "Packagist") {
-    std::string lower = p.name;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return lower;
-  }
-  return p.name;
+  return index_package_name(base, p.name);
 }
 
 std::vector<std::string> advisory_lookup_names(const Package& p) {

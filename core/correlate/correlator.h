@@ -37,8 +37,9 @@ struct Correlation {
 [[nodiscard]] Result<Correlation> correlate(store::Database& db, std::span<const Package> packages,
                                             const std::string& host);
 
-// The name a package is looked up by in advisories: the source package for distributions,
-// lower case for Packagist (Composer names are case-insensitive), else the name.
+// The name a package is looked up by in advisories: the source package for distributions, else
+// its name as the ecosystem compares names (core/model/package_name.h: PEP 503 for PyPI, lower
+// case for Packagist).
 std::string advisory_lookup_name(const Package& p);
 // Every name a package is looked up by: the one above, and for RPM families also the source
 // rpm's name (SUSE and openSUSE name source rpms, Red Hat and its rebuilds binary ones).

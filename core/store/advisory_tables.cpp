@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/model/package_name.h"
 #include "core/store/cve_facts.h"
 
 namespace patchparty::store {
@@ -104,7 +105,8 @@ Result<> FeedRefresh::add_advisory(const Advisory& a, std::string_view record_js
   seen_.clear();
   for (const auto& af : a.affected) {
     if (af.name.empty()) continue;
-    auto key = std::make_pair(base_ecosystem(af.ecosystem), std::string_view(af.name));
+    const std::string_view base = base_ecosystem(af.ecosystem);
+    auto key = std::make_pair(base, index_package_name(base, af.name));
     if (std::find(seen_.begin(), seen_.end(), key) != seen_.end()) continue;
     seen_.push_back(key);
     auto& p = *insert_package_;
@@ -249,7 +251,7 @@ Result<std::vector<std::string>> advisory_records(Database& db, std::string_view
          db.prepare("SELECT a.record FROM advisory_packages p JOIN advisories a "
                     "ON a.id = p.advisory WHERE p.ecosystem = ?1 AND p.name = ?2 ORDER BY a.id"));
   PP_CHECK(st.bind_text(1, ecosystem_base));
-  PP_CHECK(st.bind_text(2, name));
+  PP_CHECK(st.bind_text(2, index_package_name(ecosystem_base, name)));
   std::vector<std::string> out;
   for (;;) {
     PP_TRY(row, st.step());

@@ -64,7 +64,7 @@ class FeedRefresh {
   std::int64_t added_ = 0;
   // Reused for every record rather than allocated per record.
   std::string aliases_;
-  std::vector<std::pair<std::string_view, std::string_view>> seen_;
+  std::vector<std::pair<std::string_view, std::string>> seen_;  // (base ecosystem, index name)
 };
 
 // A failed attempt: the rows stay, the error and the failure count are recorded.
@@ -80,6 +80,8 @@ class FeedRefresh {
 [[nodiscard]] Result<std::vector<FeedStatus>> feed_statuses(Database& db);
 
 // OSV JSON of every advisory naming (ecosystem base, package name), e.g. ("Debian", "openssl").
+// Names are compared as the ecosystem compares them (core/model/package_name.h): "Django" finds
+// a PyPI record of "django".
 [[nodiscard]] Result<std::vector<std::string>> advisory_records(Database& db,
                                                                 std::string_view ecosystem_base,
                                                                 std::string_view name);

@@ -212,9 +212,24 @@ ALTER TABLE inventory_packages ADD COLUMN supplier_newest TEXT NOT NULL DEFAULT 
 ALTER TABLE inventory_packages ADD COLUMN module_stream TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 7: the advisory index spells each name as its ecosystem compares names
+// (core/model/package_name.h): PyPI by PEP 503 (runs of '-', '_', '.' become one '-', lower
+// case), Packagist in lower case. A row whose new spelling another row of the same advisory
+// already has is dropped. Six '--' collapses shorten any run of up to 64 separators.
+constexpr std::string_view kSchemaV7 = R"sql(
+UPDATE OR IGNORE advisory_packages SET name = lower(name) WHERE ecosystem = 'Packagist';
+DELETE FROM advisory_packages WHERE ecosystem = 'Packagist' AND name <> lower(name);
+UPDATE OR IGNORE advisory_packages SET name = lower(replace(replace(replace(replace(replace(replace(
+  replace(replace(name, '_', '-'), '.', '-'), '--', '-'), '--', '-'), '--', '-'), '--', '-'),
+  '--', '-'), '--', '-')) WHERE ecosystem = 'PyPI';
+DELETE FROM advisory_packages WHERE ecosystem = 'PyPI' AND (name <> lower(name) OR
+  instr(name, '_') > 0 OR instr(name, '.') > 0 OR instr(name, '--') > 0);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1}, Migration{2, kSchemaV2}, Migration{3, kSchemaV3},
     Migration{4, kSchemaV4}, Migration{5, kSchemaV5}, Migration{6, kSchemaV6},
+    Migration{7, kSchemaV7},
 };
 
 constexpr std::size_t kHeaderSize = 100;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/base/result.h"
-#include "core/suppress/purl.h"
+#include "core/model/purl.h"
 
 namespace patchparty::suppress {
 

@@ -11,6 +11,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace patchparty::suppress;
+  using patchparty::Purl;
   const std::string_view json(reinterpret_cast<const char*>(data), size);
   auto statements = parse_openvex(json, "fuzz.json");
   if (!statements) {

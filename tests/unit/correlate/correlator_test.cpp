@@ -16,6 +16,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
 
 Range fixed_range(std::string introduced, std::string fixed) {
   return Range{Range::Type::ecosystem,
@@ -195,6 +196,48 @@ TEST_F(CorrelatorTest, ComposerNativeRangesAndCaseInsensitiveNames) {
   ASSERT_THAT(ids(c), ElementsAre("Symfony/HTTP-Kernel CVE-2020-15094"));
   // The branch 4.4 is fixed by 4.4.13; the 5.x fix is irrelevant to a 4.4 install.
   EXPECT_EQ(c.findings[0].fixed_version, "4.4.13");
+}
+
+TEST_F(CorrelatorTest, PypiNamesCompareAsPep503SaysInTheIndexAndTheRecord) {
+  // The record spells the project one way, two lockfiles two other ways: all one project.
+  feed("osv-pypi", {advisory("PYSEC-2021-1", "PyPI", "Zope.Interface", {fixed_range("0", "5.0")})});
+  auto c = run({app("PyPI", "zope-interface", "4.7.2", "api"),
+                app("PyPI", "ZOPE_interface", "4.7.2", "worker"),
+                app("PyPI", "zopeinterface", "4.7.2", "other")});
+  EXPECT_THAT(ids(c),
+              UnorderedElementsAre("zope-interface PYSEC-2021-1", "ZOPE_interface PYSEC-2021-1"));
+}
+
+TEST_F(CorrelatorTest, ApplicationEcosystemsCompareByTheirOwnOrdering) {
+  // One record per ecosystem, fixed at a version whose ordering is the ecosystem's own: PEP 440
+  // (a post release is past the fix's release), Go and crates.io SemVer (a pre-release sorts
+  // before its release), RubyGems (".a" is a pre-release), Maven ("-SNAPSHOT" before release).
+  feed("osv-apps",
+       {advisory("PYSEC-1", "PyPI", "django", {fixed_range("0", "3.2.1")}),
+        advisory(
+            "GO-1", "Go", "golang.org/x/net",
+            {Range{Range::Type::semver,
+                   {{RangeEvent::Kind::introduced, "0"}, {RangeEvent::Kind::fixed, "0.17.0"}}}}),
+        advisory(
+            "RUSTSEC-1", "crates.io", "hyper",
+            {Range{Range::Type::semver,
+                   {{RangeEvent::Kind::introduced, "0"}, {RangeEvent::Kind::fixed, "0.14.10"}}}}),
+        advisory("GHSA-gem", "RubyGems", "nokogiri", {fixed_range("0", "1.13.4")}),
+        advisory("GHSA-mvn", "Maven", "org.apache.logging.log4j:log4j-core",
+                 {fixed_range("0", "2.17.1")})});
+  auto c =
+      run({app("PyPI", "Django", "3.2.1.post1", "a"), app("PyPI", "Django", "3.2", "b"),
+           app("Go", "golang.org/x/net", "0.17.0-rc.1", "c"),
+           app("Go", "golang.org/x/net", "0.17.0", "d"), app("crates.io", "hyper", "0.14.9", "e"),
+           app("crates.io", "hyper", "0.14.10", "f"), app("RubyGems", "nokogiri", "1.13.4.a", "g"),
+           app("RubyGems", "nokogiri", "1.13.4", "h"),
+           app("Maven", "org.apache.logging.log4j:log4j-core", "2.17.1-SNAPSHOT", "i"),
+           app("Maven", "org.apache.logging.log4j:log4j-core", "2.17.1", "j")});
+  std::vector<std::string> hit;
+  for (const auto& f : c.findings) hit.push_back(f.package.project + " " + f.vulnerability);
+  EXPECT_THAT(
+      hit, UnorderedElementsAre("b PYSEC-1", "c GO-1", "e RUSTSEC-1", "g GHSA-gem", "i GHSA-mvn"));
+  EXPECT_TRUE(c.problems.empty());
 }
 
 TEST_F(CorrelatorTest, RecordsOfOneVulnerabilityMergeIntoOneFindingNamedByItsCve) {

@@ -167,6 +167,27 @@ TEST(Migrations, SupplierColumnsDefaultForPackagesSavedBefore) {
   EXPECT_FALSE(db->exec("UPDATE inventory_packages SET third_party = 2"));
 }
 
+TEST(Migrations, AdvisoryIndexNamesAreRespeltAsTheirEcosystemComparesThem) {
+  auto db = Database::open(":memory:");
+  ASSERT_OK(db);
+  ASSERT_OK(migrate(*db, schema_migrations().first(6)));
+  ASSERT_OK(db->exec(
+      "INSERT INTO advisories (id, feed, advisory_id, modified, withdrawn, aliases, record) "
+      "VALUES (1, 'osv', 'PYSEC-1', '', 0, '[]', '{}'), (2, 'osv', 'GHSA-1', '', 0, '[]', '{}');"
+      "INSERT INTO advisory_packages (ecosystem, name, advisory) VALUES "
+      "('PyPI', 'Zope.Interface', 1), ('PyPI', 'zope_interface', 1), ('PyPI', 'a__-._b', 2),"
+      "('Packagist', 'Symfony/HTTP-Kernel', 2), ('npm', 'Left-Pad', 2)"));
+  ASSERT_OK(migrate(*db, schema_migrations()));
+  auto st = db->prepare(
+      "SELECT ecosystem || ' ' || name || ' ' || advisory FROM advisory_packages ORDER BY 1");
+  ASSERT_OK(st);
+  std::vector<std::string> rows;
+  while (*st->step()) rows.push_back(st->column_text(0));
+  // Two spellings of one PyPI project under one advisory become one row; npm names are exact.
+  EXPECT_EQ(rows, (std::vector<std::string>{"Packagist symfony/http-kernel 2", "PyPI a-b 2",
+                                            "PyPI zope-interface 1", "npm Left-Pad 2"}));
+}
+
 TEST(Migrations, AppliesOnlyTheMissingOnesInOrder) {
   auto db = Database::open(":memory:");
   ASSERT_OK(db);
