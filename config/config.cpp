@@ -37,12 +37,25 @@ void read_database(YamlReader& r, const YAML::Node& map, std::string_view path,
   r.read_path(map, path, path_key, out.path);
 }
 
+void read_installed_apps(YamlReader& r, const YAML::Node& map, std::string_view path,
+                         InstalledAppsSource& out) {
+  if (!map.IsDefined() || map.IsNull()) return;
+  if (!r.expect_map(map, path, {"enabled", "paths"})) return;
+  read_toggle(r, map, path, out.enabled);
+  r.read_strings(map, path, "paths", out.paths);
+  for (const auto& p : out.paths)
+    if (p.empty() || p.front() != '/')
+      r.error(map["paths"], YamlReader::join(path, "paths"),
+              "'" + p + "' must be an absolute directory or glob pattern");
+}
+
 void read_inventory(YamlReader& r, const YAML::Node& node, InventoryConfig& inv) {
   const std::string p = "inventory";
   if (!node.IsDefined() || node.IsNull()) return;
   if (!r.expect_map(node, p,
                     {"interval", "root", "os_release", "ecosystem", "ubuntu_pro", "redhat_stream",
-                     "dpkg", "rpm", "apk", "max_file_bytes", "snapshots_kept", "dpkg_log"}))
+                     "dpkg", "rpm", "apk", "python_site", "npm_global", "max_file_bytes",
+                     "snapshots_kept", "dpkg_log"}))
     return;
   r.read(node, p, "interval", inv.interval, std::chrono::seconds(10));
   r.read_path(node, p, "root", inv.root);
@@ -71,6 +84,8 @@ void read_inventory(YamlReader& r, const YAML::Node& node, InventoryConfig& inv)
   }
   read_database(r, node["rpm"], "inventory.rpm", "database", inv.rpm, true);
   read_database(r, node["apk"], "inventory.apk", "installed", inv.apk);
+  read_installed_apps(r, node["python_site"], "inventory.python_site", inv.python_site);
+  read_installed_apps(r, node["npm_global"], "inventory.npm_global", inv.npm_global);
   r.read(node, p, "max_file_bytes", inv.max_file_bytes, 1 << 10, std::int64_t{1} << 34);
   r.read(node, p, "snapshots_kept", inv.snapshots_kept, 1, 100000);
   const YAML::Node log = node["dpkg_log"];
@@ -319,11 +334,24 @@ void read_projects(YamlReader& r, const YAML::Node& node, std::vector<ProjectCon
   for (std::size_t i = 0; i < node.size(); ++i) {
     const std::string p = "projects[" + std::to_string(i) + "]";
     const YAML::Node item = node[i];
-    if (!r.expect_map(item, p, {"name", "path", "lockfiles", "exposure", "criticality"})) continue;
+    if (!r.expect_map(item, p,
+                      {"name", "path", "lockfiles", "binaries", "sbom", "exposure", "criticality"}))
+      continue;
     ProjectConfig project;
     r.read(item, p, "name", project.name);
     r.read_path(item, p, "path", project.path);
     r.read_strings(item, p, "lockfiles", project.lockfiles);
+    r.read_strings(item, p, "binaries", project.binaries);
+    std::vector<std::string> sbom;
+    r.read_strings(item, p, "sbom", sbom);
+    for (const auto& f : sbom) {
+      if (f.empty())
+        r.error(item["sbom"], YamlReader::join(p, "sbom"), "an empty file name");
+      else
+        project.sbom.emplace_back(f);
+    }
+    for (const auto& b : project.binaries)
+      if (b.empty()) r.error(item["binaries"], YamlReader::join(p, "binaries"), "an empty path");
     read_context(r, item, p, project.context);
     // The name becomes a metric label and part of file names: keep it to a safe alphabet.
     if (!valid_project_name(project.name))

@@ -31,7 +31,20 @@ struct ProjectConfig {
   std::string name;                    // label on every package and finding of the project
   std::filesystem::path path;          // the project's directory
   std::vector<std::string> lockfiles;  // file names inside path; empty = every known one present
-  Context context;                     // overrides the host's for the project's findings
+  // Go binaries whose embedded build information lists their modules: paths or glob patterns,
+  // relative to `path` or absolute (under inventory.root).
+  std::vector<std::string> binaries;
+  // CycloneDX or SPDX JSON documents (told apart by content), relative to `path` or absolute.
+  std::vector<std::filesystem::path> sbom;
+  Context context;  // overrides the host's for the project's findings
+};
+
+// Application packages installed on the host outside any project: Python distributions in
+// site-packages, npm packages installed globally. `paths` are directories or glob patterns
+// under inventory.root; auto reads them when one exists.
+struct InstalledAppsSource {
+  Toggle enabled = Toggle::automatic;
+  std::vector<std::string> paths;
 };
 
 // The monthly patch party: when it is, and when and where its backlog is written.
@@ -153,6 +166,15 @@ struct InventoryConfig {
   // (collectors/inventory/rpm_db.h kRpmdbSearchPaths); a path is read whatever its format.
   DatabaseSource rpm{Toggle::automatic, {}};
   DatabaseSource apk{Toggle::automatic, "/lib/apk/db/installed"};
+  // pip's installs beside the distribution's: Debian keeps its own python3-* modules in
+  // /usr/lib/python3/dist-packages, which the dpkg inventory already covers, so that folder is
+  // read only when named here.
+  InstalledAppsSource python_site{
+      Toggle::automatic,
+      {"/usr/local/lib/python3*/dist-packages", "/usr/local/lib/python3*/site-packages"}};
+  // npm install -g: /usr/local with Debian's npm, /usr with NodeSource's nodejs.
+  InstalledAppsSource npm_global{Toggle::automatic,
+                                 {"/usr/local/lib/node_modules", "/usr/lib/node_modules"}};
   std::int64_t max_file_bytes = 64 << 20;  // a larger database or lockfile is refused
   std::int64_t snapshots_kept = 30;        // per source and project
   DpkgLogConfig dpkg_log;

@@ -26,6 +26,9 @@ struct InventoryKind {
   std::function<std::optional<PlannedSource>(const config::InventoryConfig& inventory,
                                              const std::string& ecosystem)>
       plan;
+  // Host sources of application packages (python-site, npm-global): their ecosystems are their
+  // own, so a host whose distribution cannot be told still reads them.
+  bool app_packages = false;
 
   // Lockfiles: the file names read, in the order a project directory is searched, the OSV
   // ecosystem of their packages (which advisories a project with one needs), and the source for

@@ -4,6 +4,8 @@
 
 #include "collectors/inventory/host_ecosystem.h"
 #include "collectors/inventory/inventory_kind.h"
+#include "collectors/inventory/path_patterns.h"
+#include "collectors/inventory/sbom_format.h"
 #include "core/base/bounded_file.h"
 
 namespace patchparty::inventory {
@@ -47,7 +49,7 @@ InventoryPlan plan_inventory(const config::Config& config) {
     if (!source) continue;
     // Without its ecosystem a host database would match no advisory and report every package
     // clean: the source fails instead, visibly, and its last good snapshot stays current.
-    if (!host)
+    if (!host && !kind.app_packages)
       source = planned_error(
           source->kind, "", source->path,
           Error{host.error().code, "the host's OSV ecosystem: " + host.error().message +
@@ -89,6 +91,26 @@ InventoryPlan plan_inventory(const config::Config& config) {
             *kind, project.name, file.string(),
             kinds.find(*kind)->open_lockfile(file, project.name, max_bytes), std::nullopt});
       }
+    }
+    // Go binaries and SBOMs are named, not found: their file names are the project's own.
+    auto add_named = [&](const std::string& kind_name, const std::filesystem::path& file) {
+      const InventoryKind* kind = kinds.find(kind_name);
+      if (!kind || !kind->open_lockfile) {
+        plan.sources.push_back(planned_error(
+            kind_name, project.name, file,
+            Error{Errc::internal, "inventory kind " + kind_name + " is not registered"}));
+        return;
+      }
+      plan.sources.push_back(PlannedSource{kind_name, project.name, file.string(),
+                                           kind->open_lockfile(file, project.name, max_bytes),
+                                           std::nullopt});
+    };
+    for (const auto& binary : expand_path_patterns(inv.root, project.path, project.binaries))
+      add_named("gobinary", binary);
+    for (const auto& sbom : project.sbom) {
+      const auto file =
+          under_root(inv.root, sbom.is_absolute() ? sbom : project.path / sbom).lexically_normal();
+      add_named(sbom_kind(file), file);
     }
   }
   return plan;

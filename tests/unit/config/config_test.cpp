@@ -362,6 +362,38 @@ projects:
   EXPECT_THAT(c.error().message, HasSubstr("'../etc/passwd' must be a file name"));
 }
 
+TEST(Config, ProjectBinariesSbomsAndInstalledApplications) {
+  EXPECT_EQ(Config{}.inventory.python_site.enabled, Toggle::automatic);
+  EXPECT_EQ(Config{}.inventory.python_site.paths.front(), "/usr/local/lib/python3*/dist-packages");
+  EXPECT_EQ(Config{}.inventory.npm_global.paths,
+            (std::vector<std::string>{"/usr/local/lib/node_modules", "/usr/lib/node_modules"}));
+  auto c = parse_config(R"(
+inventory:
+  python_site: {enabled: true, paths: [/opt/venv/lib/python3*/site-packages]}
+  npm_global: {enabled: false}
+projects:
+  - name: api
+    path: /srv/api
+    binaries: [bin/*, /usr/local/bin/api-server]
+    sbom: [sbom.cdx.json, /srv/sboms/api.spdx.json]
+)",
+                        "t.yml");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->inventory.python_site.enabled, Toggle::on);
+  EXPECT_EQ(c->inventory.python_site.paths,
+            std::vector<std::string>{"/opt/venv/lib/python3*/site-packages"});
+  EXPECT_EQ(c->inventory.npm_global.enabled, Toggle::off);
+  EXPECT_EQ(c->projects[0].binaries,
+            (std::vector<std::string>{"bin/*", "/usr/local/bin/api-server"}));
+  EXPECT_EQ(c->projects[0].sbom,
+            (std::vector<std::filesystem::path>{"sbom.cdx.json", "/srv/sboms/api.spdx.json"}));
+
+  auto bad = parse_config("inventory:\n  python_site: {paths: [relative/dir]}\n", "t.yml");
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message,
+              HasSubstr("inventory.python_site.paths: 'relative/dir' must be an absolute"));
+}
+
 TEST(Config, MissingFileIsNotFound) {
   EXPECT_ERRC(load_config_file("/nonexistent/patchparty.yml"), Errc::not_found);
 }
