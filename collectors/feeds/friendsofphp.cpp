@@ -16,6 +16,7 @@
 #include "collectors/feeds/zip_signature.h"
 #include "core/base/bounded_file.h"
 #include "core/base/c_handles.h"
+#include "core/base/yaml_nesting.h"
 
 namespace patchparty::feeds {
 
@@ -80,40 +81,6 @@ bool is_ghsa_id(std::string_view s) {
 std::string_view stem(std::string_view file) {
   std::size_t dot = file.rfind('.');
   return dot == std::string_view::npos || dot == 0 ? file : file.substr(0, dot);
-}
-
-// An upper bound on how deeply yaml-cpp will recurse: open flow brackets, plus per line the
-// indentation and the block indicators ("- ", "? ") that open a nested node on the same line.
-// Brackets inside quoted text count too; that can only over-estimate.
-bool nesting_within(std::string_view text, int limit) {
-  int flow = 0;
-  bool line_start = true;
-  int block = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\n') {
-      line_start = true;
-      block = 0;
-      continue;
-    }
-    if (line_start) {
-      if (c == ' ') {
-        ++block;
-      } else if ((c == '-' || c == '?') &&
-                 (i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n')) {
-        ++block;
-      } else {
-        line_start = false;
-      }
-      if (block > limit) return false;
-    }
-    if (c == '[' || c == '{') {
-      if (++flow > limit) return false;
-    } else if ((c == ']' || c == '}') && flow > 0) {
-      --flow;
-    }
-  }
-  return true;
 }
 
 struct Bound {
@@ -387,7 +354,7 @@ Result<Advisory> parse_friendsofphp_advisory(std::string_view yaml, std::string_
   if (yaml.size() > kMaxFriendsOfPhpFileBytes)
     return fail(Errc::resource_exhausted,
                 where + ": over " + std::to_string(kMaxFriendsOfPhpFileBytes) + " bytes");
-  if (!nesting_within(yaml, kMaxFriendsOfPhpNesting))
+  if (!yaml_nesting_within(yaml, kMaxFriendsOfPhpNesting))
     return fail(Errc::invalid_argument, where + ": nested deeper than " +
                                             std::to_string(kMaxFriendsOfPhpNesting) + " levels");
   // yaml-cpp reports everything by exception; none may leave this function.
