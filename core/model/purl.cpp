@@ -99,28 +99,63 @@ bool type_fits(std::string_view type, const Package& p) {
   return false;
 }
 
+// The package name an application purl spells, as its ecosystem writes it: npm "@scope/name"
+// (a scope written without its '@' gets one), composer "vendor/name", maven "group:artifact",
+// golang the module path; the other types have no namespace.
+std::string app_name(const Purl& purl) {
+  const std::string& t = purl.type;
+  const std::string& ns = purl.name_space;
+  if (ns.empty()) return purl.name;
+  if (t == "npm") return (ns[0] == '@' ? "" : "@") + ns + "/" + purl.name;
+  if (t == "maven") return ns + ":" + purl.name;
+  return ns + "/" + purl.name;
+}
+
+// Go versions as OSV spells them: without the tag's "v" ("v1.2.3+incompatible" ->
+// "1.2.3+incompatible"), and the toolchain's "go1.21.3" as "1.21.3".
+std::string go_version(std::string_view name, std::string_view v) {
+  if (name == "stdlib" && v.size() > 2 && starts_with(v, "go") && v[2] >= '0' && v[2] <= '9')
+    v.remove_prefix(2);
+  return std::string(without_v(v));
+}
+
 bool name_fits(const Purl& purl, const Package& p) {
   const std::string& t = purl.type;
-  auto joined = [&](char sep) {
-    return purl.name_space.empty() ? purl.name : purl.name_space + sep + purl.name;
-  };
   if (is_os_type(t)) return p.name == purl.name || p.source_name == purl.name;
-  if (t == "npm") return p.name == joined('/');
-  if (t == "composer") return lower(p.name) == lower(joined('/'));
+  if (t == "composer" || t == "nuget") return lower(p.name) == lower(app_name(purl));
   if (t == "pypi") return pep503(p.name) == pep503(purl.name);
-  if (t == "maven") return p.name == joined(':');
-  if (t == "golang") return p.name == joined('/');
-  if (t == "nuget") return lower(p.name) == lower(purl.name);
-  return p.name == purl.name;  // gem, cargo
+  return p.name == app_name(purl);  // npm, maven, golang, gem, cargo
+}
+
+// "1:3.0.7-27.el9" -> "3.0.7-27.el9".
+std::string_view without_epoch(std::string_view v) {
+  const auto colon = v.find(':');
+  if (colon == std::string_view::npos || colon == 0) return v;
+  for (char c : v.substr(0, colon))
+    if (c < '0' || c > '9') return v;
+  return v.substr(colon + 1);
 }
 
 bool version_fits(const Purl& purl, const Package& p) {
   if (purl.version.empty()) return true;
+  if (purl.type == "rpm") {
+    // The spec puts the epoch in a qualifier; rpm databases are read with it in the version.
+    // A purl without one names the version-release whatever the epoch: the spec does not need
+    // it for identification.
+    const std::string_view epoch = purl.qualifier("epoch");
+    const bool bare = epoch.empty() && purl.version.find(':') == std::string::npos;
+    const std::string want = epoch.empty() ? purl.version : std::string(epoch) + ":" + purl.version;
+    auto same = [&](std::string_view v) {
+      return !v.empty() && (v == want || (bare && without_epoch(v) == want));
+    };
+    return same(p.version) || same(p.source_version);
+  }
   if (is_os_type(purl.type))
     return p.version == purl.version ||
            (!p.source_version.empty() && p.source_version == purl.version);
-  if (purl.type == "composer" || purl.type == "golang")
-    return without_v(p.version) == without_v(purl.version);
+  if (purl.type == "composer") return without_v(p.version) == without_v(purl.version);
+  if (purl.type == "golang")
+    return without_v(p.version) == go_version(app_name(purl), purl.version);
   return p.version == purl.version;
 }
 
@@ -269,6 +304,15 @@ std::string_view release_of(std::string_view code_name, const std::array<CodeNam
   return {};
 }
 
+// Input quoted in a reason: no control bytes, and short, however long the input.
+std::string quoted(std::string_view s) {
+  constexpr std::size_t kMax = 60;
+  std::string out = "'";
+  for (char c : s.substr(0, kMax))
+    out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
+  return out + (s.size() > kMax ? "...'" : "'");
+}
+
 using Ecosystem = std::optional<std::string>;
 
 Ecosystem no_ecosystem(std::string& why, std::string message) {
@@ -283,7 +327,7 @@ bool id_fits(const Distro& d, std::initializer_list<std::string_view> ids) {
 Ecosystem debian_ecosystem(std::string_view distro, std::string& why) {
   const Distro d = split_distro(distro, {"debian"});
   if (!id_fits(d, {"debian"}))
-    return no_ecosystem(why, "distro '" + std::string(distro) + "' is not a Debian release");
+    return no_ecosystem(why, "distro " + quoted(distro) + " is not a Debian release");
   // Testing and sid, like a host whose os-release has no VERSION_ID: every Debian advisory
   // applies, matched by version.
   if (d.release.empty() || d.release == "sid" || d.release == "unstable" || d.release == "testing")
@@ -292,7 +336,7 @@ Ecosystem debian_ecosystem(std::string_view distro, std::string& why) {
   if (auto named = release_of(release, kDebianReleases); !named.empty()) release = named;
   release = release.substr(0, release.find('.'));  // "12.5": OSV scopes Debian by major
   if (!is_digits(release))
-    return no_ecosystem(why, "distro '" + std::string(distro) + "' names no Debian release");
+    return no_ecosystem(why, "distro " + quoted(distro) + " names no Debian release");
   return "Debian:" + std::string(release);
 }
 
@@ -307,7 +351,7 @@ Ecosystem ubuntu_ecosystem(std::string_view distro, std::string& why) {
   if (!id_fits(d, {"ubuntu"}) || dot != 2 || release.size() != 5 ||
       !is_digits(std::string_view(release).substr(0, 2)) ||
       !is_digits(std::string_view(release).substr(3)))
-    return no_ecosystem(why, "distro '" + std::string(distro) + "' names no Ubuntu release");
+    return no_ecosystem(why, "distro " + quoted(distro) + " names no Ubuntu release");
   // Every LTS so far is an even year's April release; OSV requires ":LTS" on those.
   const bool lts = release.substr(3) == "04" && (release[1] - '0') % 2 == 0;
   return "Ubuntu:" + release + (lts ? ":LTS" : "");
@@ -317,14 +361,14 @@ Ecosystem alpine_ecosystem(std::string_view distro, std::string& why) {
   const Distro d = split_distro(distro, {"alpine"});
   const std::string& r = d.release;
   if (r == "edge" || r.find("_alpha") != std::string::npos)
-    return no_ecosystem(why, "distro '" + std::string(distro) +
-                                 "' is Alpine edge, which has no "
+    return no_ecosystem(why, "distro " + quoted(distro) +
+                                 " is Alpine edge, which has no "
                                  "OSV ecosystem");
   const auto first = r.find('.');
   const auto second = first == std::string::npos ? r.npos : r.find('.', first + 1);
   const std::string major_minor = r.substr(0, second);
   if (!id_fits(d, {"alpine"}) || first == std::string::npos || !is_release(r))
-    return no_ecosystem(why, "distro '" + std::string(distro) + "' names no Alpine release");
+    return no_ecosystem(why, "distro " + quoted(distro) + " names no Alpine release");
   return "Alpine:v" + major_minor;
 }
 
@@ -333,8 +377,8 @@ Ecosystem rpm_by_major(std::string_view distro, std::initializer_list<std::strin
                        std::string_view prefix, std::string& why) {
   const Distro d = split_distro(distro, ids);
   if (!id_fits(d, ids) || !is_release(d.release))
-    return no_ecosystem(why, "distro '" + std::string(distro) + "' names no " +
-                                 std::string(*ids.begin()) + " release");
+    return no_ecosystem(
+        why, "distro " + quoted(distro) + " names no " + std::string(*ids.begin()) + " release");
   return std::string(prefix) + d.release.substr(0, d.release.find('.'));
 }
 
@@ -342,8 +386,8 @@ Ecosystem rpm_by_release(std::string_view distro, std::string_view id, std::stri
                          std::string& why) {
   const Distro d = split_distro(distro, {id});
   if (!id_fits(d, {id}) || !is_release(d.release))
-    return no_ecosystem(
-        why, "distro '" + std::string(distro) + "' names no " + std::string(id) + " release");
+    return no_ecosystem(why,
+                        "distro " + quoted(distro) + " names no " + std::string(id) + " release");
   return std::string(prefix) + d.release;
 }
 
@@ -353,7 +397,7 @@ Ecosystem opensuse_ecosystem(std::string_view distro, std::string& why) {
     return std::string("openSUSE:Tumbleweed");
   if ((d.id == "opensuse-leap" || d.id == "leap") && is_release(d.release))
     return "openSUSE:Leap " + d.release;
-  return no_ecosystem(why, "distro '" + std::string(distro) + "' names no openSUSE release");
+  return no_ecosystem(why, "distro " + quoted(distro) + " names no openSUSE release");
 }
 
 // The OSV ecosystem of an OS purl: family from the type and namespace, release from `distro`.
@@ -369,8 +413,8 @@ Ecosystem os_ecosystem(const Purl& purl, std::string& why) {
                                              ns == "alma" || ns == "rocky" || ns == "rockylinux" ||
                                              ns == "opensuse" || ns == "mageia" || ns == "photon"));
   if (!known)
-    return no_ecosystem(why, purl.type + " namespace '" + purl.name_space +
-                                 "': no OSV ecosystem that patchparty matches");
+    return no_ecosystem(why, purl.type + " namespace " + quoted(purl.name_space) +
+                                 ": no OSV ecosystem that patchparty matches");
   if (distro.empty())
     return no_ecosystem(
         why, "no distro qualifier, so the " + ns + " release whose advisories apply is unknown");
@@ -408,7 +452,7 @@ bool read_source(const Purl& purl, Package& p, std::string& why) {
                                     ? std::string_view::npos
                                     : nvr.rfind('-', release_dash - 1);
       if (version_dash == std::string_view::npos || version_dash == 0) {
-        why = "upstream '" + std::string(up) + "' is not a source rpm file name";
+        why = "upstream " + quoted(up) + " is not a source rpm file name";
         return false;
       }
       name = nvr.substr(0, version_dash);
@@ -417,14 +461,15 @@ bool read_source(const Purl& purl, Package& p, std::string& why) {
                 std::string(nvr.substr(version_dash + 1));
       break;
     }
-  } else if (purl.type == "deb") {
+  }
+  if (name == up) {
     if (const auto at = up.find('@'); at != std::string_view::npos) {
       name = up.substr(0, at);
       version = up.substr(at + 1);
     }
   }
   if (!is_word(name) || !is_word(version)) {
-    why = "upstream '" + std::string(up) + "' is not a package name (and version)";
+    why = "upstream " + quoted(up) + " is not a package name (and version)";
     return false;
   }
   p.source_name = std::move(name);
@@ -562,12 +607,13 @@ std::string os_purl(const std::string& type, const Package& p) {
   if (!same_name || !same_version) {
     const std::string src = p.source_name.empty() ? p.name : p.source_name;
     std::string upstream = src;
-    if (type == "rpm") {
-      std::string_view v = p.source_version.empty() ? p.version : p.source_version;
-      if (!epoch.empty() && starts_with(v, epoch + ":")) v.remove_prefix(epoch.size() + 1);
-      upstream = src + "-" + std::string(v) + ".src.rpm";
-    } else if (type == "deb" && !same_version) {
-      upstream = src + "@" + p.source_version;
+    std::string_view v = p.source_version.empty() ? p.version : p.source_version;
+    if (!epoch.empty() && starts_with(v, epoch + ":")) v.remove_prefix(epoch.size() + 1);
+    if (type == "rpm" && v.find('-') != std::string_view::npos &&
+        v.find(':') == std::string_view::npos) {
+      upstream = src + "-" + std::string(v) + ".src.rpm";  // as Syft writes it
+    } else if (!same_version) {
+      upstream = src + "@" + p.source_version;  // Syft's deb form
     }
     parts.qualifiers.emplace_back("upstream", upstream);
   }
@@ -590,7 +636,7 @@ std::optional<Package> package_from_purl(const Purl& purl, std::string& why) {
     if (t == "rpm") {
       const std::string_view epoch = purl.qualifier("epoch");
       if (!epoch.empty() && !is_digits(epoch))
-        return refuse(why, "epoch '" + std::string(epoch) + "' is not a number");
+        return refuse(why, "epoch " + quoted(epoch) + " is not a number");
       if (!epoch.empty()) p.version = std::string(epoch) + ":" + p.version;
     }
     const std::string_view arch = purl.qualifier("arch");
@@ -600,25 +646,17 @@ std::optional<Package> package_from_purl(const Purl& purl, std::string& why) {
   } else {
     p.ecosystem = app_ecosystem(t);
     if (p.ecosystem.empty())
-      return refuse(why, "purl type '" + t + "' names no ecosystem that patchparty matches");
-    const std::string& ns = purl.name_space;
-    if (t == "npm") {
-      p.name = ns.empty() ? purl.name : (ns[0] == '@' ? "" : "@") + ns + "/" + purl.name;
-    } else if (t == "composer" || t == "maven") {
-      if (ns.empty())
-        return refuse(why, t == "maven" ? "maven purl without a group"
-                                        : "composer purl without "
-                                          "a vendor");
-      p.name = ns + (t == "maven" ? ":" : "/") + purl.name;
-    } else if (t == "golang") {
-      p.name = ns.empty() ? purl.name : ns + "/" + purl.name;
-      std::string_view v = p.version;
-      if (p.name == "stdlib" && v.size() > 2 && starts_with(v, "go") && v[2] >= '0' && v[2] <= '9')
-        v.remove_prefix(2);
-      p.version = std::string(without_v(v));
-    } else {
-      p.name = ns.empty() ? purl.name : ns + "/" + purl.name;
-    }
+      return refuse(why, "purl type " + quoted(t) + " names no ecosystem that patchparty matches");
+    const bool namespaced = t == "npm" || t == "composer" || t == "maven" || t == "golang";
+    if (!namespaced && !purl.name_space.empty())
+      return refuse(why,
+                    t + " purls have no namespace, and this one has " + quoted(purl.name_space));
+    if ((t == "composer" || t == "maven") && purl.name_space.empty())
+      return refuse(why, t == "maven" ? "maven purl without a group"
+                                      : "composer purl without "
+                                        "a vendor");
+    p.name = app_name(purl);
+    if (t == "golang") p.version = go_version(p.name, p.version);
   }
   if (!is_word(p.name)) return refuse(why, "name is not printable ASCII without spaces");
   if (!is_word(p.version)) return refuse(why, "version is not printable ASCII without spaces");
@@ -660,7 +698,9 @@ std::string purl_of(const Package& p) {
   } else if (eco == "Go") {
     parts.type = "golang";
     split('/', true);
-    if (!p.version.empty() && without_v(p.version) == p.version) parts.version = "v" + p.version;
+    // Go tags are "v1.2.3"; anything else ("master", a pseudo-name) is left as it is.
+    if (!p.version.empty() && p.version[0] >= '0' && p.version[0] <= '9')
+      parts.version = "v" + p.version;
   } else if (eco == "Maven") {
     parts.type = "maven";
     split(':', false);

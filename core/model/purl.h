@@ -58,10 +58,10 @@ bool purl_matches(const Purl& purl, const Package& package);
 //                     "Rocky Linux:9"; opensuse -> "openSUSE:Leap 15.5" / "openSUSE:Tumbleweed";
 //                     mageia -> "Mageia:9"; photon -> "Photon OS:5.0".
 // OS packages also take `arch`, and their source package from `upstream` (or `source`): a name,
-// Syft's deb "name@version", or an rpm "name-version-release.src.rpm"; without one the source is
-// the package itself. An rpm `epoch` qualifier is put back in front of the version ("1:3.0.7-
-// 27.el9"), as rpm databases are read. Nullopt, with `why` saying so, for a purl without a
-// version, of another type (generic, oci, github...), of a distribution no OSV ecosystem covers
+// "name@version" (Syft's deb form), or for rpm "name-version-release.src.rpm"; without one the
+// source is the package itself. An rpm `epoch` qualifier is put back in front of the version
+// ("1:3.0.7- 27.el9"), as rpm databases are read. Nullopt, with `why` saying so, for a purl without
+// a version, of another type (generic, oci, github...), of a distribution no OSV ecosystem covers
 // or without a release, or whose name or version has spaces or control characters.
 std::optional<Package> package_from_purl(const Purl& purl, std::string& why);
 std::optional<Package> package_from_purl(const Purl& purl);
@@ -72,15 +72,17 @@ std::optional<Package> package_from_purl(const Purl& purl);
 // one by one. Per type: deb/rpm/apk name the vendor ("debian", "ubuntu", "alpine", "redhat",
 // "almalinux", "rocky", ...) and carry arch, distro ("debian-12", "ubuntu-22.04",
 // "alpine-3.19", "rhel-9", "almalinux-9"; "debian" for unscoped Debian; none where the
-// ecosystem names no release) and upstream when the source package differs (deb
-// "name" or "name@version", rpm "name-version-release.src.rpm", apk the origin); rpm moves
+// ecosystem names no release) and upstream when the source package differs ("name", or
+// "name@version" when the versions differ; rpm "name-version-release.src.rpm" when the source
+// version is a version-release with the package's epoch); rpm moves
 // the epoch from the version into an `epoch` qualifier, as the purl spec asks. composer names
 // are lowercased, pypi names lowercased with '_' as '-' (the spec's rules); golang versions get
 // their "v" back and module paths keep their case (OSV and the Go proxy need it, although the
-// spec asks for lower case); maven's group is the namespace. Ecosystems without a purl type
-// become pkg:generic. package_from_purl(*parse_purl(purl_of(p))) gives back p's ecosystem, name
-// and version, except where the ecosystem says more than a purl can (Ubuntu Pro, Red Hat's
-// extended streams, SUSE) or a spec rule folds the name's case.
+// spec asks for lower case; versions not starting with a digit get no "v"); maven's group is the
+// namespace. Ecosystems without a purl type become pkg:generic.
+// package_from_purl(*parse_purl(purl_of(p))) gives back p's ecosystem, name and version, except
+// where the ecosystem says more than a purl can (Ubuntu Pro, Red Hat's extended streams, SUSE) or a
+// spec rule folds the name's case.
 std::string purl_of(const Package& package);
 
 }  // namespace patchparty

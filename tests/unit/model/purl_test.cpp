@@ -130,6 +130,11 @@ TEST(Purl, MatchesAlpineAndRpmByOrigin) {
   rpm.origin = "rpm";
   rpm.source_name = "openssl";
   EXPECT_TRUE(purl_matches(purl("pkg:rpm/redhat/openssl@1%3A3.0.7-24.el9"), rpm));
+  // The spec's spelling: the epoch as a qualifier. Without one, any epoch.
+  EXPECT_TRUE(purl_matches(purl("pkg:rpm/redhat/openssl-libs@3.0.7-24.el9?epoch=1"), rpm));
+  EXPECT_TRUE(purl_matches(purl("pkg:rpm/redhat/openssl-libs@3.0.7-24.el9"), rpm));
+  EXPECT_FALSE(purl_matches(purl("pkg:rpm/redhat/openssl-libs@3.0.7-24.el9?epoch=2"), rpm));
+  EXPECT_FALSE(purl_matches(purl("pkg:rpm/redhat/openssl-libs@2:3.0.7-24.el9"), rpm));
 }
 
 Package from(std::string_view text) {
