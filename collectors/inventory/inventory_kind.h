@@ -27,14 +27,21 @@ struct InventoryKind {
                                              const std::string& ecosystem)>
       plan;
   // Host sources of application packages (python-site, npm-global): their ecosystems are their
-  // own, so a host whose distribution cannot be told still reads them.
+  // own, so a host whose distribution cannot be told still reads them. `open_directories`
+  // reads the packages installed in those directories (site-packages, node_modules).
   bool app_packages = false;
+  std::function<std::unique_ptr<InventorySource>(const std::vector<std::filesystem::path>& dirs,
+                                                 std::size_t max_bytes)>
+      open_directories;
 
   // Lockfiles: the file names read, in the order a project directory is searched, the OSV
   // ecosystem of their packages (which advisories a project with one needs), and the source for
   // one of them.
   std::vector<std::string> lockfile_names;
   std::string lockfile_ecosystem;
+  // SBOMs: their packages can be of any ecosystem, so which advisories they need is known only
+  // from their content.
+  bool ecosystems_from_content = false;
   std::function<std::unique_ptr<InventorySource>(const std::filesystem::path& file,
                                                  const std::string& project, std::size_t max_bytes)>
       open_lockfile;

@@ -18,5 +18,6 @@ void add_deploy_command(CLI::App& app, int& exit_code);
 void add_backup_command(CLI::App& app, int& exit_code);
 void add_restore_command(CLI::App& app, int& exit_code);
 void add_fleet_command(CLI::App& app, int& exit_code);
+void add_vex_command(CLI::App& app, int& exit_code);
 
 }  // namespace patchparty::cli

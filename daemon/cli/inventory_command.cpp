@@ -3,15 +3,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <fstream>
 #include <iostream>
 
 #include "collectors/inventory/inventory_plan.h"
+#include "collectors/inventory/os_release.h"
 #include "config/config.h"
+#include "core/base/random_uuid.h"
 #include "core/store/store.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/config_options.h"
 #include "daemon/cli/exit_codes.h"
+#include "daemon/cli/scan_sources.h"
 #include "daemon/cli/text_table.h"
+#include "exporters/sbom/cyclonedx_writer.h"
 
 namespace patchparty::cli {
 
@@ -22,10 +28,15 @@ struct InventoryArgs {
   std::string state_dir;
   bool json = false;
   bool from_store = false;
+  std::vector<std::string> inventories;  // KIND=PATH: only these, not the configuration's
+  std::string ecosystem;
+  std::string format = "table";
+  std::string output;
 };
 
 struct Listing {
   std::string host_ecosystem;
+  std::filesystem::path root = "/";  // whose os-release describes the host in an SBOM
   std::vector<Package> packages;
   std::vector<std::string> errors;
   std::vector<std::string> warnings;
@@ -35,6 +46,7 @@ Listing scan_live(const config::Config& c) {
   Listing l;
   auto plan = inventory::plan_inventory(c);
   l.host_ecosystem = plan.host_ecosystem;
+  l.root = c.inventory.root;
   l.warnings = plan.warnings;
   for (auto& s : plan.sources) {
     if (s.error) {
@@ -46,6 +58,33 @@ Listing scan_live(const config::Config& c) {
       l.errors.push_back(s.path + ": " + pkgs.error().message);
       continue;
     }
+    for (const auto& note : s.source->notes()) l.warnings.push_back(s.path + ": " + note);
+    for (auto& p : *pkgs) l.packages.push_back(std::move(p));
+  }
+  return l;
+}
+
+// Only what --inventory names, each read as `scan` reads it.
+Listing scan_named(const InventoryArgs& args, const config::Config& c) {
+  Listing l;
+  for (const auto& arg : args.inventories) {
+    auto in = parse_inventory_arg(arg, args.ecosystem,
+                                  static_cast<std::size_t>(c.inventory.max_file_bytes));
+    if (!in) {
+      l.errors.push_back(in.error().message);
+      continue;
+    }
+    auto pkgs = in->source->scan();
+    if (!pkgs) {
+      l.errors.push_back(in->path.string() + ": " + pkgs.error().message);
+      continue;
+    }
+    for (const auto& note : in->source->notes())
+      l.warnings.push_back(in->path.string() + ": " + note);
+    if (l.host_ecosystem.empty())
+      for (const auto& p : *pkgs)
+        if (p.origin == "dpkg" || p.origin == "rpm" || p.origin == "apk")
+          l.host_ecosystem = p.ecosystem;
     for (auto& p : *pkgs) l.packages.push_back(std::move(p));
   }
   return l;
@@ -94,6 +133,29 @@ void print_json(const Listing& l, std::ostream& out) {
   out << "\n";
 }
 
+// A CycloneDX 1.5 SBOM of what was listed: the host (its os-release when this is the host
+// read) and every package with its purl.
+void print_cyclonedx(const Listing& l, const std::string& host_name, std::ostream& out) {
+  sbom::SbomInput in;
+  in.host_name = host_name;
+  if (in.host_name.empty()) {
+    char name[256] = {};
+    if (::gethostname(name, sizeof name - 1) == 0) in.host_name = name;
+  }
+  in.host_ecosystem = l.host_ecosystem;
+  if (auto os = inventory::read_os_release(l.root)) {
+    in.os_id = os->id;
+    in.os_version = os->version_id;
+  }
+  in.tool_version = PP_VERSION;
+  in.timestamp = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+  in.serial_uuid = random_uuid();
+  in.packages = l.packages;
+  out << sbom::write_cyclonedx(in);
+}
+
 void print_table(const Listing& l, std::ostream& out) {
   TextTable t({"ORIGIN", "PROJECT", "ECOSYSTEM", "NAME", "VERSION", "SOURCE", "ARCH", "SUPPLIER"});
   for (const auto& p : l.packages) {
@@ -115,7 +177,17 @@ void add_inventory_command(CLI::App& app, int& exit_code) {
       app.add_subcommand("inventory", "list what this host and its projects have installed");
   auto args = std::make_shared<InventoryArgs>();
   cmd->add_option("-c,--config", args->config_file, "configuration file (default: built-in)");
-  cmd->add_flag("--json", args->json, "JSON for tools instead of a table");
+  cmd->add_flag("--json", args->json, "the same as --format json");
+  cmd->add_option("--format", args->format,
+                  "table, json (patchparty.inventory/v1) or cyclonedx (a CycloneDX 1.5 SBOM)")
+      ->check(CLI::IsMember({"table", "json", "cyclonedx"}));
+  cmd->add_option("-o,--output", args->output, "write to this file instead of standard output");
+  cmd->add_option("--inventory", args->inventories,
+                  "KIND=PATH: read only this database, lockfile, binary, SBOM or directory "
+                  "(repeatable; the kinds of `patchparty scan`)");
+  cmd->add_option("--ecosystem", args->ecosystem,
+                  "the OSV ecosystem of a package database given with --inventory, when its root "
+                  "has no os-release");
   cmd->add_flag("--from-store", args->from_store,
                 "show the daemon's latest stored snapshot instead of reading the host now");
   cmd->add_option("--state-dir", args->state_dir, "state directory (with --from-store)");
@@ -126,6 +198,12 @@ void add_inventory_command(CLI::App& app, int& exit_code) {
       exit_code = kExitError;
       return;
     }
+    if (args->from_store && !args->inventories.empty()) {
+      std::cerr << "--from-store and --inventory exclude each other\n";
+      exit_code = kExitError;
+      return;
+    }
+    if (args->json) args->format = "json";
     Listing l;
     if (args->from_store) {
       auto dir = args->state_dir.empty() ? c->state_dir : std::filesystem::path(args->state_dir);
@@ -142,6 +220,8 @@ void add_inventory_command(CLI::App& app, int& exit_code) {
         return;
       }
       l.packages = std::move(*pkgs);
+    } else if (!args->inventories.empty()) {
+      l = scan_named(*args, *c);
     } else {
       l = scan_live(*c);
     }
@@ -150,10 +230,29 @@ void add_inventory_command(CLI::App& app, int& exit_code) {
     });
     for (const auto& w : l.warnings) std::cerr << "warning: " << w << "\n";
     for (const auto& e : l.errors) std::cerr << "error: " << e << "\n";
-    if (args->json) {
-      print_json(l, std::cout);
+    std::ofstream file;
+    if (!args->output.empty()) {
+      file.open(args->output, std::ios::binary | std::ios::trunc);
+      if (!file) {
+        std::cerr << "cannot write " << args->output << "\n";
+        exit_code = kExitError;
+        return;
+      }
+    }
+    std::ostream& out = args->output.empty() ? std::cout : file;
+    if (args->format == "json") {
+      print_json(l, out);
+    } else if (args->format == "cyclonedx") {
+      print_cyclonedx(l, c->host_name, out);
     } else {
-      print_table(l, std::cout);
+      print_table(l, out);
+    }
+    out.flush();
+    if (!out) {
+      std::cerr << "cannot write " << (args->output.empty() ? "standard output" : args->output)
+                << "\n";
+      exit_code = kExitError;
+      return;
     }
     exit_code = l.errors.empty() ? kExitOk : kExitError;
   });

@@ -64,6 +64,9 @@ Result<> inventory_from_args(const ScanArgs& args, const config::Config& c, stor
     if (!packages)
       return fail(packages.error().code, "--inventory " + in.kind + "=" + in.path.string() + ": " +
                                              packages.error().message);
+    for (const auto& note : in.source->notes())
+      std::cerr << "warning: --inventory " << in.kind << "=" << in.path.string() << ": " << note
+                << "\n";
     PP_CHECK(store.save_inventory(in.kind, in.project, *packages, now));
   }
   return {};

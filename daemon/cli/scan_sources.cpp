@@ -74,12 +74,26 @@ Result<InventoryArg> parse_inventory_arg(std::string_view arg, std::string_view 
     fs::path file = out.path;
     if (is_dir) {
       const auto& names = lockfile->lockfile_names;
+      // Go binaries and SBOMs have no usual file name: they are named.
+      if (names.empty())
+        return fail(Errc::invalid_argument, "--inventory " + kind + ": " + out.path.string() +
+                                                " is a directory; name the file");
       auto found = std::find_if(names.begin(), names.end(),
                                 [&](const std::string& n) { return fs::exists(out.path / n, ec); });
       file = out.path / (found == names.end() ? names.front() : *found);
     }
     out.project = project_label(file.parent_path());
     out.source = lockfile->open_lockfile(file, out.project, max_file_bytes);
+    return out;
+  }
+  if (const auto* installed = inventory::inventory_kinds().find(kind);
+      installed && installed->open_directories) {
+    // Installed application packages: the directory given is where they are installed
+    // (a site-packages, a global node_modules).
+    if (!is_dir)
+      return fail(Errc::invalid_argument,
+                  "--inventory " + kind + ": " + out.path.string() + " is not a directory");
+    out.source = installed->open_directories({out.path}, max_file_bytes);
     return out;
   }
   if (kind == "dpkg") {

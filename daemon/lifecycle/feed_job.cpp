@@ -108,10 +108,23 @@ Result<FeedRunOutcome> run_feed(feeds::Feed& feed, feeds::Fetcher& fetcher, stor
 std::vector<config::FeedConfig> effective_feeds(const config::Config& config,
                                                 const inventory::InventoryPlan& plan) {
   if (config.feeds_configured) return config.feeds;
+  // OSV's application ecosystems, by the name of their folder in OSV's bucket.
+  static const std::set<std::string> kAppEcosystems = {
+      "npm", "Packagist", "PyPI", "Go", "crates.io", "RubyGems", "Maven", "NuGet"};
   std::set<std::string> apps;
   for (const auto& s : plan.sources) {
     const auto* kind = inventory::inventory_kinds().find(s.kind);
-    if (kind && !kind->lockfile_ecosystem.empty()) apps.insert(kind->lockfile_ecosystem);
+    if (!kind) continue;
+    if (!kind->lockfile_ecosystem.empty()) apps.insert(kind->lockfile_ecosystem);
+    if (kind->ecosystems_from_content && s.source) {
+      // An SBOM is read once more here: a file, size-capped, and only at start and reload.
+      auto packages = s.source->scan();
+      if (!packages) continue;  // its inventory run reports the error
+      for (const auto& p : *packages) {
+        const std::string base = p.ecosystem.substr(0, p.ecosystem.find(':'));
+        if (kAppEcosystems.contains(base)) apps.insert(base);
+      }
+    }
   }
   return feeds::default_feeds(plan.host_ecosystem, apps);
 }

@@ -27,6 +27,8 @@ Result<std::optional<store::SnapshotInfo>> previous_good(store::Store& store,
     if (s.ok) return std::optional<store::SnapshotInfo>(std::move(s));
   return std::optional<store::SnapshotInfo>();
 }
+constexpr std::size_t kNotesLogged = 20;
+
 }  // namespace
 
 Result<InventoryOutcome> run_inventory(const config::Config& config, store::Store& store,
@@ -64,6 +66,14 @@ Result<InventoryOutcome> run_inventory(const config::Config& config, store::Stor
     }
     log::info("inventory: " + label(planned) + ": " + std::to_string(packages->size()) +
               " packages from " + planned.path);
+    // What was read but is no package (an unpinned requirement, an SBOM component without a
+    // purl): a warning each, the first few, so a large SBOM cannot flood the journal.
+    const auto notes = planned.source->notes();
+    for (std::size_t i = 0; i < notes.size() && i < kNotesLogged; ++i)
+      log::warning("inventory: " + label(planned) + ": " + planned.path + ": " + notes[i]);
+    if (notes.size() > kNotesLogged)
+      log::warning("inventory: " + label(planned) + ": " + planned.path + ": and " +
+                   std::to_string(notes.size() - kNotesLogged) + " more");
     ++outcome.sources_ok;
     outcome.packages += packages->size();
   }

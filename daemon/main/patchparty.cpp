@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add_backup_command(app, exit_code);
   add_restore_command(app, exit_code);
   add_fleet_command(app, exit_code);
+  add_vex_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

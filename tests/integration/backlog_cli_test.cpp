@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "exporters/backlog/backlog_writers.h"
@@ -271,6 +272,77 @@ TEST_F(BacklogCli, BadFormatOrMissingStoreExitsTwo) {
   EXPECT_EQ(missing.code, 2);
   EXPECT_THAT(missing.err, HasSubstr("cannot read the store in " + (*dir_ / "no-state").string()));
   EXPECT_FALSE(fs::exists(*dir_ / "no-state" / "patchparty.db")) << "a reader created the store";
+}
+
+// The suppressed findings of a backlog as "package vulnerability" lines.
+std::set<std::string> suppressed_in(const std::string& json) {
+  rapidjson::Document doc;
+  doc.Parse(json.c_str());
+  std::set<std::string> out;
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("suppressed")) return out;
+  for (const auto& f : doc["suppressed"].GetArray())
+    out.insert(json_string(f["package"]) + " " + json_string(f["vulnerability"]));
+  return out;
+}
+
+// `vex export` writes the suppressions in force as OpenVEX; that document, used as the only
+// suppressions file, suppresses exactly the same findings.
+TEST_F(BacklogCli, VexExportSuppressesTheSameFindingsWhenReadBack) {
+  auto all = backlog({"--format", "json"});
+  rapidjson::Document doc;
+  doc.Parse(all.out.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  ASSERT_GE(doc["tasks"].Size(), 2u);
+  // One rule with OpenVEX words, one with a reason only and a package, one that expires later.
+  const std::string first = json_string(doc["tasks"][0]["vulnerabilities"][0]["id"]);
+  const std::string second = json_string(doc["tasks"][1]["vulnerabilities"][0]["id"]);
+  const std::string second_package = json_string(doc["tasks"][1]["package"]);
+  write_file(*dir_ / "rules.yml",
+             "suppressions:\n"
+             "  - id: " +
+                 first +
+                 "\n"
+                 "    reason: the affected code is not reachable from our routes\n"
+                 "    vex_status: not_affected\n"
+                 "    vex_justification: vulnerable_code_not_in_execute_path\n"
+                 "  - id: " +
+                 second +
+                 "\n"
+                 "    package: " +
+                 second_package +
+                 "\n"
+                 "    reason: behind the WAF rule 4711\n"
+                 "    expires: 2999-01-01\n");
+  const std::string base = testing::Subprocess::slurp(config());
+  write_file(*dir_ / "yaml.yml",
+             base + "suppressions:\n  - " + (*dir_ / "rules.yml").string() + "\n");
+  auto yaml = testing::run({PATCHPARTY_BIN, "backlog", "--state-dir", state().string(), "-c",
+                            (*dir_ / "yaml.yml").string(), "--format", "json"},
+                           *dir_);
+  const auto by_yaml = suppressed_in(yaml.out);
+  ASSERT_GE(by_yaml.size(), 2u) << yaml.out.substr(0, 2000);
+
+  auto exported = testing::run({PATCHPARTY_BIN, "vex", "export", "--state-dir", state().string(),
+                                "-c", (*dir_ / "yaml.yml").string(), "-o",
+                                (*dir_ / "triage.json").string(), "--author", "ops team"},
+                               *dir_);
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  EXPECT_THAT(exported.err, HasSubstr(std::to_string(by_yaml.size()) + " statements"));
+  EXPECT_THAT(exported.err, HasSubstr("1 from rules that expire"));
+  const std::string vex = testing::Subprocess::slurp(*dir_ / "triage.json");
+  EXPECT_THAT(vex, HasSubstr("\"@context\": \"https://openvex.dev/ns/v0.2.0\""));
+  EXPECT_THAT(vex, HasSubstr("\"author\": \"ops team\""));
+  EXPECT_THAT(vex, HasSubstr("vulnerable_code_not_in_execute_path"));
+  EXPECT_THAT(vex, HasSubstr("behind the WAF rule 4711 (until 2999-01-0"));
+  EXPECT_THAT(vex, HasSubstr("pkg:composer/"));
+
+  write_file(*dir_ / "vex.yml",
+             base + "suppressions:\n  - " + (*dir_ / "triage.json").string() + "\n");
+  auto read_back = testing::run({PATCHPARTY_BIN, "backlog", "--state-dir", state().string(), "-c",
+                                 (*dir_ / "vex.yml").string(), "--format", "json"},
+                                *dir_);
+  EXPECT_EQ(suppressed_in(read_back.out), by_yaml);
+  EXPECT_TRUE(suppressed_in(all.out).empty());
 }
 
 TEST(BacklogDaemonStart, InvalidSuppressionsFileRefusesToStart) {

@@ -54,7 +54,9 @@ TEST(Cli, UnknownSubcommandIsAUsageError) {
 // The live inventory in JSON lists exactly what dpkg-query lists for this host.
 TEST(Cli, InventoryJsonMatchesDpkgQuery) {
   auto dir = testing::temp_dir("inventory");
-  write_file(dir / "pp.yml", "inventory:\n  rpm: {enabled: false}\n  apk: {enabled: false}\n");
+  write_file(dir / "pp.yml",
+             "inventory:\n  rpm: {enabled: false}\n  apk: {enabled: false}\n"
+             "  python_site: {enabled: false}\n  npm_global: {enabled: false}\n");
   rapidjson::Document doc;
   ASSERT_NO_FATAL_FAILURE(read_inventory_json(dir, doc));
   EXPECT_STREQ(doc["schema"].GetString(), "patchparty.inventory/v1");
@@ -100,7 +102,8 @@ TEST(Cli, InventoryOfAProjectLockfile) {
                              dir / "shop" / "composer.lock");
   write_file(dir / "pp.yml",
              "inventory:\n  dpkg: {enabled: false}\n  rpm: {enabled: false}\n"
-             "  apk: {enabled: false}\nprojects:\n  - name: shop\n    path: " +
+             "  apk: {enabled: false}\n  python_site: {enabled: false}\n"
+             "  npm_global: {enabled: false}\nprojects:\n  - name: shop\n    path: " +
                  (dir / "shop").string() + "\n");
   rapidjson::Document doc;
   ASSERT_NO_FATAL_FAILURE(read_inventory_json(dir, doc));
@@ -109,6 +112,71 @@ TEST(Cli, InventoryOfAProjectLockfile) {
     EXPECT_STREQ(p["project"].GetString(), "shop");
     EXPECT_STREQ(p["ecosystem"].GetString(), "Packagist");
   }
+}
+
+// (ecosystem name version) of every package of `patchparty inventory --json`'s output.
+std::multiset<std::string> listed(const std::string& json) {
+  rapidjson::Document doc;
+  doc.Parse(json.c_str());
+  std::multiset<std::string> out;
+  if (doc.HasParseError() || !doc.IsObject()) return out;
+  for (const auto& p : doc["packages"].GetArray())
+    out.insert(std::string(p["ecosystem"].GetString()) + " " + p["name"].GetString() + " " +
+               p["version"].GetString());
+  return out;
+}
+
+// Files named on the command line, no configuration; their CycloneDX SBOM is valid against
+// CycloneDX's own 1.5 schema and reads back as the same packages.
+TEST(Cli, InventoryOfNamedFilesAsACycloneDxSbomThatReadsBack) {
+  auto dir = testing::temp_dir("sbom");
+  const std::string yarn =
+      "yarn=" + testing::test_data("lockfiles/osv-detector-1-yarn.lock").string();
+  // A directory means the kind's usual file in it.
+  const auto poetry_dir = dir / "py";
+  std::filesystem::create_directories(poetry_dir);
+  std::filesystem::copy_file(testing::test_data("lockfiles/osv-detector-1-poetry.lock"),
+                             poetry_dir / "poetry.lock");
+  const std::string poetry = "poetry=" + poetry_dir.string();
+  const std::string pom =
+      "maven=" + testing::test_data("lockfiles/osv-detector-1-pom.xml").string();
+  auto json = testing::run({PATCHPARTY_BIN, "inventory", "--inventory", yarn, "--inventory", poetry,
+                            "--inventory", pom, "--json"},
+                           dir);
+  ASSERT_EQ(json.code, 0) << json.err;
+  const auto packages = listed(json.out);
+  // osv-detector's counts for the same files: found 1678, 142 and 5 packages.
+  EXPECT_EQ(packages.size(), 1678u + 142u + 5u);
+
+  auto sbom =
+      testing::run({PATCHPARTY_BIN, "inventory", "--inventory", yarn, "--inventory", poetry,
+                    "--inventory", pom, "--format", "cyclonedx", "-o", (dir / "bom.json").string()},
+                   dir);
+  ASSERT_EQ(sbom.code, 0) << sbom.err;
+  auto valid = testing::run(
+      {"/usr/bin/node",
+       (std::filesystem::path(PP_SOURCE_DIR) / "tests/oracles/cyclonedx_validate.js").string(),
+       "1.5", (dir / "bom.json").string()},
+      dir);
+  EXPECT_EQ(valid.code, 0) << valid.out << valid.err;
+
+  auto back = testing::run({PATCHPARTY_BIN, "inventory", "--inventory",
+                            "cyclonedx=" + (dir / "bom.json").string(), "--json"},
+                           dir);
+  ASSERT_EQ(back.code, 0) << back.err;
+  EXPECT_EQ(listed(back.out), packages);
+}
+
+TEST(Cli, InventoryOfAnUnknownKindOrADirectoryForANamedKindExitsTwo) {
+  auto dir = testing::temp_dir("kinds");
+  auto unknown =
+      testing::run({PATCHPARTY_BIN, "inventory", "--inventory", "mix=" + dir.string()}, dir);
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("'mix': unknown kind"));
+  auto named =
+      testing::run({PATCHPARTY_BIN, "inventory", "--inventory", "gobinary=" + dir.string()}, dir);
+  EXPECT_EQ(named.code, 2);
+  EXPECT_THAT(named.err, HasSubstr("is a directory; name the file"));
 }
 
 TEST(Cli, InventoryReportsABrokenLockfileAndExitsTwo) {

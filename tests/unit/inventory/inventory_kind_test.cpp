@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "collectors/inventory/builtin_sources.h"
@@ -38,13 +39,28 @@ class InventoryKinds : public ::testing::Test {
 
 TEST_F(InventoryKinds, EveryBuiltinKindIsRegisteredInItsOrder) {
   EXPECT_EQ(inventory_kinds().names(),
-            (std::vector<std::string>{"dpkg", "rpm", "apk", "composer", "npm"}));
+            (std::vector<std::string>{
+                "dpkg",    "rpm",   "apk",    "python-site", "npm-global",   "composer",
+                "npm",     "yarn",  "pnpm",   "bun",         "requirements", "pipenv",
+                "poetry",  "uv",    "pdm",    "pylock",      "gomod",        "cargo",
+                "bundler", "maven", "gradle", "gobinary",    "cyclonedx",    "spdx"}));
   for (const auto& name : inventory_kinds().names()) {
     const InventoryKind& kind = *inventory_kinds().find(name);
-    // Either a host database or a lockfile kind, never neither.
+    // Either planned from the host's configuration or opened per project file, never neither.
     EXPECT_NE(static_cast<bool>(kind.plan), static_cast<bool>(kind.open_lockfile)) << name;
-    EXPECT_EQ(kind.lockfile_names.empty(), !kind.open_lockfile) << name;
-    EXPECT_EQ(kind.lockfile_ecosystem.empty(), !kind.open_lockfile) << name;
+    // File names are searched for only by kinds that can open a file.
+    if (!kind.lockfile_names.empty()) {
+      EXPECT_TRUE(kind.open_lockfile) << name;
+    }
+    // Every application kind says which advisories its packages need, by name or by content.
+    if (kind.open_lockfile || kind.app_packages) {
+      EXPECT_NE(kind.lockfile_ecosystem.empty(), !kind.ecosystems_from_content) << name;
+    }
+    // Installed application packages are planned and can be read from a directory given.
+    EXPECT_EQ(kind.app_packages, static_cast<bool>(kind.open_directories)) << name;
+    if (kind.app_packages) {
+      EXPECT_TRUE(kind.plan) << name;
+    }
   }
 }
 
@@ -52,7 +68,24 @@ TEST_F(InventoryKinds, LockfileNamesMapToTheirKind) {
   EXPECT_EQ(lockfile_kind("composer.lock"), "composer");
   EXPECT_EQ(lockfile_kind("package-lock.json"), "npm");
   EXPECT_EQ(lockfile_kind("npm-shrinkwrap.json"), "npm");
-  EXPECT_EQ(lockfile_kind("Gemfile.lock"), std::nullopt);
+  EXPECT_EQ(lockfile_kind("yarn.lock"), "yarn");
+  EXPECT_EQ(lockfile_kind("pnpm-lock.yaml"), "pnpm");
+  EXPECT_EQ(lockfile_kind("bun.lock"), "bun");
+  EXPECT_EQ(lockfile_kind("requirements.txt"), "requirements");
+  EXPECT_EQ(lockfile_kind("Pipfile.lock"), "pipenv");
+  EXPECT_EQ(lockfile_kind("poetry.lock"), "poetry");
+  EXPECT_EQ(lockfile_kind("uv.lock"), "uv");
+  EXPECT_EQ(lockfile_kind("pdm.lock"), "pdm");
+  EXPECT_EQ(lockfile_kind("pylock.toml"), "pylock");
+  EXPECT_EQ(lockfile_kind("go.mod"), "gomod");
+  EXPECT_EQ(lockfile_kind("Cargo.lock"), "cargo");
+  EXPECT_EQ(lockfile_kind("Gemfile.lock"), "bundler");
+  EXPECT_EQ(lockfile_kind("pom.xml"), "maven");
+  EXPECT_EQ(lockfile_kind("gradle.lockfile"), "gradle");
+  // Formats patchparty does not read, and files that are named, not searched for.
+  EXPECT_EQ(lockfile_kind("mix.lock"), std::nullopt);
+  EXPECT_EQ(lockfile_kind("pubspec.lock"), std::nullopt);
+  EXPECT_EQ(lockfile_kind("bom.json"), std::nullopt);
 }
 
 TEST_F(InventoryKinds, PlansTheHostDatabaseThenTheProjectsLockfiles) {
@@ -75,12 +108,47 @@ TEST_F(InventoryKinds, PlansTheHostDatabaseThenTheProjectsLockfiles) {
 }
 
 TEST_F(InventoryKinds, ALockfileNoKindReadsIsThatSourcesError) {
-  write("srv/shop/Gemfile.lock", "");
-  auto plan = plan_inventory(config_with_project({"Gemfile.lock"}));
+  write("srv/shop/mix.lock", "");
+  auto plan = plan_inventory(config_with_project({"mix.lock"}));
   ASSERT_EQ(plan.sources.size(), 1u);
   ASSERT_TRUE(plan.sources[0].error.has_value());
   EXPECT_EQ(plan.sources[0].error->message,
-            "project shop: Gemfile.lock is not a lockfile patchparty reads");
+            "project shop: mix.lock is not a lockfile patchparty reads");
+}
+
+TEST_F(InventoryKinds, PlansInstalledApplicationsBinariesAndSboms) {
+  write("usr/local/lib/python3.11/dist-packages/x-1.0.dist-info/METADATA", "Name: x\n");
+  write("usr/local/lib/python3.12/site-packages/.keep", "");
+  write("srv/shop/bin/api", "");
+  write("srv/shop/bin/worker", "");
+  write("srv/shop/sbom.json", R"({"spdxVersion": "SPDX-2.3", "packages": []})");
+  write("srv/shop/bom.json", R"({"bomFormat": "CycloneDX", "specVersion": "1.5"})");
+  auto c = config_with_project({"go.mod"});
+  write("srv/shop/go.mod", "module x\n");
+  c.projects[0].binaries = {"bin/*", "/srv/shop/bin/missing"};
+  c.projects[0].sbom = {"sbom.json", "/srv/shop/bom.json"};
+  c.inventory.npm_global.enabled = config::Toggle::on;  // and no node_modules under the root
+  auto plan = plan_inventory(c);
+  std::vector<std::string> got;
+  const std::string root = root_.string() + "/";
+  for (const auto& s : plan.sources) {
+    std::string path = s.path;
+    for (auto at = path.find(root); at != std::string::npos; at = path.find(root))
+      path.erase(at, root.size());
+    got.push_back(s.kind + " " + path + (s.error ? " !" : ""));
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "python-site usr/local/lib/python3.11/dist-packages and 1 more",
+                     "npm-global /usr/local/lib/node_modules, /usr/lib/node_modules !",
+                     "gomod srv/shop/go.mod", "gobinary srv/shop/bin/api",
+                     "gobinary srv/shop/bin/missing", "gobinary srv/shop/bin/worker",
+                     "spdx srv/shop/sbom.json", "cyclonedx srv/shop/bom.json"}));
+  // A named binary that is missing is its source's error when it is read.
+  auto missing = std::find_if(plan.sources.begin(), plan.sources.end(),
+                              [](const auto& s) { return s.path.ends_with("bin/missing"); });
+  ASSERT_NE(missing, plan.sources.end());
+  ASSERT_NE(missing->source, nullptr);
+  EXPECT_ERRC(missing->source->scan(), Errc::not_found);
 }
 
 TEST(InventoryKindsDeathTest, ADuplicateKindAborts) {

@@ -5,7 +5,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "collectors/feeds/builtin_feeds.h"
+#include "collectors/inventory/builtin_sources.h"
+#include "collectors/inventory/inventory_plan.h"
 #include "core/store/advisory_tables.h"
 #include "tests/support/http_test_server.h"
 #include "tests/support/subprocess.h"
@@ -17,6 +21,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::Route;
+namespace fs = std::filesystem;
 
 std::string zip_of(const std::filesystem::path& dir, bool recursive = false) {
   auto tmp =
@@ -268,6 +273,52 @@ TEST_F(FeedJobTest, DefaultFeedsFollowTheInventory) {
   EXPECT_EQ(ubuntu[0].kind, "osv");
   EXPECT_THAT(ubuntu[0].url, HasSubstr("/Ubuntu/all.zip"));
   EXPECT_EQ(ubuntu[0].only, std::vector<std::string>{"Ubuntu:22.04:LTS"});
+}
+
+// Every application ecosystem the inventory reads gets OSV's folder of that exact name.
+TEST_F(FeedJobTest, DefaultFeedsCoverEveryApplicationEcosystem) {
+  const std::string bucket = "https://osv-vulnerabilities.storage.googleapis.com/";
+  auto feeds = feeds::default_feeds("", {"PyPI", "Go", "crates.io", "RubyGems", "Maven"});
+  std::vector<std::string> got;
+  for (const auto& f : feeds)
+    if (f.kind == "osv") got.push_back(f.name + " " + f.url.substr(bucket.size()));
+  EXPECT_THAT(got, ::testing::ElementsAre("osv-go Go/all.zip", "osv-maven Maven/all.zip",
+                                          "osv-pypi PyPI/all.zip", "osv-rubygems RubyGems/all.zip",
+                                          "osv-crates.io crates.io/all.zip"));
+}
+
+// The automatic feeds follow what the plan will read: a lockfile's kind names its ecosystem, an
+// SBOM's content names its own, a Go binary is Go.
+TEST_F(FeedJobTest, EffectiveFeedsAskForTheEcosystemsOfLockfilesBinariesAndSboms) {
+  inventory::register_builtin_sources();
+  const fs::path root = testing::temp_dir("feeds-plan");
+  fs::create_directories(root / "srv/app/bin");
+  std::ofstream(root / "srv/app/Cargo.lock") << "version = 3\n";
+  std::ofstream(root / "srv/app/bin/api") << "";
+  std::ofstream(root / "srv/app/bom.json")
+      << R"({"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+           {"type": "library", "name": "requests", "version": "2.31.0",
+            "purl": "pkg:pypi/requests@2.31.0"},
+           {"type": "library", "name": "rails", "version": "7.1.0", "purl": "pkg:gem/rails@7.1.0"},
+           {"type": "library", "name": "openssl", "version": "3.0.11-1~deb12u2",
+            "purl": "pkg:deb/debian/openssl@3.0.11-1~deb12u2?distro=debian-12"}]})";
+  config::Config c = config::default_config();
+  c.inventory.root = root;
+  c.inventory.python_site.enabled = config::Toggle::off;
+  c.inventory.npm_global.enabled = config::Toggle::off;
+  c.projects.push_back(config::ProjectConfig{.name = "app",
+                                             .path = "/srv/app",
+                                             .lockfiles = {"Cargo.lock"},
+                                             .binaries = {"bin/*"},
+                                             .sbom = {"bom.json"},
+                                             .context = {}});
+  std::vector<std::string> osv;
+  for (const auto& f : effective_feeds(c, inventory::plan_inventory(c)))
+    if (f.kind == "osv") osv.push_back(f.name);
+  // The SBOM's Debian package is a host package: the host's own feeds cover it, not OSV's whole
+  // Debian folder.
+  EXPECT_THAT(osv, ::testing::ElementsAre("osv-go", "osv-pypi", "osv-rubygems", "osv-crates.io"));
+  fs::remove_all(root);
 }
 
 // Every family the host ecosystem table names gets its OSV folder, escaped as a URL path
