@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -105,9 +106,14 @@ TEST(PythonSite, MatchesImportlibOnThisHostsDistPackages) {
   ASSERT_TRUE(fs::is_directory(dir)) << "Debian's python3 is installed by scripts/setup.sh";
   auto r = scan_python_site({dir});
   ASSERT_OK(r);
-  EXPECT_GT(r->packages.size(), 5u);
+  // The test oracles' own modules are there on any machine setup.sh prepared: packaging (a
+  // dist-info), python-apt and rpm (an egg-info folder and an egg-info file).
+  std::set<std::string> names;
+  for (const auto& p : r->packages) names.insert(p.name);
+  for (const char* name : {"packaging", "python-apt", "rpm"})
+    EXPECT_TRUE(names.count(name)) << name;
   const auto expected = oracle(dir);
-  ASSERT_GT(expected.size(), 5u);
+  ASSERT_FALSE(expected.empty());
   EXPECT_EQ(ours(*r), expected);
 }
 
