@@ -19,15 +19,9 @@ namespace fs = std::filesystem;
 using testing::expect_error;
 using testing::read_text;
 using testing::test_data;
-using Pairs = std::multiset<std::pair<std::string, std::string>>;
+using Pairs = testing::PairSet;
 
 constexpr const char* kFixtures = "lockfiles/osv-detector-fixtures/cargo/";
-
-Pairs pairs(const std::vector<Package>& packages) {
-  Pairs out;
-  for (const Package& p : packages) out.emplace(p.name, p.version);
-  return out;
-}
 
 // Python's TOML reader over the whole file (tests/oracles/cargo_lock_oracle.py).
 Pairs tomllib_oracle(const fs::path& file) {
@@ -52,7 +46,7 @@ TEST(CargoLock, MatchesTomllibOnEveryFixture) {
     SCOPED_TRACE(entry.path().string());
     auto packages = CargoLock(entry.path(), "rs").scan();
     ASSERT_OK(packages);
-    EXPECT_EQ(pairs(*packages), tomllib_oracle(entry.path()));
+    EXPECT_EQ(testing::pair_set(*packages), tomllib_oracle(entry.path()));
     ++files;
   }
   EXPECT_EQ(files, 4u);
@@ -75,7 +69,7 @@ TEST(CargoLock, FixtureCountsAndSamples) {
     const fs::path file = test_data(std::string(kFixtures) + c.file);
     auto packages = parse_cargo_lock(read_text(file), "rs", file.string());
     ASSERT_OK(packages);
-    EXPECT_EQ(pairs(*packages), c.expected);
+    EXPECT_EQ(testing::pair_set(*packages), c.expected);
     for (const Package& p : *packages) {
       EXPECT_EQ(p.ecosystem, "crates.io");
       EXPECT_EQ(p.origin, "cargo");
@@ -122,7 +116,7 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 )",
                             "rs");
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"serde", "1.0.200"}, {"libc", "0.2.150"}}));
+  EXPECT_EQ(testing::pair_set(*r), (Pairs{{"serde", "1.0.200"}, {"libc", "0.2.150"}}));
 }
 
 TEST(CargoLock, LockfileFormats) {

@@ -15,20 +15,12 @@
 #include <vector>
 
 #include "tests/support/test_data.h"
+#include "tests/unit/inventory/lockfile_fixtures.h"
 
 namespace patchparty::inventory {
 namespace {
 
 using Triple = std::tuple<std::string, std::string, std::string>;  // name, arch, version
-
-std::string run(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  if (!pipe) return {};
-  std::string out;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0;) out.append(buf, n);
-  return out;
-}
 
 std::vector<std::vector<std::string>> rows(const std::string& tsv) {
   std::vector<std::vector<std::string>> out;
@@ -52,7 +44,7 @@ bool on_disk(const std::string& state) {
 
 // dpkg-query's view of the host, columns: package, arch, version, state, source, source version.
 std::string query_host() {
-  return run(
+  return testing::command_output(
       "dpkg-query -W -f='${Package}\\t${Architecture}\\t${Version}\\t${db:Status-Status}\\t"
       "${source:Package}\\t${source:Version}\\n'");
 }
@@ -152,7 +144,8 @@ TEST(DpkgStatus, BinaryPackageNamesMatchDpkgQueryForMultiarch) {
   auto packages = parse_dpkg_status(*text, "Debian:12");
   ASSERT_OK(packages);
   std::set<std::string> multiarch_same;
-  for (const auto& row : rows(run("dpkg-query -W -f='${binary:Package}\\t${Multi-Arch}\\n'")))
+  for (const auto& row :
+       rows(testing::command_output("dpkg-query -W -f='${binary:Package}\\t${Multi-Arch}\\n'")))
     if (row.size() == 2 && row[1] == "same") multiarch_same.insert(row[0]);
   const Package* libc = find(*packages, "libc6");
   ASSERT_NE(libc, nullptr);
@@ -185,7 +178,8 @@ TEST(DpkgStatus, SourcePackagesMatchDpkgQueryOnThisHost) {
   const Package* libc = find(*packages, "libc6");
   ASSERT_NE(libc, nullptr);
   EXPECT_EQ(libc->source_name, "glibc");
-  EXPECT_EQ(libc->source_name, run("dpkg-query -W -f='${source:Package}' libc6:" + libc->arch));
+  EXPECT_EQ(libc->source_name,
+            testing::command_output("dpkg-query -W -f='${source:Package}' libc6:" + libc->arch));
 }
 
 // ---- fields ------------------------------------------------------------------------------
@@ -453,10 +447,10 @@ TEST(DpkgStatus, AppliesTheJournalAsDpkgQueryDoes) {
   for (const auto& p : *r) got.emplace(p.name, p.arch, p.version);
 
   std::set<Triple> expected;
-  for (const auto& row :
-       rows(run("dpkg-query --admindir='" + admin.string() +
-                "' -W -f='${Package}\\t${Architecture}\\t${Version}\\t${db:Status-Status}\\n' "
-                "2>/dev/null"))) {
+  for (const auto& row : rows(testing::command_output(
+           "dpkg-query --admindir='" + admin.string() +
+           "' -W -f='${Package}\\t${Architecture}\\t${Version}\\t${db:Status-Status}\\n' "
+           "2>/dev/null"))) {
     ASSERT_EQ(row.size(), 4u);
     if (on_disk(row[3])) expected.emplace(row[0], row[1], row[2]);
   }

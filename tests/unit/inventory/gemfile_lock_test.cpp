@@ -19,15 +19,9 @@ namespace fs = std::filesystem;
 using testing::expect_error;
 using testing::read_text;
 using testing::test_data;
-using Pairs = std::multiset<std::pair<std::string, std::string>>;
+using Pairs = testing::PairSet;
 
 constexpr const char* kFixtures = "lockfiles/osv-detector-fixtures/bundler/";
-
-Pairs pairs(const std::vector<Package>& packages) {
-  Pairs out;
-  for (const Package& p : packages) out.emplace(p.name, p.version);
-  return out;
-}
 
 // Bundler's own lockfile parser over the whole file (tests/oracles/gemfile_lock_oracle.rb).
 Pairs bundler_oracle(const fs::path& file) {
@@ -53,7 +47,7 @@ TEST(GemfileLock, MatchesBundlerOnEveryFixtureAndTheRealFile) {
     SCOPED_TRACE(file.string());
     auto packages = GemfileLock(file, "rb").scan();
     ASSERT_OK(packages);
-    EXPECT_EQ(pairs(*packages), bundler_oracle(file));
+    EXPECT_EQ(testing::pair_set(*packages), bundler_oracle(file));
   }
 }
 
@@ -66,7 +60,7 @@ TEST(GemfileLock, RealFileAgainstOsvDetector) {
   EXPECT_EQ(detector.found, 229u);
   // osv-detector also counts guard-jest 0.1.2 from the GIT section, built from a repository.
   EXPECT_EQ(packages->size(), 228u);
-  const Pairs found = pairs(*packages);
+  const Pairs found = testing::pair_set(*packages);
   EXPECT_EQ(found.count({"guard-jest", "0.1.2"}), 0u);
   for (const auto& [name, version] : detector.affected)
     EXPECT_TRUE(found.count({name, version})) << name << "@" << version;
@@ -109,7 +103,7 @@ TEST(GemfileLock, FixtureCountsAndSamples) {
     ASSERT_OK(packages);
     EXPECT_EQ(packages->size(), c.count);
     if (c.count) {
-      EXPECT_EQ(pairs(*packages).count(c.sample), 1u);
+      EXPECT_EQ(testing::pair_set(*packages).count(c.sample), 1u);
     }
     for (const Package& p : *packages) {
       EXPECT_NE(p.name, "hanami-utils");
@@ -125,7 +119,7 @@ TEST(GemfileLock, PlatformVariantsOfOneVersionAreOnePackage) {
       "\nCHECKSUMS\n  racc (1.7.1) sha256=00\n\nPLATFORMS\n  arm64-darwin\n",
       "p");
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"nokogiri", "1.15.0"}, {"racc", "1.7.1"}}));
+  EXPECT_EQ(testing::pair_set(*r), (Pairs{{"nokogiri", "1.15.0"}, {"racc", "1.7.1"}}));
 }
 
 TEST(GemfileLock, WindowsLineEndingsAndPluginSources) {
@@ -134,7 +128,7 @@ TEST(GemfileLock, WindowsLineEndingsAndPluginSources) {
       "    rack (2.2.3)\r\n",
       "p");
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"rack", "2.2.3"}}));
+  EXPECT_EQ(testing::pair_set(*r), (Pairs{{"rack", "2.2.3"}}));
 }
 
 TEST(GemfileLock, MalformedLinesAreDataLossWithTheLine) {

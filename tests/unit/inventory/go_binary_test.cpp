@@ -24,18 +24,12 @@ namespace fs = std::filesystem;
 using testing::expect_error;
 using testing::read_text;
 using testing::test_data;
-using Pairs = std::multiset<std::pair<std::string, std::string>>;
+using Pairs = testing::PairSet;
 
 // Debian's Prometheus and Alertmanager: Go 1.19 binaries from the prometheus and
 // prometheus-alertmanager packages (`dpkg -L prometheus prometheus-alertmanager | grep bin/`).
 const char* const kDebianBinaries[] = {"/usr/bin/prometheus", "/usr/bin/promtool",
                                        "/usr/bin/prometheus-alertmanager", "/usr/bin/amtool"};
-
-Pairs pairs(const std::vector<Package>& packages) {
-  Pairs out;
-  for (const Package& p : packages) out.emplace(p.name, p.version);
-  return out;
-}
 
 std::vector<std::string> split(const std::string& line, char sep) {
   std::vector<std::string> out;
@@ -96,7 +90,7 @@ TEST(GoBinary, MatchesGoVersionOnDebianPrometheusBinaries) {
     SCOPED_TRACE(binary);
     auto packages = GoBinary(binary, "monitoring").scan();
     ASSERT_OK(packages);
-    EXPECT_EQ(pairs(*packages), go_version_oracle(binary));
+    EXPECT_EQ(testing::pair_set(*packages), go_version_oracle(binary));
     // Debian builds them in GOPATH mode: their module information names no modules, so the
     // toolchain is all there is to report.
     ASSERT_EQ(packages->size(), 1u);
@@ -204,10 +198,11 @@ TEST_F(BuiltProgram, ReportsTheReplacementAndTheToolchain) {
     const fs::path binary = *dir_ / name;
     auto packages = GoBinary(binary, "app").scan();
     ASSERT_OK(packages);
-    EXPECT_EQ(pairs(*packages), go_version_oracle(binary));
+    EXPECT_EQ(testing::pair_set(*packages), go_version_oracle(binary));
     // The main module is "(devel)", example.com/lib is a directory: neither is a package;
     // example.com/upstream was built from its replacement.
-    EXPECT_EQ(pairs(*packages), (Pairs{{"stdlib", go_version()}, {"example.com/fork", "1.4.5"}}));
+    EXPECT_EQ(testing::pair_set(*packages),
+              (Pairs{{"stdlib", go_version()}, {"example.com/fork", "1.4.5"}}));
   }
 }
 
@@ -218,7 +213,8 @@ TEST_F(BuiltProgram, FindsTheBuildInformationWithoutSectionHeaders) {
   for (std::size_t i = 0x3c; i < 0x40; ++i) bytes[i] = 0;
   auto packages = parse_go_binary(bytes, "app", "sstripped");
   ASSERT_OK(packages);
-  EXPECT_EQ(pairs(*packages), (Pairs{{"stdlib", go_version()}, {"example.com/fork", "1.4.5"}}));
+  EXPECT_EQ(testing::pair_set(*packages),
+            (Pairs{{"stdlib", go_version()}, {"example.com/fork", "1.4.5"}}));
 }
 
 TEST_F(BuiltProgram, TruncatedBinaryIsDataLossUnlessTheBuildInformationSurvives) {
@@ -235,7 +231,7 @@ TEST_F(BuiltProgram, TruncatedBinaryIsDataLossUnlessTheBuildInformationSurvives)
       EXPECT_FALSE(r.has_value());
     }
     if (r) {
-      EXPECT_EQ(pairs(*r), pairs(*full));
+      EXPECT_EQ(testing::pair_set(*r), testing::pair_set(*full));
     } else {
       EXPECT_EQ(r.error().code, Errc::data_loss) << r.error().to_string();
       ++lost;
@@ -328,28 +324,28 @@ TEST(GoBinary, ReadsThePointerFormatOfOldToolchains) {
     auto packages = parse_go_binary(
         pointer_format_elf(is64, big_endian, "go1.16.15", kStart + kModinfo + kEnd), "p", "old");
     ASSERT_OK(packages);
-    EXPECT_EQ(pairs(*packages), expected);
+    EXPECT_EQ(testing::pair_set(*packages), expected);
   }
 }
 
 TEST(GoBinary, ModuleInformationWithoutSentinelsIsEmpty) {
   auto packages = parse_go_binary(pointer_format_elf(true, false, "go1.17.2", kModinfo), "p");
   ASSERT_OK(packages);
-  EXPECT_EQ(pairs(*packages), (Pairs{{"stdlib", "1.17.2"}}));
+  EXPECT_EQ(testing::pair_set(*packages), (Pairs{{"stdlib", "1.17.2"}}));
 }
 
 TEST(GoBinary, ToolchainVersionRules) {
   auto packages = parse_go_binary(
       pointer_format_elf(true, false, "go1.21.3 X:boringcrypto", kStart + kEnd), "p");
   ASSERT_OK(packages);
-  EXPECT_EQ(pairs(*packages), (Pairs{{"stdlib", "1.21.3"}}));
+  EXPECT_EQ(testing::pair_set(*packages), (Pairs{{"stdlib", "1.21.3"}}));
   // Spelt as Go's vulnerability database spells stdlib versions.
   for (auto [toolchain, version] : {std::pair{"go1.20", "1.20.0"},
                                     {"go1.21rc2", "1.21.0-rc.2"},
                                     {"go1.18beta1", "1.18.0-beta.1"}}) {
     packages = parse_go_binary(pointer_format_elf(true, false, toolchain, kStart + kEnd), "p");
     ASSERT_OK(packages);
-    EXPECT_EQ(pairs(*packages), (Pairs{{"stdlib", version}})) << toolchain;
+    EXPECT_EQ(testing::pair_set(*packages), (Pairs{{"stdlib", version}})) << toolchain;
   }
   // A development toolchain has no release an advisory could name.
   packages = parse_go_binary(

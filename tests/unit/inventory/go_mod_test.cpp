@@ -20,15 +20,9 @@ namespace fs = std::filesystem;
 using testing::expect_error;
 using testing::read_text;
 using testing::test_data;
-using Pairs = std::multiset<std::pair<std::string, std::string>>;
+using Pairs = testing::PairSet;
 
 constexpr const char* kFixtures = "lockfiles/osv-detector-fixtures/go/";
-
-Pairs pairs(const std::vector<Package>& packages) {
-  Pairs out;
-  for (const Package& p : packages) out.emplace(p.name, p.version);
-  return out;
-}
 
 std::string str(const rapidjson::Value& object, const char* key) {
   auto it = object.FindMember(key);
@@ -84,7 +78,7 @@ TEST(GoMod, MatchesTheGoCommandOnEveryFixtureAndTheRealFile) {
     SCOPED_TRACE(file.string());
     auto packages = GoMod(file, "svc").scan();
     ASSERT_OK(packages);
-    EXPECT_EQ(pairs(*packages), go_command_oracle(file));
+    EXPECT_EQ(testing::pair_set(*packages), go_command_oracle(file));
     ++files;
   }
   EXPECT_EQ(files, 11u);
@@ -98,7 +92,7 @@ TEST(GoMod, ReadsTheRealFileAsOsvDetectorCounts) {
       testing::read_detector_output(test_data("lockfiles/osv-detector-1-go.mod.out.txt"));
   EXPECT_EQ(packages->size(), detector.found);
   EXPECT_EQ(packages->size(), 7u);
-  const Pairs found = pairs(*packages);
+  const Pairs found = testing::pair_set(*packages);
   for (const auto& [name, version] : detector.affected)
     EXPECT_TRUE(found.count({name, version})) << name << "@" << version;
   ASSERT_EQ(detector.affected.size(), 1u);
@@ -149,7 +143,7 @@ TEST(GoMod, FixtureCountsAndSamples) {
     SCOPED_TRACE(c.file);
     auto packages = parse_go_mod(read_text(test_data(std::string(kFixtures) + c.file)), "p");
     ASSERT_OK(packages);
-    EXPECT_EQ(pairs(*packages), c.expected);
+    EXPECT_EQ(testing::pair_set(*packages), c.expected);
   }
 }
 
@@ -184,7 +178,8 @@ TEST(GoMod, QuotedPathsCommentsAndIgnoredDirectives) {
       "retract [v1.0.0, v1.0.5] // broken\nretract (\n  v0.1.0\n)\nrequire ()\n",
       "p");
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"example.com/q", "1.0.0"}, {"example.com/raw", "1.1.0"}}));
+  EXPECT_EQ(testing::pair_set(*r),
+            (Pairs{{"example.com/q", "1.0.0"}, {"example.com/raw", "1.1.0"}}));
 }
 
 TEST(GoMod, VersionedReplaceWinsOverUnversioned) {
@@ -193,11 +188,11 @@ TEST(GoMod, VersionedReplaceWinsOverUnversioned) {
       "replace a v3.0.0 => ../local\n",
       "p");
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"x", "9.0.0"}, {"y", "8.0.0"}}));
+  EXPECT_EQ(testing::pair_set(*r), (Pairs{{"x", "9.0.0"}, {"y", "8.0.0"}}));
   // A local replacement of every version skips every requirement of the module.
   r = parse_go_mod("require a v1.0.0\nrequire b v1.0.0\nreplace a => ./a\n", "p");
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"b", "1.0.0"}}));
+  EXPECT_EQ(testing::pair_set(*r), (Pairs{{"b", "1.0.0"}}));
 }
 
 TEST(GoMod, GrammarErrorsAreDataLossWithTheLine) {

@@ -17,15 +17,9 @@ namespace {
 namespace fs = std::filesystem;
 using testing::read_text;
 using testing::test_data;
-using Pairs = std::multiset<std::pair<std::string, std::string>>;
+using Pairs = testing::PairSet;
 
 constexpr const char* kFixtures = "lockfiles/osv-detector-fixtures/gradle/";
-
-Pairs pairs(const std::vector<Package>& packages) {
-  Pairs out;
-  for (const Package& p : packages) out.emplace(p.name, p.version);
-  return out;
-}
 
 TEST(GradleLockfile, EveryFixture) {
   struct Case {
@@ -56,7 +50,7 @@ TEST(GradleLockfile, EveryFixture) {
     GradleLockfile source(file, "jvm");
     auto packages = source.scan();
     ASSERT_OK(packages);
-    EXPECT_EQ(pairs(*packages), c.expected);
+    EXPECT_EQ(testing::pair_set(*packages), c.expected);
     EXPECT_EQ(source.skipped_lines(), c.skipped);
     for (const Package& p : *packages) {
       EXPECT_EQ(p.ecosystem, "Maven");
@@ -94,7 +88,7 @@ TEST(GradleLockfile, LinesOfAnotherShapeAreSkippedAndCounted) {
       "p");
   ASSERT_OK(r);
   EXPECT_EQ(r->skipped_lines, 8u);
-  EXPECT_EQ(pairs(r->packages), (Pairs{{"g:a", "1.0"}}));
+  EXPECT_EQ(testing::pair_set(r->packages), (Pairs{{"g:a", "1.0"}}));
 }
 
 TEST(GradleLockfile, KindReadsGradleLockfile) {

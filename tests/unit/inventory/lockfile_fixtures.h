@@ -1,20 +1,28 @@
-// Shared by the composer.lock and package-lock.json tests: osv-detector's expected output, and a
-// generated oversized lockfile that must be refused unread.
+// Shared by the inventory readers' tests: osv-detector's expected output, oversized lockfiles
+// that must be refused unread, and the oracles' command lines and the forms they print.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "core/base/result.h"
+#include "core/model/model.h"
 #include "tests/support/test_data.h"
 
 namespace patchparty::testing {
@@ -84,6 +92,52 @@ void expect_refused_unread(Scan scan) {
   expect_error(r, Errc::resource_exhausted, "over the limit of 67108864");
   EXPECT_LT(elapsed, std::chrono::milliseconds(500));
   EXPECT_LT(peak_rss_bytes() - rss_before, std::size_t{8} << 20);
+}
+
+// Standard output of a command line the test made from fixed parts: an oracle's answer.
+inline std::string command_output(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+  if (!pipe) return {};
+  std::string out;
+  char buf[65536];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0;) out.append(buf, n);
+  return out;
+}
+
+// (name, version) of each package, in the reader's order or as a multiset.
+using OrderedPairs = std::vector<std::pair<std::string, std::string>>;
+inline OrderedPairs ordered_pairs(const std::vector<Package>& packages) {
+  OrderedPairs out;
+  for (const Package& p : packages) out.emplace_back(p.name, p.version);
+  return out;
+}
+using PairSet = std::multiset<std::pair<std::string, std::string>>;
+inline PairSet pair_set(const std::vector<Package>& packages) {
+  PairSet out;
+  for (const Package& p : packages) out.emplace(p.name, p.version);
+  return out;
+}
+
+// A Python lockfile reader's result as tests/oracles/python_lock_oracle.py prints it: sorted
+// "name<TAB>version<TAB>dev" lines, or "error<TAB>code".
+inline std::vector<std::string> lock_lines(const Result<std::vector<Package>>& r) {
+  if (!r) return {"error\t" + std::string(errc_name(r.error().code))};
+  std::vector<std::string> lines;
+  for (const Package& p : *r)
+    lines.push_back(p.name + "\t" + p.version + "\t" + (p.dev ? "1" : "0"));
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+// The same file read by Python's own parsers (tomllib, json) under the documented rules.
+inline std::vector<std::string> python_lock_oracle(std::string_view format,
+                                                   const std::filesystem::path& file) {
+  std::istringstream in(command_output("/usr/bin/python3 " PP_SOURCE_DIR
+                                       "/tests/oracles/python_lock_oracle.py " +
+                                       std::string(format) + " '" + file.string() + "'"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
 }
 
 }  // namespace patchparty::testing

@@ -20,15 +20,9 @@ using testing::expect_error;
 using ::testing::HasSubstr;
 using testing::read_text;
 using testing::test_data;
-using Pairs = std::multiset<std::pair<std::string, std::string>>;
+using Pairs = testing::PairSet;
 
 constexpr const char* kFixtures = "lockfiles/osv-detector-fixtures/maven/";
-
-Pairs pairs(const std::vector<Package>& packages) {
-  Pairs out;
-  for (const Package& p : packages) out.emplace(p.name, p.version);
-  return out;
-}
 
 const Package* find(const std::vector<Package>& packages, std::string_view name) {
   for (const Package& p : packages)
@@ -44,12 +38,13 @@ TEST(MavenPom, RealFileMatchesOsvDetector) {
   const auto detector =
       testing::read_detector_output(test_data("lockfiles/osv-detector-1-pom.xml.out.txt"));
   EXPECT_EQ(packages->size(), detector.found);
-  EXPECT_EQ(pairs(*packages), (Pairs{{"junit:junit", "4.8.1"},
-                                     {"commons-io:commons-io", "2.4"},
-                                     {"org.springframework:spring-core", "4.1.2.RELEASE"},
-                                     {"org.springframework:spring-context", "4.1.2.RELEASE"},
-                                     {"log4j:log4j", "1.2.17"}}));
-  const Pairs found = pairs(*packages);
+  EXPECT_EQ(testing::pair_set(*packages),
+            (Pairs{{"junit:junit", "4.8.1"},
+                   {"commons-io:commons-io", "2.4"},
+                   {"org.springframework:spring-core", "4.1.2.RELEASE"},
+                   {"org.springframework:spring-context", "4.1.2.RELEASE"},
+                   {"log4j:log4j", "1.2.17"}}));
+  const Pairs found = testing::pair_set(*packages);
   ASSERT_EQ(detector.affected.size(), 4u);
   for (const auto& [name, version] : detector.affected)
     EXPECT_TRUE(found.count({name, version})) << name << "@" << version;
@@ -88,7 +83,7 @@ TEST(MavenPom, FixtureCountsAndSamples) {
     SCOPED_TRACE(c.file);
     auto packages = parse_maven_pom(read_text(test_data(std::string(kFixtures) + c.file)), "p");
     ASSERT_OK(packages);
-    EXPECT_EQ(pairs(*packages), c.expected);
+    EXPECT_EQ(testing::pair_set(*packages), c.expected);
   }
 }
 
@@ -144,7 +139,7 @@ TEST(MavenPom, PropertiesManagementRangesAndFlags) {
   auto r = parse_maven_pom_details(kPom, "p");
   ASSERT_OK(r);
   EXPECT_EQ(
-      pairs(r->packages),
+      testing::pair_set(r->packages),
       (Pairs{{"org.acme:lib", "2.0.1"}, {"org.acme:managed", "7.1"}, {"org.acme:sibling", "7.1"}}));
   ASSERT_EQ(r->packages.size(), 3u);
   EXPECT_TRUE(r->packages[0].optional);

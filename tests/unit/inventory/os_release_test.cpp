@@ -11,18 +11,10 @@
 
 #include "core/base/bounded_file.h"
 #include "tests/support/test_data.h"
+#include "tests/unit/inventory/lockfile_fixtures.h"
 
 namespace patchparty::inventory {
 namespace {
-
-std::string run(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  if (!pipe) return {};
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0;) out.append(buf, n);
-  return out;
-}
 
 void write(const std::filesystem::path& file, std::string_view text) {
   std::filesystem::create_directories(file.parent_path());
@@ -32,9 +24,10 @@ void write(const std::filesystem::path& file, std::string_view text) {
 // What /bin/sh makes of the file: os-release is specified as sourceable shell, so the shell
 // is the oracle for quoting. Fields are joined with an ASCII unit separator.
 std::string shell_view(const std::filesystem::path& file) {
-  return run(". '" + file.string() +
-             "' && printf '%s\\037%s\\037%s\\037%s\\037%s\\037%s' \"$ID\" \"$VERSION_ID\" "
-             "\"$VERSION_CODENAME\" \"$ID_LIKE\" \"$PRETTY_NAME\" \"$VERSION\"");
+  return testing::command_output(
+      ". '" + file.string() +
+      "' && printf '%s\\037%s\\037%s\\037%s\\037%s\\037%s' \"$ID\" \"$VERSION_ID\" "
+      "\"$VERSION_CODENAME\" \"$ID_LIKE\" \"$PRETTY_NAME\" \"$VERSION\"");
 }
 
 std::string our_view(const OsRelease& os) {

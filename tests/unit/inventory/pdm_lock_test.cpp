@@ -21,41 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::expect_error;
 using testing::test_data;
-using Pairs = std::vector<std::pair<std::string, std::string>>;
-
-std::string run(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  if (!pipe) return {};
-  std::string out;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0;) out.append(buf, n);
-  return out;
-}
-
-// tests/oracles/python_lock_oracle.py: Python's tomllib under the same documented rules.
-std::vector<std::string> oracle(const fs::path& file) {
-  std::istringstream in(run("/usr/bin/python3 " PP_SOURCE_DIR
-                            "/tests/oracles/python_lock_oracle.py pdm '" +
-                            file.string() + "'"));
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-std::vector<std::string> ours(const Result<std::vector<Package>>& r) {
-  if (!r) return {"error\t" + std::string(errc_name(r.error().code))};
-  std::vector<std::string> lines;
-  for (const Package& p : *r)
-    lines.push_back(p.name + "\t" + p.version + "\t" + (p.dev ? "1" : "0"));
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
-
-Pairs pairs(const std::vector<Package>& packages) {
-  Pairs out;
-  for (const Package& p : packages) out.emplace_back(p.name, p.version);
-  return out;
-}
+using Pairs = testing::OrderedPairs;
 
 fs::path fixture(const std::string& name) {
   return test_data("lockfiles/osv-detector-fixtures/pdm/" + name);
@@ -69,8 +35,8 @@ TEST(PdmLock, MatchesTheTomllibOracleOnEveryFixture) {
   std::size_t packages = 0, refused = 0;
   for (const fs::path& file : files) {
     SCOPED_TRACE(file.string());
-    const auto expected = oracle(file);
-    const auto got = ours(PdmLock(file, "app").scan());
+    const auto expected = testing::python_lock_oracle("pdm", file);
+    const auto got = testing::lock_lines(PdmLock(file, "app").scan());
     EXPECT_EQ(got, expected);
     if (!got.empty() && got[0].starts_with("error"))
       ++refused;
@@ -84,7 +50,7 @@ TEST(PdmLock, MatchesTheTomllibOracleOnEveryFixture) {
 TEST(PdmLock, ReadsTheDetectorFixtures) {
   auto r = PdmLock(fixture("single-package.toml"), "app").scan();
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"toml", "0.10.2"}}));
+  EXPECT_EQ(testing::ordered_pairs(*r), (Pairs{{"toml", "0.10.2"}}));
   const Package& toml = r->front();
   EXPECT_EQ(toml.ecosystem, "PyPI");
   EXPECT_EQ(toml.origin, "pdm");
@@ -96,12 +62,12 @@ TEST(PdmLock, ReadsTheDetectorFixtures) {
 
   r = PdmLock(fixture("two-packages.toml"), "app").scan();
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"six", "1.16.0"}, {"toml", "0.10.2"}}));
+  EXPECT_EQ(testing::ordered_pairs(*r), (Pairs{{"six", "1.16.0"}, {"toml", "0.10.2"}}));
 
   // groups = ["dev"]: dev; groups = ["default"]: not.
   r = PdmLock(fixture("dev-dependency.toml"), "app").scan();
   ASSERT_OK(r);
-  ASSERT_EQ(pairs(*r),
+  ASSERT_EQ(testing::ordered_pairs(*r),
             (Pairs{{"pyroute2", "0.7.11"}, {"toml", "0.10.2"}, {"win-inet-pton", "1.1.0"}}));
   EXPECT_TRUE((*r)[0].dev);
   EXPECT_FALSE((*r)[1].dev);
@@ -153,7 +119,7 @@ version = "2.0"
 )",
                           "app");
   ASSERT_OK(r);
-  ASSERT_EQ(pairs(*r), (Pairs{{"Kept", "2.0"}}));
+  ASSERT_EQ(testing::ordered_pairs(*r), (Pairs{{"Kept", "2.0"}}));
   EXPECT_FALSE(r->front().dev);  // no groups
   EXPECT_EQ(r->front().location, "pdm.lock");
 }

@@ -22,41 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::expect_error;
 using testing::test_data;
-using Pairs = std::vector<std::pair<std::string, std::string>>;
-
-std::string run(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  if (!pipe) return {};
-  std::string out;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0;) out.append(buf, n);
-  return out;
-}
-
-// tests/oracles/python_lock_oracle.py: Python's json module under the same documented rules.
-std::vector<std::string> oracle(const fs::path& file) {
-  std::istringstream in(run("/usr/bin/python3 " PP_SOURCE_DIR
-                            "/tests/oracles/python_lock_oracle.py pipenv '" +
-                            file.string() + "'"));
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-std::vector<std::string> ours(const Result<std::vector<Package>>& r) {
-  if (!r) return {"error\t" + std::string(errc_name(r.error().code))};
-  std::vector<std::string> lines;
-  for (const Package& p : *r)
-    lines.push_back(p.name + "\t" + p.version + "\t" + (p.dev ? "1" : "0"));
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
-
-Pairs pairs(const std::vector<Package>& packages) {
-  Pairs out;
-  for (const Package& p : packages) out.emplace_back(p.name, p.version);
-  return out;
-}
+using Pairs = testing::OrderedPairs;
 
 fs::path fixture(const std::string& name) {
   return test_data("lockfiles/osv-detector-fixtures/pipenv/" + name);
@@ -71,8 +37,8 @@ TEST(PipfileLock, MatchesTheJsonOracleOnEveryFixture) {
   std::size_t packages = 0, refused = 0;
   for (const fs::path& file : files) {
     SCOPED_TRACE(file.string());
-    const auto expected = oracle(file);
-    const auto got = ours(PipfileLock(file, "app").scan());
+    const auto expected = testing::python_lock_oracle("pipenv", file);
+    const auto got = testing::lock_lines(PipfileLock(file, "app").scan());
     EXPECT_EQ(got, expected);
     if (!got.empty() && got[0].starts_with("error"))
       ++refused;
@@ -121,28 +87,30 @@ TEST(PipfileLock, MatchesOsvDetectorOnItsLockfile) {
 TEST(PipfileLock, ReadsTheDetectorFixtures) {
   auto r = PipfileLock(fixture("one-package.json"), "app").scan();
   ASSERT_OK(r);
-  ASSERT_EQ(pairs(*r), (Pairs{{"markupsafe", "2.1.1"}}));
+  ASSERT_EQ(testing::ordered_pairs(*r), (Pairs{{"markupsafe", "2.1.1"}}));
   EXPECT_FALSE(r->front().dev);
   r = PipfileLock(fixture("one-package-dev.json"), "app").scan();
   ASSERT_OK(r);
-  ASSERT_EQ(pairs(*r), (Pairs{{"markupsafe", "2.1.1"}}));
+  ASSERT_EQ(testing::ordered_pairs(*r), (Pairs{{"markupsafe", "2.1.1"}}));
   EXPECT_TRUE(r->front().dev);
   r = PipfileLock(fixture("two-packages.json"), "app").scan();
   ASSERT_OK(r);
-  ASSERT_EQ(pairs(*r), (Pairs{{"itsdangerous", "2.1.2"}, {"markupsafe", "2.1.1"}}));
+  ASSERT_EQ(testing::ordered_pairs(*r),
+            (Pairs{{"itsdangerous", "2.1.2"}, {"markupsafe", "2.1.1"}}));
   EXPECT_FALSE((*r)[0].dev);
   EXPECT_TRUE((*r)[1].dev);
   r = PipfileLock(fixture("two-packages-alt.json"), "app").scan();
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"itsdangerous", "2.1.2"}, {"markupsafe", "2.1.1"}}));
+  EXPECT_EQ(testing::ordered_pairs(*r),
+            (Pairs{{"itsdangerous", "2.1.2"}, {"markupsafe", "2.1.1"}}));
   // itsdangerous 2.1.2 in both sections is one production package; pluggy has 1.0.1 in
   // "default" and 1.0.0 in "develop": two packages.
   r = PipfileLock(fixture("multiple-packages.json"), "app").scan();
   ASSERT_OK(r);
-  ASSERT_EQ(pairs(*r), (Pairs{{"itsdangerous", "2.1.2"},
-                              {"pluggy", "1.0.1"},
-                              {"markupsafe", "2.1.1"},
-                              {"pluggy", "1.0.0"}}));
+  ASSERT_EQ(testing::ordered_pairs(*r), (Pairs{{"itsdangerous", "2.1.2"},
+                                               {"pluggy", "1.0.1"},
+                                               {"markupsafe", "2.1.1"},
+                                               {"pluggy", "1.0.0"}}));
   EXPECT_FALSE((*r)[0].dev);
   EXPECT_FALSE((*r)[1].dev);
   EXPECT_TRUE((*r)[3].dev);
@@ -163,7 +131,7 @@ TEST(PipfileLock, StripsTheEqualsSigns) {
           "develop": null})",
       "p");
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"a", "1.0-custom"}, {"b", "2.0"}}));
+  EXPECT_EQ(testing::ordered_pairs(*r), (Pairs{{"a", "1.0-custom"}, {"b", "2.0"}}));
   EXPECT_EQ(r->front().location, "Pipfile.lock");
 }
 

@@ -44,18 +44,10 @@ const Package* find(const std::vector<Package>& packages, std::string_view name,
   return nullptr;
 }
 
-std::string run(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  if (!pipe) return {};
-  std::string out;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0;) out.append(buf, n);
-  return out;
-}
-
 // js-yaml with the header's key rules: "name\tversion\tdev\toptional" lines, sorted.
 std::set<std::string> oracle(const fs::path& file) {
-  const std::string out = run("node '" + std::string(PP_SOURCE_DIR) +
+  const std::string out =
+      testing::command_output("node '" + std::string(PP_SOURCE_DIR) +
                               "/tests/oracles/pnpm_oracle.js' '" + file.string() + "'");
   std::set<std::string> lines;
   std::istringstream in(out);

@@ -23,34 +23,6 @@ namespace fs = std::filesystem;
 using testing::expect_error;
 using testing::test_data;
 
-std::string run(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  if (!pipe) return {};
-  std::string out;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0;) out.append(buf, n);
-  return out;
-}
-
-// tests/oracles/python_lock_oracle.py: Python's tomllib under the same documented rules.
-std::vector<std::string> oracle(const fs::path& file) {
-  std::istringstream in(run("/usr/bin/python3 " PP_SOURCE_DIR
-                            "/tests/oracles/python_lock_oracle.py poetry '" +
-                            file.string() + "'"));
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-std::vector<std::string> ours(const Result<std::vector<Package>>& r) {
-  if (!r) return {"error\t" + std::string(errc_name(r.error().code))};
-  std::vector<std::string> lines;
-  for (const Package& p : *r)
-    lines.push_back(p.name + "\t" + p.version + "\t" + (p.dev ? "1" : "0"));
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
-
 std::vector<std::pair<std::string, std::string>> pairs(const std::vector<Package>& packages) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const Package& p : packages) out.emplace_back(p.name, p.version);
@@ -72,11 +44,11 @@ TEST(PoetryLock, MatchesTheTomllibOracleOnEveryFixture) {
   std::size_t packages = 0;
   for (const fs::path& file : files) {
     SCOPED_TRACE(file.string());
-    const auto expected = oracle(file);
+    const auto expected = testing::python_lock_oracle("poetry", file);
     ASSERT_FALSE(expected.empty() && file.filename() != "empty.lock" &&
                  file.filename() != "source-git.lock")
         << "the oracle printed nothing";
-    const auto got = ours(PoetryLock(file, "app").scan());
+    const auto got = testing::lock_lines(PoetryLock(file, "app").scan());
     EXPECT_EQ(got, expected);
     if (!got.empty() && !got[0].starts_with("error")) packages += got.size();
   }

@@ -21,41 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::expect_error;
 using testing::test_data;
-using Pairs = std::vector<std::pair<std::string, std::string>>;
-
-std::string run(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  if (!pipe) return {};
-  std::string out;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0;) out.append(buf, n);
-  return out;
-}
-
-// tests/oracles/python_lock_oracle.py: Python's tomllib under the same documented rules.
-std::vector<std::string> oracle(const fs::path& file) {
-  std::istringstream in(run("/usr/bin/python3 " PP_SOURCE_DIR
-                            "/tests/oracles/python_lock_oracle.py pylock '" +
-                            file.string() + "'"));
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-std::vector<std::string> ours(const Result<std::vector<Package>>& r) {
-  if (!r) return {"error\t" + std::string(errc_name(r.error().code))};
-  std::vector<std::string> lines;
-  for (const Package& p : *r)
-    lines.push_back(p.name + "\t" + p.version + "\t" + (p.dev ? "1" : "0"));
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
-
-Pairs pairs(const std::vector<Package>& packages) {
-  Pairs out;
-  for (const Package& p : packages) out.emplace_back(p.name, p.version);
-  return out;
-}
+using Pairs = testing::OrderedPairs;
 
 fs::path fixture(const std::string& name) {
   return test_data("lockfiles/osv-detector-fixtures/pylock/" + name);
@@ -70,8 +36,8 @@ TEST(PylockToml, MatchesTheTomllibOracleOnEveryFixture) {
   std::size_t packages = 0, refused = 0;
   for (const fs::path& file : files) {
     SCOPED_TRACE(file.string());
-    const auto expected = oracle(file);
-    const auto got = ours(PylockToml(file, "app").scan());
+    const auto expected = testing::python_lock_oracle("pylock", file);
+    const auto got = testing::lock_lines(PylockToml(file, "app").scan());
     EXPECT_EQ(got, expected);
     if (!got.empty() && got[0].starts_with("error"))
       ++refused;
@@ -85,7 +51,8 @@ TEST(PylockToml, MatchesTheTomllibOracleOnEveryFixture) {
 TEST(PylockToml, ReadsTheDetectorFixtures) {
   auto r = PylockToml(fixture("example.toml"), "app").scan();
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"attrs", "25.1.0"}, {"cattrs", "24.1.2"}, {"numpy", "2.2.3"}}));
+  EXPECT_EQ(testing::ordered_pairs(*r),
+            (Pairs{{"attrs", "25.1.0"}, {"cattrs", "24.1.2"}, {"numpy", "2.2.3"}}));
   const Package& attrs = r->front();
   EXPECT_EQ(attrs.ecosystem, "PyPI");
   EXPECT_EQ(attrs.origin, "pylock");
@@ -99,26 +66,28 @@ TEST(PylockToml, ReadsTheDetectorFixtures) {
   // "mleroc" (vcs, with a version) and "net-inf-eval" (directory, the project) are skipped.
   r = PylockToml(fixture("commits.toml"), "app").scan();
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"click", "8.2.1"},
-                              {"packaging", "24.2"},
-                              {"pathspec", "0.12.1"},
-                              {"python-dateutil", "2.9.0.post0"},
-                              {"scikit-learn", "1.6.1"},
-                              {"tqdm", "4.67.1"}}));
+  EXPECT_EQ(testing::ordered_pairs(*r), (Pairs{{"click", "8.2.1"},
+                                               {"packaging", "24.2"},
+                                               {"pathspec", "0.12.1"},
+                                               {"python-dateutil", "2.9.0.post0"},
+                                               {"scikit-learn", "1.6.1"},
+                                               {"tqdm", "4.67.1"}}));
 
   r = PylockToml(fixture("pdm-full.toml"), "app").scan();
   ASSERT_OK(r);
   ASSERT_EQ(r->size(), 10u);
-  EXPECT_EQ(pairs(*r).front(), (std::pair<std::string, std::string>{"certifi", "2025.1.31"}));
-  EXPECT_EQ(pairs(*r).back(), (std::pair<std::string, std::string>{"urllib3", "1.26.20"}));
+  EXPECT_EQ(testing::ordered_pairs(*r).front(),
+            (std::pair<std::string, std::string>{"certifi", "2025.1.31"}));
+  EXPECT_EQ(testing::ordered_pairs(*r).back(),
+            (std::pair<std::string, std::string>{"urllib3", "1.26.20"}));
 
   r = PylockToml(fixture("pip-full.toml"), "app").scan();
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"annotated-types", "0.7.0"},
-                              {"packaging", "25.0"},
-                              {"pyproject-toml", "0.1.0"},
-                              {"setuptools", "80.9.0"},
-                              {"wheel", "0.45.1"}}));
+  EXPECT_EQ(testing::ordered_pairs(*r), (Pairs{{"annotated-types", "0.7.0"},
+                                               {"packaging", "25.0"},
+                                               {"pyproject-toml", "0.1.0"},
+                                               {"setuptools", "80.9.0"},
+                                               {"wheel", "0.45.1"}}));
 
   r = PylockToml(fixture("pip-just-self.toml"), "app").scan();
   ASSERT_OK(r);
@@ -148,7 +117,7 @@ index = "https://pypi.org/simple"
 )",
                              "app");
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"kept", "3.0"}}));
+  EXPECT_EQ(testing::ordered_pairs(*r), (Pairs{{"kept", "3.0"}}));
   EXPECT_EQ(r->front().location, "pylock.toml");
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tests/support/test_data.h"
+#include "tests/unit/inventory/lockfile_fixtures.h"
 
 namespace patchparty::inventory {
 namespace {
@@ -23,21 +24,12 @@ namespace fs = std::filesystem;
 using ::testing::Contains;
 using testing::expect_error;
 
-std::string run(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  if (!pipe) return {};
-  std::string out;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0;) out.append(buf, n);
-  return out;
-}
-
 // tests/oracles/python_site_oracle.py: importlib.metadata.distributions(path=[dir]) of
 // /usr/bin/python3, as "name\tversion" lines and a last "skipped\tN" line.
 std::vector<std::string> oracle(const fs::path& dir) {
-  std::istringstream in(run("/usr/bin/python3 " PP_SOURCE_DIR
-                            "/tests/oracles/python_site_oracle.py '" +
-                            dir.string() + "'"));
+  std::istringstream in(testing::command_output("/usr/bin/python3 " PP_SOURCE_DIR
+                                                "/tests/oracles/python_site_oracle.py '" +
+                                                dir.string() + "'"));
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;

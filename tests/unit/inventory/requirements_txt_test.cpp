@@ -21,13 +21,7 @@ using ::testing::ElementsAre;
 using testing::expect_error;
 using ::testing::HasSubstr;
 using testing::test_data;
-using Pairs = std::vector<std::pair<std::string, std::string>>;
-
-Pairs pairs(const std::vector<Package>& packages) {
-  Pairs out;
-  for (const Package& p : packages) out.emplace_back(p.name, p.version);
-  return out;
-}
+using Pairs = testing::OrderedPairs;
 
 fs::path fixture(const std::string& name) {
   return test_data("lockfiles/osv-detector-fixtures/pip/" + name);
@@ -120,7 +114,7 @@ TEST(RequirementsTxt, ReadsEveryDetectorFixture) {
     ASSERT_OK(r);
     auto it = expected.find(name);
     ASSERT_NE(it, expected.end()) << "no expectation for " << name;
-    EXPECT_EQ(pairs(*r), it->second.packages);
+    EXPECT_EQ(testing::ordered_pairs(*r), it->second.packages);
     EXPECT_EQ(source.not_pinned().size(), it->second.not_pinned);
   }
   EXPECT_EQ(files, expected.size() + 1);
@@ -190,14 +184,14 @@ n==3.0
 )",
                                   "app", "reqs.txt", &includes);
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(r->packages), (Pairs{{"a", "1.0"},
-                                       {"b", "1.0-weird+local"},
-                                       {"c", "2.0"},
-                                       {"d", "3.0"},
-                                       {"e", "4.0"},
-                                       {"f", "5.0"},
-                                       {"m", "2.0"},
-                                       {"n", "3.0"}}));
+  EXPECT_EQ(testing::ordered_pairs(r->packages), (Pairs{{"a", "1.0"},
+                                                        {"b", "1.0-weird+local"},
+                                                        {"c", "2.0"},
+                                                        {"d", "3.0"},
+                                                        {"e", "4.0"},
+                                                        {"f", "5.0"},
+                                                        {"m", "2.0"},
+                                                        {"n", "3.0"}}));
   EXPECT_THAT(
       r->not_pinned,
       ElementsAre("reqs.txt:8: g==1.*", "reqs.txt:9: h>=1.0,==1.2",
@@ -224,7 +218,8 @@ TEST(RequirementsTxt, JoinsLinesTheWayPipDoes) {
       "a==\\\r\n1.0\r\nb==2.0\rc==3.0\fd==\\\n# comment\ne==5.0\\",
       "app");
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(r->packages), (Pairs{{"a", "1.0"}, {"b", "2.0"}, {"c", "3.0"}, {"e", "5.0"}}));
+  EXPECT_EQ(testing::ordered_pairs(r->packages),
+            (Pairs{{"a", "1.0"}, {"b", "2.0"}, {"c", "3.0"}, {"e", "5.0"}}));
   // d's line continues into the comment, which leaves "d==": no version.
   EXPECT_THAT(r->not_pinned, ElementsAre("requirements.txt:5: d=="));
 }
@@ -252,7 +247,7 @@ TEST(RequirementsTxt, FollowsIncludesOnlyInsideTheTree) {
   RequirementsTxt source(dir / "app/requirements.txt", "app");
   auto r = source.scan();
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"top", "1.0"}, {"dev", "2.0"}, {"base", "3.0"}}));
+  EXPECT_EQ(testing::ordered_pairs(*r), (Pairs{{"top", "1.0"}, {"dev", "2.0"}, {"base", "3.0"}}));
   EXPECT_EQ((*r)[1].location, (dir / "app/sub/dev.txt").string());
   EXPECT_EQ((*r)[2].location, (dir / "app/base.txt").string());
   const std::string top = (dir / "app/requirements.txt").string();

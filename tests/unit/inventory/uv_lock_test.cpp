@@ -22,41 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::expect_error;
 using testing::test_data;
-using Pairs = std::vector<std::pair<std::string, std::string>>;
-
-std::string run(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  if (!pipe) return {};
-  std::string out;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0;) out.append(buf, n);
-  return out;
-}
-
-// tests/oracles/python_lock_oracle.py: Python's tomllib under the same documented rules.
-std::vector<std::string> oracle(const fs::path& file) {
-  std::istringstream in(run("/usr/bin/python3 " PP_SOURCE_DIR
-                            "/tests/oracles/python_lock_oracle.py uv '" +
-                            file.string() + "'"));
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-std::vector<std::string> ours(const Result<std::vector<Package>>& r) {
-  if (!r) return {"error\t" + std::string(errc_name(r.error().code))};
-  std::vector<std::string> lines;
-  for (const Package& p : *r)
-    lines.push_back(p.name + "\t" + p.version + "\t" + (p.dev ? "1" : "0"));
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
-
-Pairs pairs(const std::vector<Package>& packages) {
-  Pairs out;
-  for (const Package& p : packages) out.emplace_back(p.name, p.version);
-  return out;
-}
+using Pairs = testing::OrderedPairs;
 
 fs::path fixture(const std::string& name) {
   return test_data("lockfiles/osv-detector-fixtures/uv/" + name);
@@ -70,8 +36,8 @@ TEST(UvLock, MatchesTheTomllibOracleOnEveryFixture) {
   std::size_t packages = 0, refused = 0;
   for (const fs::path& file : files) {
     SCOPED_TRACE(file.string());
-    const auto expected = oracle(file);
-    const auto got = ours(UvLock(file, "app").scan());
+    const auto expected = testing::python_lock_oracle("uv", file);
+    const auto got = testing::lock_lines(UvLock(file, "app").scan());
     EXPECT_EQ(got, expected);
     if (!got.empty() && got[0].starts_with("error"))
       ++refused;
@@ -86,7 +52,7 @@ TEST(UvLock, ReadsTheDetectorFixtures) {
   auto r = UvLock(fixture("one-package.lock"), "app").scan();
   ASSERT_OK(r);
   // The project itself ("uv-lockfiles", source virtual) is not a package.
-  EXPECT_EQ(pairs(*r), (Pairs{{"emoji", "2.14.0"}}));
+  EXPECT_EQ(testing::ordered_pairs(*r), (Pairs{{"emoji", "2.14.0"}}));
   const Package& emoji = r->front();
   EXPECT_EQ(emoji.ecosystem, "PyPI");
   EXPECT_EQ(emoji.origin, "uv");
@@ -98,7 +64,7 @@ TEST(UvLock, ReadsTheDetectorFixtures) {
 
   r = UvLock(fixture("two-packages.lock"), "app").scan();
   ASSERT_OK(r);
-  EXPECT_EQ(pairs(*r), (Pairs{{"emoji", "2.14.0"}, {"protobuf", "4.25.5"}}));
+  EXPECT_EQ(testing::ordered_pairs(*r), (Pairs{{"emoji", "2.14.0"}, {"protobuf", "4.25.5"}}));
 
   // Extras ("optional-dependencies") are production code: nothing here is dev.
   r = UvLock(fixture("grouped-packages.lock"), "app").scan();

@@ -32,18 +32,10 @@ std::vector<Pair> pairs(const std::vector<Package>& packages) {
   return out;
 }
 
-std::string run(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  if (!pipe) return {};
-  std::string out;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0;) out.append(buf, n);
-  return out;
-}
-
 // yarn's own parser (@yarnpkg/lockfile) with the header's skip rules, as "name\tversion" lines.
 std::set<Pair> oracle(const fs::path& file) {
-  const std::string out = run("node '" + std::string(PP_SOURCE_DIR) +
+  const std::string out =
+      testing::command_output("node '" + std::string(PP_SOURCE_DIR) +
                               "/tests/oracles/yarn_v1_oracle.js' '" + file.string() + "'");
   std::set<Pair> result;
   std::istringstream in(out);
