@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 #include <system_error>
 #include <utility>
@@ -46,28 +47,43 @@ Result<std::vector<fs::path>> package_dirs(const fs::path& dir) {
 std::optional<Package> read_package(const fs::path& dir, std::size_t max_bytes) {
   auto text = read_bounded_file(dir / "package.json", max_bytes);
   if (!text) return std::nullopt;
+  auto p = parse_npm_package_json(*text, dir.string());
+  if (!p) return std::nullopt;
+  return std::move(*p);
+}
+
+}  // namespace
+
+Result<Package> parse_npm_package_json(std::string_view json, std::string_view location) {
   rapidjson::Document doc;
-  doc.Parse<kParseFlags>(text->data(), text->size());
-  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  doc.Parse<kParseFlags>(json.data(), json.size());
+  if (doc.HasParseError())
+    return fail(Errc::data_loss, std::string(location) + "/package.json: invalid JSON at offset " +
+                                     std::to_string(doc.GetErrorOffset()));
+  if (!doc.IsObject())
+    return fail(Errc::invalid_argument,
+                std::string(location) + "/package.json: top level is not an object");
   const rapidjson::Value& root = doc;
   auto name = root.FindMember("name");
   auto version = root.FindMember("version");
   if (name == root.MemberEnd() || version == root.MemberEnd() || !name->value.IsString() ||
       !version->value.IsString())
-    return std::nullopt;
+    return fail(Errc::invalid_argument,
+                std::string(location) + "/package.json: no \"name\" and \"version\" strings");
   Package p;
   p.name.assign(name->value.GetString(), name->value.GetStringLength());
   p.version.assign(version->value.GetString(), version->value.GetStringLength());
-  if (!is_token(p.name) || !is_token(p.version)) return std::nullopt;
+  if (!is_token(p.name) || !is_token(p.version))
+    return fail(Errc::invalid_argument, std::string(location) +
+                                            "/package.json: name or version is not printable "
+                                            "ASCII without spaces");
   p.ecosystem = "npm";
   p.source_name = p.name;
   p.source_version = p.version;
   p.origin = "npm-global";
-  p.location = dir.string();
+  p.location = std::string(location);
   return p;
 }
-
-}  // namespace
 
 std::vector<fs::path> default_npm_global_dirs() {
   return {"/usr/local/lib/node_modules", "/usr/lib/node_modules"};
@@ -75,21 +91,37 @@ std::vector<fs::path> default_npm_global_dirs() {
 
 Result<NpmGlobalScan> scan_npm_global(const std::vector<fs::path>& dirs, std::size_t max_bytes) {
   NpmGlobalScan out;
-  auto add = [&](const fs::path& dir) {
+  // node_modules folders still to list, with how deep they sit: a queue, so a deeply nested
+  // tree costs memory in proportion to its size, never stack.
+  std::deque<std::pair<fs::path, int>> pending;
+  for (const fs::path& dir : dirs) pending.emplace_back(dir, 0);
+  std::size_t folders = 0;
+  auto add = [&](const fs::path& dir, int depth) -> Result<> {
+    if (++folders > kMaxNpmGlobalFolders)
+      return fail(Errc::resource_exhausted, "more than " + std::to_string(kMaxNpmGlobalFolders) +
+                                                " package folders under " + dir.string());
     if (auto p = read_package(dir, max_bytes))
       out.packages.push_back(std::move(*p));
     else
       ++out.skipped;
+    // Its own dependencies, installed inside it (npm 7+ installs a global package's tree there).
+    std::error_code ec;
+    const fs::path nested = dir / "node_modules";
+    if (depth < kMaxNpmNesting && !fs::is_symlink(nested, ec) && fs::is_directory(nested, ec))
+      pending.emplace_back(nested, depth + 1);
+    return {};
   };
-  for (const fs::path& dir : dirs) {
+  while (!pending.empty()) {
+    auto [dir, depth] = std::move(pending.front());
+    pending.pop_front();
     PP_TRY(entries, package_dirs(dir));
     for (const fs::path& entry : entries) {
       if (entry.filename().string().front() != '@') {
-        add(entry);
+        PP_CHECK(add(entry, depth));
         continue;
       }
       PP_TRY(scoped, package_dirs(entry));
-      for (const fs::path& package : scoped) add(package);
+      for (const fs::path& package : scoped) PP_CHECK(add(package, depth));
     }
   }
   return out;

@@ -25,6 +25,11 @@ namespace patchparty::inventory {
 // Debian backports). A prefix configured elsewhere (npm's `prefix`, nvm) is passed explicitly.
 std::vector<std::filesystem::path> default_npm_global_dirs();
 
+// One package.json as the package folder at `location` holds it: "name" and "version" strings,
+// printable ASCII without spaces. Invalid JSON is data_loss, another shape invalid_argument.
+[[nodiscard]] Result<Package> parse_npm_package_json(std::string_view json,
+                                                     std::string_view location);
+
 struct NpmGlobalScan {
   std::vector<Package> packages;
   // Package folders that could not be read: no package.json, one over the size cap, invalid
@@ -32,15 +37,19 @@ struct NpmGlobalScan {
   std::size_t skipped = 0;
 };
 
-// Every package folder directly below each of `dirs` ("<dir>/name" and "<dir>/@scope/name"),
-// in sorted order per directory, read from its package.json ("name" and "version"; each file
-// capped at `max_bytes`). Ecosystem "npm", origin "npm-global", project empty (host-level),
-// location the package folder. Missing directories are skipped. Not read: names starting with
-// '.' (".bin", ".package-lock.json"), symlinks (`npm link` puts working copies there, not
-// registry packages), and nested node_modules folders inside packages (their bundled
-// dependencies: npm 7+ installs global packages with their dependencies nested, so this lists
-// what the user installed, not all it pulled in). A directory that exists but cannot be listed
-// is an error from errno_error.
+// Every package folder below each of `dirs` ("<dir>/name" and "<dir>/@scope/name") and, inside
+// each, its own dependencies in a nested node_modules, read from its package.json ("name" and
+// "version"; each file capped at `max_bytes`): a globally installed tool's dependencies are code
+// on the host too (npm 7+ installs them nested in the tool's folder, and npm itself bundles
+// its own). Each folder's packages in sorted order, the given folders first, then the nested
+// ones level by level; at most kMaxNpmNesting levels deep and kMaxNpmGlobalFolders folders in all
+// (more is resource_exhausted). Ecosystem "npm", origin "npm-global", project empty (host-level),
+// location the package folder, so two copies of one package at two places are two packages. Missing
+// directories are skipped. Not read: names starting with '.' (".bin", ".package-lock.json") and
+// symlinks (`npm link` puts working copies there, not registry packages). A directory that exists
+// but cannot be listed is an error from errno_error.
+inline constexpr int kMaxNpmNesting = 32;
+inline constexpr std::size_t kMaxNpmGlobalFolders = 200000;
 [[nodiscard]] Result<NpmGlobalScan> scan_npm_global(const std::vector<std::filesystem::path>& dirs,
                                                     std::size_t max_bytes = kDefaultMaxFileBytes);
 

@@ -31,8 +31,12 @@ std::vector<Row> rows(const std::vector<Package>& packages) {
 fs::path make_prefix(const fs::path& root) {
   const fs::path nm = root / "lib/node_modules";
   write(nm / "npm/package.json", R"({"name": "npm", "version": "10.8.2", "bin": {"npm": "x"}})");
-  // Bundled dependencies inside a package are not walked.
+  // A global package's own dependencies, installed inside it, two levels deep.
   write(nm / "npm/node_modules/semver/package.json", R"({"name": "semver", "version": "7.6.3"})");
+  write(nm / "npm/node_modules/@npmcli/arborist/package.json",
+        R"({"name": "@npmcli/arborist", "version": "7.5.4"})");
+  write(nm / "npm/node_modules/semver/node_modules/lru-cache/package.json",
+        R"({"name": "lru-cache", "version": "6.0.0"})");
   write(nm / "@angular/cli/package.json", R"({"name": "@angular/cli", "version": "17.3.8"})");
   write(nm / "@vue/cli/package.json", R"({"version": "5.0.8", "name": "@vue/cli"})");
   write(nm / "broken/package.json", R"({"name": "broken", "version": )");
@@ -53,11 +57,16 @@ TEST(NpmGlobal, ReadsTopLevelAndScopedPackagesAndCountsBrokenOnes) {
   const fs::path nm = make_prefix(root);
   auto r = scan_npm_global({root / "missing/lib/node_modules", nm}, kDefaultMaxFileBytes);
   ASSERT_OK(r);
-  EXPECT_EQ(rows(r->packages), (std::vector<Row>{
-                                   {"@angular/cli", "17.3.8", (nm / "@angular/cli").string()},
-                                   {"@vue/cli", "5.0.8", (nm / "@vue/cli").string()},
-                                   {"npm", "10.8.2", (nm / "npm").string()},
-                               }));
+  const fs::path npm_deps = nm / "npm/node_modules";
+  EXPECT_EQ(rows(r->packages),
+            (std::vector<Row>{
+                {"@angular/cli", "17.3.8", (nm / "@angular/cli").string()},
+                {"@vue/cli", "5.0.8", (nm / "@vue/cli").string()},
+                {"npm", "10.8.2", (nm / "npm").string()},
+                {"@npmcli/arborist", "7.5.4", (npm_deps / "@npmcli/arborist").string()},
+                {"semver", "7.6.3", (npm_deps / "semver").string()},
+                {"lru-cache", "6.0.0", (npm_deps / "semver/node_modules/lru-cache").string()},
+            }));
   // broken, no-version, numeric-version, spaced, no-manifest
   EXPECT_EQ(r->skipped, 5u);
   for (const Package& p : r->packages) {
@@ -69,6 +78,33 @@ TEST(NpmGlobal, ReadsTopLevelAndScopedPackagesAndCountsBrokenOnes) {
     EXPECT_FALSE(p.dev);
   }
   fs::remove_all(root);
+}
+
+// A tree nested far deeper than any real one is read to kMaxNpmNesting levels, without
+// recursion, and the reading stops there.
+TEST(NpmGlobal, NestingIsBoundedAndNeedsNoStack) {
+  const fs::path root = testing::temp_dir("deep");
+  fs::path dir = root / "node_modules";
+  for (int i = 0; i < kMaxNpmNesting + 10; ++i) {
+    dir /= "p" + std::to_string(i);
+    write(dir / "package.json", R"({"name": "p)" + std::to_string(i) + R"(", "version": "1.0.0"})");
+    dir /= "node_modules";
+  }
+  auto r = scan_npm_global({root / "node_modules"});
+  ASSERT_OK(r);
+  EXPECT_EQ(r->packages.size(), static_cast<std::size_t>(kMaxNpmNesting) + 1);
+  EXPECT_EQ(r->packages.back().name, "p" + std::to_string(kMaxNpmNesting));
+  fs::remove_all(root);
+}
+
+TEST(NpmGlobal, PackageJsonErrorsSayWhatIsWrong) {
+  auto ok = parse_npm_package_json(R"({"name": "x", "version": "1.0.0"})", "/n/x");
+  ASSERT_OK(ok);
+  EXPECT_EQ(ok->location, "/n/x");
+  EXPECT_ERRC(parse_npm_package_json(R"({"name": )", "/n/x"), Errc::data_loss);
+  EXPECT_ERRC(parse_npm_package_json("[]", "/n/x"), Errc::invalid_argument);
+  EXPECT_ERRC(parse_npm_package_json(R"({"name": "x", "version": 1})", "/n/x"),
+              Errc::invalid_argument);
 }
 
 TEST(NpmGlobal, OversizedPackageJsonIsSkipped) {
@@ -93,7 +129,7 @@ TEST(NpmGlobal, SourceKeepsTheSkippedCount) {
   EXPECT_EQ(source.skipped(), 0u);
   auto r = source.scan();
   ASSERT_OK(r);
-  EXPECT_EQ(r->size(), 3u);
+  EXPECT_EQ(r->size(), 6u);  // three installed, three of their dependencies
   EXPECT_EQ(source.skipped(), 5u);
   fs::remove_all(root);
 }
