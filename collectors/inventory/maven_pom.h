@@ -65,7 +65,11 @@ class MavenPom final : public InventorySource {
   [[nodiscard]] Result<std::vector<Package>> scan() override;
   // The dependencies the last scan() skipped, "group:artifact: why".
   const std::vector<std::string>& unresolved() const { return unresolved_; }
-  std::vector<std::string> notes() const override { return unresolved_; }
+  std::vector<std::string> notes() const override {
+    std::vector<std::string> out;
+    for (const auto& line : unresolved_) out.push_back("not inventoried: " + line);
+    return out;
+  }
 
  private:
   std::filesystem::path pom_file_;

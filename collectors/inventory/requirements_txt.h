@@ -79,7 +79,11 @@ class RequirementsTxt final : public InventorySource {
   [[nodiscard]] Result<std::vector<Package>> scan() override;
   // What the last successful scan() found but could not pin; empty before it.
   const std::vector<std::string>& not_pinned() const { return not_pinned_; }
-  std::vector<std::string> notes() const override { return not_pinned_; }
+  std::vector<std::string> notes() const override {
+    std::vector<std::string> out;
+    for (const auto& line : not_pinned_) out.push_back("not pinned, not inventoried: " + line);
+    return out;
+  }
 
  private:
   std::filesystem::path file_;

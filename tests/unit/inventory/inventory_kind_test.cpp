@@ -151,6 +151,32 @@ TEST_F(InventoryKinds, PlansInstalledApplicationsBinariesAndSboms) {
   EXPECT_ERRC(missing->source->scan(), Errc::not_found);
 }
 
+// What a source read but could not turn into a package is said, one line each, after scan().
+TEST_F(InventoryKinds, SourcesSayWhatTheyReadButCouldNotUse) {
+  auto notes_of = [](const std::string& kind, const fs::path& file) {
+    auto source = inventory_kinds().find(kind)->open_lockfile(file, "app", kDefaultMaxFileBytes);
+    EXPECT_TRUE(source->scan().has_value()) << kind;
+    return source->notes();
+  };
+  const fs::path fixtures = testing::test_data("lockfiles/osv-detector-fixtures");
+  auto requirements = notes_of("requirements", fixtures / "pip/multiple-packages-mixed.txt");
+  ASSERT_FALSE(requirements.empty());
+  EXPECT_TRUE(requirements[0].starts_with("not pinned, not inventoried: ")) << requirements[0];
+  EXPECT_TRUE(requirements[0].ends_with(":1: flask")) << requirements[0];
+  auto maven = notes_of("maven", fixtures / "maven/interpolation.xml");
+  ASSERT_EQ(maven.size(), 1u);
+  EXPECT_TRUE(maven[0].starts_with("not inventoried: ")) << maven[0];
+  write("bom.json", R"({"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+    {"type": "library", "name": "left-pad", "version": "1.3.0", "purl": "pkg:npm/left-pad@1.3.0"},
+    {"type": "library", "name": "in-house", "version": "2.0"}]})");
+  auto sbom = notes_of("cyclonedx", root_ / "bom.json");
+  ASSERT_EQ(sbom.size(), 2u);
+  EXPECT_EQ(sbom[0], "1 components without a usable package URL, not inventoried:");
+  EXPECT_TRUE(sbom[1].starts_with("in-house@2.0")) << sbom[1];
+  EXPECT_TRUE(
+      notes_of("composer", testing::test_data("lockfiles/osv-detector-1-composer.lock")).empty());
+}
+
 TEST(InventoryKindsDeathTest, ADuplicateKindAborts) {
   register_builtin_sources();
   EXPECT_DEATH(add_inventory_kind(dpkg_inventory_kind()),
