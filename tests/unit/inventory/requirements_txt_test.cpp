@@ -79,7 +79,7 @@ TEST(RequirementsTxt, ReadsEveryDetectorFixture) {
          {"django", "2.2.24"}}}},
       {"multiple-packages-mixed.txt",
        {{{"pandas", "0.23.4"}, {"numpy", "1.16.0"}, {"scikit-learn", "0.20.1"}}, 5}},
-      // Names stay as written; the lead canonicalises PyPI names in correlation.
+      // Names stay as written; correlation compares PyPI names as PEP 503 says.
       {"non-normalized-names.txt",
        {{{"zope.interface", "5.4.0"}, {"Pillow", "1.0.0"}, {"Twisted", "20.3.0"}}}},
       {"one-package-constrained.txt", {{{"django", "2.2.24"}}}},

@@ -110,7 +110,7 @@ TEST(OpenVexWriter, MatchesTheGoldenFile) {
 
 TEST(OpenVexWriter, WhatTheReaderRefusesIsWrittenAsGiven) {
   // The writer does not judge: a not_affected statement without a reason comes out as it went
-  // in, and the reader (which the lead's export command can run on the result) refuses it.
+  // in, and the reader refuses it (`patchparty vex export` always gives a reason).
   VexExport vex = triage();
   vex.statements = {
       {.vulnerability = "CVE-2024-1", .products = {"pkg:npm/a@1.0.0"}, .status = "not_affected"}};
