@@ -2,7 +2,7 @@
 
 #include <rapidjson/document.h>
 
-#include "core/suppress/timestamp.h"
+#include "core/base/rfc3339_time.h"
 
 namespace patchparty::fleet {
 
@@ -47,7 +47,7 @@ class Reader {
   std::int64_t time(const Value& o, const char* key, std::string_view where) {
     const std::string t = text(o, key, where, false);
     if (t.empty()) return 0;
-    auto at = suppress::parse_rfc3339(t);
+    auto at = parse_rfc3339(t);
     if (!at) missing(where, key);
     return at.value_or(0);
   }

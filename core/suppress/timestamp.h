@@ -1,15 +1,14 @@
-// Instants as suppression files write them: RFC 3339 times and plain dates.
+// Expiry instants as suppression files write them: RFC 3339 times (core/base/rfc3339_time.h)
+// and plain dates.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
-namespace patchparty::suppress {
+#include "core/base/rfc3339_time.h"
 
-// "2026-11-26T10:00:00Z", "2026-11-26T11:00:00.5+01:00" (fraction dropped) -> unix seconds.
-// A separator of 't' or ' ' and a 'z' zone are accepted, as RFC 3339 allows; nothing else is.
-std::optional<std::int64_t> parse_rfc3339(std::string_view text);
+namespace patchparty::suppress {
 
 // An expiry: a date "2027-01-31" covers that whole day in UTC, so it expires at the next midnight
 // (2027-02-01T00:00:00Z); an RFC 3339 time expires at that instant. A rule is live while
