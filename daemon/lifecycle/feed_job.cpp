@@ -109,8 +109,8 @@ std::vector<config::FeedConfig> effective_feeds(const config::Config& config,
                                                 const inventory::InventoryPlan& plan) {
   if (config.feeds_configured) return config.feeds;
   // OSV's application ecosystems, by the name of their folder in OSV's bucket.
-  static const std::set<std::string> kAppEcosystems = {
-      "npm", "Packagist", "PyPI", "Go", "crates.io", "RubyGems", "Maven", "NuGet"};
+  static const std::set<std::string> kAppEcosystems = {"npm",       "Packagist", "PyPI",  "Go",
+                                                       "crates.io", "RubyGems",  "Maven", "NuGet"};
   std::set<std::string> apps;
   for (const auto& s : plan.sources) {
     const auto* kind = inventory::inventory_kinds().find(s.kind);
