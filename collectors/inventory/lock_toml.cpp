@@ -94,4 +94,24 @@ long lock_version_major(std::string_view version) {
   return std::stol(std::string(version.substr(0, digits)));
 }
 
+Result<> check_metadata_lock_version(const toml::table& doc, std::string_view key, long first,
+                                     std::string_view label_view) {
+  const std::string label(label_view);
+  const toml::node* metadata = doc.get("metadata");
+  if (!metadata) return {};
+  if (!metadata->is_table())
+    return fail(Errc::invalid_argument, label + ": \"metadata\" is not a table");
+  const toml::node* v = metadata->as_table()->get(key);
+  if (!v) return {};
+  if (!v->is_string())
+    return fail(Errc::invalid_argument, label + ": \"" + std::string(key) + "\" is not a string");
+  const std::string& version = v->as_string()->get();
+  const long major = lock_version_major(version);
+  if (major != first && major != first + 1)
+    return fail(Errc::failed_precondition, label + ": " + std::string(key) + " \"" + version +
+                                               "\" is not supported (" + std::to_string(first) +
+                                               ".x and " + std::to_string(first + 1) + ".x are)");
+  return {};
+}
+
 }  // namespace patchparty::inventory

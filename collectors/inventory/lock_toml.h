@@ -17,6 +17,12 @@ namespace patchparty::inventory {
 // have a handful. Syntax errors are data_loss naming `label`, line and column.
 [[nodiscard]] Result<toml::table> parse_lock_toml(std::string_view text, std::string_view label);
 
+// The `[metadata]` table's `key` ("lock-version" in poetry.lock, "lock_version" in pdm.lock),
+// when present, must be a string whose major is `first` or `first + 1`: a table or key of another
+// type is invalid_argument, another major failed_precondition ("(3.x and 4.x are)").
+[[nodiscard]] Result<> check_metadata_lock_version(const toml::table& doc, std::string_view key,
+                                                   long first, std::string_view label);
+
 // The major number of a lockfile version: "4.4.1" -> 4, "2" -> 2; -1 for anything else.
 long lock_version_major(std::string_view version);
 

@@ -36,19 +36,7 @@ Result<std::vector<Package>> parse_pdm_lock(std::string_view text, std::string_v
   if (!packages && !metadata)
     return fail(Errc::invalid_argument,
                 label + ": neither a \"package\" array nor a [metadata] table, not a pdm.lock");
-  if (metadata) {
-    if (!metadata->is_table())
-      return fail(Errc::invalid_argument, label + ": \"metadata\" is not a table");
-    if (const toml::node* v = metadata->as_table()->get("lock_version")) {
-      if (!v->is_string())
-        return fail(Errc::invalid_argument, label + ": \"lock_version\" is not a string");
-      const std::string& version = v->as_string()->get();
-      const long major = lock_version_major(version);
-      if (major != 3 && major != 4)
-        return fail(Errc::failed_precondition, label + ": lock_version \"" + version +
-                                                   "\" is not supported (3.x and 4.x are)");
-    }
-  }
+  PP_CHECK(check_metadata_lock_version(doc, "lock_version", 3, label));
   std::vector<Package> out;
   if (!packages) return out;
   if (!packages->is_array())

@@ -52,19 +52,7 @@ Result<std::vector<Package>> parse_poetry_lock(std::string_view text, std::strin
   if (!packages && !metadata)
     return fail(Errc::invalid_argument,
                 label + ": neither a \"package\" array nor a [metadata] table, not a poetry.lock");
-  if (metadata) {
-    if (!metadata->is_table())
-      return fail(Errc::invalid_argument, label + ": \"metadata\" is not a table");
-    if (const toml::node* v = metadata->as_table()->get("lock-version")) {
-      if (!v->is_string())
-        return fail(Errc::invalid_argument, label + ": \"lock-version\" is not a string");
-      const std::string& version = v->as_string()->get();
-      const long major = lock_version_major(version);
-      if (major != 1 && major != 2)
-        return fail(Errc::failed_precondition, label + ": lock-version \"" + version +
-                                                   "\" is not supported (1.x and 2.x are)");
-    }
-  }
+  PP_CHECK(check_metadata_lock_version(doc, "lock-version", 1, label));
   std::vector<Package> out;
   if (!packages) return out;
   if (!packages->is_array_of_tables() && !(packages->is_array() && packages->as_array()->empty()))
