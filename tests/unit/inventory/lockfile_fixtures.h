@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "collectors/inventory/inventory_kind.h"
+#include "core/base/bounded_file.h"
 #include "core/base/result.h"
 #include "core/model/model.h"
 #include "tests/support/test_data.h"
@@ -138,6 +140,57 @@ inline std::vector<std::string> python_lock_oracle(std::string_view format,
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
+}
+
+// A fixture folder's files (sorted), after `extra` files.
+inline std::vector<std::filesystem::path> fixture_files(
+    const std::string& folder, std::vector<std::filesystem::path> extra = {}) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(test_data("lockfiles/osv-detector-fixtures/" + folder)))
+    files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  extra.insert(extra.end(), files.begin(), files.end());
+  return extra;
+}
+
+struct OracleTally {
+  std::size_t packages = 0;  // over the files both read
+  std::size_t refused = 0;   // files both refused, with the same error code
+};
+
+// Each file read by `scan(file)` and by python_lock_oracle(format): the same sorted lines.
+template <class Scan>
+OracleTally compare_with_python_oracle(std::string_view format,
+                                       const std::vector<std::filesystem::path>& files, Scan scan) {
+  OracleTally tally;
+  for (const auto& file : files) {
+    SCOPED_TRACE(file.string());
+    const auto got = lock_lines(scan(file));
+    EXPECT_EQ(got, python_lock_oracle(format, file));
+    if (!got.empty() && got[0].starts_with("error"))
+      ++tally.refused;
+    else
+      tally.packages += got.size();
+  }
+  return tally;
+}
+
+// A lockfile kind as registered: its name, file names and ecosystem, and a fixture read through
+// the source it opens.
+inline void expect_lockfile_kind(const inventory::InventoryKind& kind, std::string_view name,
+                                 const std::vector<std::string>& file_names,
+                                 std::string_view ecosystem, const std::filesystem::path& fixture,
+                                 std::size_t packages) {
+  EXPECT_EQ(kind.name, name);
+  EXPECT_EQ(kind.lockfile_names, file_names);
+  EXPECT_EQ(kind.lockfile_ecosystem, ecosystem);
+  auto source = kind.open_lockfile(fixture, "app", kDefaultMaxFileBytes);
+  ASSERT_NE(source, nullptr);
+  EXPECT_EQ(source->name(), name);
+  auto r = source->scan();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->size(), packages);
 }
 
 }  // namespace patchparty::testing

@@ -28,23 +28,12 @@ fs::path fixture(const std::string& name) {
 }
 
 TEST(PdmLock, MatchesTheTomllibOracleOnEveryFixture) {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(test_data("lockfiles/osv-detector-fixtures/pdm")))
-    files.push_back(entry.path());
+  const auto files = testing::fixture_files("pdm");
   ASSERT_EQ(files.size(), 7u);
-  std::size_t packages = 0, refused = 0;
-  for (const fs::path& file : files) {
-    SCOPED_TRACE(file.string());
-    const auto expected = testing::python_lock_oracle("pdm", file);
-    const auto got = testing::lock_lines(PdmLock(file, "app").scan());
-    EXPECT_EQ(got, expected);
-    if (!got.empty() && got[0].starts_with("error"))
-      ++refused;
-    else
-      packages += got.size();
-  }
-  EXPECT_EQ(packages, 3u + 3u + 1u + 2u);
-  EXPECT_EQ(refused, 1u);
+  const auto tally = testing::compare_with_python_oracle(
+      "pdm", files, [](const fs::path& file) { return PdmLock(file, "app").scan(); });
+  EXPECT_EQ(tally.packages, 3u + 3u + 1u + 2u);
+  EXPECT_EQ(tally.refused, 1u);
 }
 
 TEST(PdmLock, ReadsTheDetectorFixtures) {
@@ -188,15 +177,8 @@ TEST(PdmLock, MissingFileIsNotFound) {
 
 TEST(PdmLock, KindAndName) {
   EXPECT_EQ(PdmLock("pdm.lock", "p").name(), "pdm");
-  const InventoryKind kind = pdm_inventory_kind();
-  EXPECT_EQ(kind.name, "pdm");
-  EXPECT_EQ(kind.lockfile_names, (std::vector<std::string>{"pdm.lock"}));
-  EXPECT_EQ(kind.lockfile_ecosystem, "PyPI");
-  auto source = kind.open_lockfile(fixture("two-packages.toml"), "app", kDefaultMaxFileBytes);
-  ASSERT_NE(source, nullptr);
-  auto r = source->scan();
-  ASSERT_OK(r);
-  EXPECT_EQ(r->size(), 2u);
+  testing::expect_lockfile_kind(pdm_inventory_kind(), "pdm", {"pdm.lock"}, "PyPI",
+                                fixture("two-packages.toml"), 2u);
 }
 
 }  // namespace

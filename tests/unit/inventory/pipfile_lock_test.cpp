@@ -29,24 +29,13 @@ fs::path fixture(const std::string& name) {
 }
 
 TEST(PipfileLock, MatchesTheJsonOracleOnEveryFixture) {
-  std::vector<fs::path> files{test_data("lockfiles/osv-detector-1-Pipfile.lock")};
-  for (const auto& entry :
-       fs::directory_iterator(test_data("lockfiles/osv-detector-fixtures/pipenv")))
-    files.push_back(entry.path());
+  const auto files =
+      testing::fixture_files("pipenv", {test_data("lockfiles/osv-detector-1-Pipfile.lock")});
   ASSERT_EQ(files.size(), 9u);
-  std::size_t packages = 0, refused = 0;
-  for (const fs::path& file : files) {
-    SCOPED_TRACE(file.string());
-    const auto expected = testing::python_lock_oracle("pipenv", file);
-    const auto got = testing::lock_lines(PipfileLock(file, "app").scan());
-    EXPECT_EQ(got, expected);
-    if (!got.empty() && got[0].starts_with("error"))
-      ++refused;
-    else
-      packages += got.size();
-  }
-  EXPECT_EQ(packages, 114u + 4u + 1u + 1u + 2u + 2u);
-  EXPECT_EQ(refused, 1u);
+  const auto tally = testing::compare_with_python_oracle(
+      "pipenv", files, [](const fs::path& file) { return PipfileLock(file, "app").scan(); });
+  EXPECT_EQ(tally.packages, 114u + 4u + 1u + 1u + 2u + 2u);
+  EXPECT_EQ(tally.refused, 1u);
 }
 
 TEST(PipfileLock, MatchesOsvDetectorOnItsLockfile) {
@@ -191,15 +180,8 @@ TEST(PipfileLock, MissingFileIsNotFound) {
 
 TEST(PipfileLock, KindAndName) {
   EXPECT_EQ(PipfileLock("Pipfile.lock", "p").name(), "pipenv");
-  const InventoryKind kind = pipenv_inventory_kind();
-  EXPECT_EQ(kind.name, "pipenv");
-  EXPECT_EQ(kind.lockfile_names, (std::vector<std::string>{"Pipfile.lock"}));
-  EXPECT_EQ(kind.lockfile_ecosystem, "PyPI");
-  auto source = kind.open_lockfile(fixture("two-packages.json"), "app", kDefaultMaxFileBytes);
-  ASSERT_NE(source, nullptr);
-  auto r = source->scan();
-  ASSERT_OK(r);
-  EXPECT_EQ(r->size(), 2u);
+  testing::expect_lockfile_kind(pipenv_inventory_kind(), "pipenv", {"Pipfile.lock"}, "PyPI",
+                                fixture("two-packages.json"), 2u);
 }
 
 }  // namespace

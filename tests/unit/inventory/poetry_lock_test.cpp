@@ -36,23 +36,12 @@ fs::path fixture(const std::string& name) {
 }
 
 TEST(PoetryLock, MatchesTheTomllibOracleOnEveryFixture) {
-  std::vector<fs::path> files{test_data("lockfiles/osv-detector-1-poetry.lock")};
-  for (const auto& entry :
-       fs::directory_iterator(test_data("lockfiles/osv-detector-fixtures/poetry")))
-    files.push_back(entry.path());
+  const auto files =
+      testing::fixture_files("poetry", {test_data("lockfiles/osv-detector-1-poetry.lock")});
   ASSERT_EQ(files.size(), 8u);
-  std::size_t packages = 0;
-  for (const fs::path& file : files) {
-    SCOPED_TRACE(file.string());
-    const auto expected = testing::python_lock_oracle("poetry", file);
-    ASSERT_FALSE(expected.empty() && file.filename() != "empty.lock" &&
-                 file.filename() != "source-git.lock")
-        << "the oracle printed nothing";
-    const auto got = testing::lock_lines(PoetryLock(file, "app").scan());
-    EXPECT_EQ(got, expected);
-    if (!got.empty() && !got[0].starts_with("error")) packages += got.size();
-  }
-  EXPECT_EQ(packages, 142u + 5u);
+  const auto tally = testing::compare_with_python_oracle(
+      "poetry", files, [](const fs::path& file) { return PoetryLock(file, "app").scan(); });
+  EXPECT_EQ(tally.packages, 142u + 5u);
 }
 
 TEST(PoetryLock, ReadsTheDetectorFixtures) {
@@ -265,16 +254,8 @@ TEST(PoetryLock, MissingFileIsNotFound) {
 
 TEST(PoetryLock, KindAndName) {
   EXPECT_EQ(PoetryLock("poetry.lock", "p").name(), "poetry");
-  const InventoryKind kind = poetry_inventory_kind();
-  EXPECT_EQ(kind.name, "poetry");
-  EXPECT_EQ(kind.lockfile_names, (std::vector<std::string>{"poetry.lock"}));
-  EXPECT_EQ(kind.lockfile_ecosystem, "PyPI");
-  auto source = kind.open_lockfile(fixture("one-package.lock"), "app", kDefaultMaxFileBytes);
-  ASSERT_NE(source, nullptr);
-  EXPECT_EQ(source->name(), "poetry");
-  auto r = source->scan();
-  ASSERT_OK(r);
-  EXPECT_EQ(r->size(), 1u);
+  testing::expect_lockfile_kind(poetry_inventory_kind(), "poetry", {"poetry.lock"}, "PyPI",
+                                fixture("one-package.lock"), 1u);
 }
 
 }  // namespace

@@ -28,24 +28,12 @@ fs::path fixture(const std::string& name) {
 }
 
 TEST(PylockToml, MatchesTheTomllibOracleOnEveryFixture) {
-  std::vector<fs::path> files;
-  for (const auto& entry :
-       fs::directory_iterator(test_data("lockfiles/osv-detector-fixtures/pylock")))
-    files.push_back(entry.path());
+  const auto files = testing::fixture_files("pylock");
   ASSERT_EQ(files.size(), 6u);
-  std::size_t packages = 0, refused = 0;
-  for (const fs::path& file : files) {
-    SCOPED_TRACE(file.string());
-    const auto expected = testing::python_lock_oracle("pylock", file);
-    const auto got = testing::lock_lines(PylockToml(file, "app").scan());
-    EXPECT_EQ(got, expected);
-    if (!got.empty() && got[0].starts_with("error"))
-      ++refused;
-    else
-      packages += got.size();
-  }
-  EXPECT_EQ(packages, 6u + 3u + 10u + 5u);
-  EXPECT_EQ(refused, 1u);
+  const auto tally = testing::compare_with_python_oracle(
+      "pylock", files, [](const fs::path& file) { return PylockToml(file, "app").scan(); });
+  EXPECT_EQ(tally.packages, 6u + 3u + 10u + 5u);
+  EXPECT_EQ(tally.refused, 1u);
 }
 
 TEST(PylockToml, ReadsTheDetectorFixtures) {
@@ -180,15 +168,8 @@ TEST(PylockToml, MissingFileIsNotFound) {
 
 TEST(PylockToml, KindAndName) {
   EXPECT_EQ(PylockToml("pylock.toml", "p").name(), "pylock");
-  const InventoryKind kind = pylock_inventory_kind();
-  EXPECT_EQ(kind.name, "pylock");
-  EXPECT_EQ(kind.lockfile_names, (std::vector<std::string>{"pylock.toml"}));
-  EXPECT_EQ(kind.lockfile_ecosystem, "PyPI");
-  auto source = kind.open_lockfile(fixture("example.toml"), "app", kDefaultMaxFileBytes);
-  ASSERT_NE(source, nullptr);
-  auto r = source->scan();
-  ASSERT_OK(r);
-  EXPECT_EQ(r->size(), 3u);
+  testing::expect_lockfile_kind(pylock_inventory_kind(), "pylock", {"pylock.toml"}, "PyPI",
+                                fixture("example.toml"), 3u);
 }
 
 }  // namespace

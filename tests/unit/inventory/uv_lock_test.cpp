@@ -29,23 +29,12 @@ fs::path fixture(const std::string& name) {
 }
 
 TEST(UvLock, MatchesTheTomllibOracleOnEveryFixture) {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(test_data("lockfiles/osv-detector-fixtures/uv")))
-    files.push_back(entry.path());
+  const auto files = testing::fixture_files("uv");
   ASSERT_EQ(files.size(), 8u);
-  std::size_t packages = 0, refused = 0;
-  for (const fs::path& file : files) {
-    SCOPED_TRACE(file.string());
-    const auto expected = testing::python_lock_oracle("uv", file);
-    const auto got = testing::lock_lines(UvLock(file, "app").scan());
-    EXPECT_EQ(got, expected);
-    if (!got.empty() && got[0].starts_with("error"))
-      ++refused;
-    else
-      packages += got.size();
-  }
-  EXPECT_EQ(packages, 14u + 1u + 2u);
-  EXPECT_EQ(refused, 2u);
+  const auto tally = testing::compare_with_python_oracle(
+      "uv", files, [](const fs::path& file) { return UvLock(file, "app").scan(); });
+  EXPECT_EQ(tally.packages, 14u + 1u + 2u);
+  EXPECT_EQ(tally.refused, 2u);
 }
 
 TEST(UvLock, ReadsTheDetectorFixtures) {
@@ -272,15 +261,8 @@ TEST(UvLock, MissingFileIsNotFound) {
 
 TEST(UvLock, KindAndName) {
   EXPECT_EQ(UvLock("uv.lock", "p").name(), "uv");
-  const InventoryKind kind = uv_inventory_kind();
-  EXPECT_EQ(kind.name, "uv");
-  EXPECT_EQ(kind.lockfile_names, (std::vector<std::string>{"uv.lock"}));
-  EXPECT_EQ(kind.lockfile_ecosystem, "PyPI");
-  auto source = kind.open_lockfile(fixture("two-packages.lock"), "app", kDefaultMaxFileBytes);
-  ASSERT_NE(source, nullptr);
-  auto r = source->scan();
-  ASSERT_OK(r);
-  EXPECT_EQ(r->size(), 2u);
+  testing::expect_lockfile_kind(uv_inventory_kind(), "uv", {"uv.lock"}, "PyPI",
+                                fixture("two-packages.lock"), 2u);
 }
 
 }  // namespace
