@@ -1,6 +1,5 @@
 #include "core/store/advisory_lookup.h"
 
-#include "core/model/package_name.h"
 #include "core/store/cve_facts.h"
 
 namespace patchparty::store {
@@ -28,7 +27,7 @@ Result<std::vector<std::string>> AdvisoryLookup::records(std::string_view ecosys
                                                          std::string_view name) {
   ResetOnExit reset{records_};
   PP_CHECK(records_.bind_text(1, ecosystem_base));
-  PP_CHECK(records_.bind_text(2, index_package_name(ecosystem_base, name)));
+  PP_CHECK(records_.bind_text(2, name));
   std::vector<std::string> out;
   for (;;) {
     PP_TRY(row, records_.step());

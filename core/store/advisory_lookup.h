@@ -17,7 +17,9 @@ class AdvisoryLookup {
  public:
   [[nodiscard]] static Result<AdvisoryLookup> prepare(Database& db);
 
-  // As advisory_records(): the OSV JSON of every advisory naming (ecosystem base, name).
+  // As advisory_records(): the OSV JSON of every advisory naming (ecosystem base, name), with
+  // `name` already spelt as the index spells it (correlate's advisory_lookup_name does): this
+  // runs once per distinct package of a scan.
   [[nodiscard]] Result<std::vector<std::string>> records(std::string_view ecosystem_base,
                                                          std::string_view name);
   [[nodiscard]] Result<std::optional<KevEntry>> kev(std::string_view cve);
