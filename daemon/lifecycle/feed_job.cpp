@@ -117,7 +117,8 @@ std::vector<config::FeedConfig> effective_feeds(const config::Config& config,
     if (!kind) continue;
     if (!kind->lockfile_ecosystem.empty()) apps.insert(kind->lockfile_ecosystem);
     if (kind->ecosystems_from_content && s.source) {
-      // An SBOM is read once more here: a file, size-capped, and only at start and reload.
+      // An SBOM is read once more here: one size-capped file, read when the feeds are chosen
+      // (start, reload, and the party check until its export is written).
       auto packages = s.source->scan();
       if (!packages) continue;  // its inventory run reports the error
       for (const auto& p : *packages) {
