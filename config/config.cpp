@@ -470,7 +470,7 @@ void read_feeds(YamlReader& r, const YAML::Node& node, Config& c) {
     const YAML::Node item = node[i];
     if (!r.expect_map(item, p,
                       {"name", "kind", "url", "enabled", "interval", "timeout", "max_size", "only",
-                       "ca_path"}))
+                       "ca_path", "max_changed_share", "concurrency"}))
       continue;
     FeedConfig f;
     r.read_enum(item, p, "kind", f.kind, feed_kinds().names());
@@ -497,6 +497,8 @@ void read_feeds(YamlReader& r, const YAML::Node& node, Config& c) {
       }
     }
     r.read_strings(item, p, "only", f.only);
+    r.read(item, p, "max_changed_share", f.max_changed_share, 0.0, 1.0);
+    r.read(item, p, "concurrency", f.concurrency, 1, 64);
     std::filesystem::path ca;
     r.read_path(item, p, "ca_path", ca);
     f.ca_path = ca.string();

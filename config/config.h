@@ -206,6 +206,10 @@ struct FeedConfig {
   // ("Debian:12", "npm"); empty: all in the source.
   std::vector<std::string> only;
   std::string ca_path;  // CA bundle for https; empty: the system's
+  // osv with a url ending in '/' (an ecosystem's folder of OSV's bucket), which syncs
+  // incrementally: a sync whose changes pass this share of the records held loads all.zip instead.
+  double max_changed_share = 0.1;
+  std::int64_t concurrency = 8;  // requests in flight at once (changed records, API pages)
 };
 
 // How a patch to a target is watched (core/watch/verdict.h WatchPolicy).

@@ -208,7 +208,7 @@ Result<ReadStats> read_feed(const FetchResult& f, const config::FeedConfig&,
 }  // namespace
 
 FeedKind alpine_secdb_feed_kind() {
-  return FeedKind{.name = "alpine-secdb", .check = nullptr, .read = read_feed};
+  return FeedKind{.name = "alpine-secdb", .check = nullptr, .read = read_feed, .make = nullptr};
 }
 
 }  // namespace patchparty::feeds

@@ -52,6 +52,9 @@ void register_builtin_feeds() {
 }
 
 Result<std::unique_ptr<Feed>> make_feed(const config::FeedConfig& config) {
+  if (const FeedFactory* make = find_feed_factory(config.kind)) {
+    if (auto feed = (*make)(config)) return feed;
+  }
   const FeedReader* read = find_feed_reader(config.kind);
   if (!read)
     return fail(Errc::invalid_argument,
@@ -90,15 +93,16 @@ std::vector<config::FeedConfig> default_feeds(std::string_view host_ecosystem,
                "https://secdb.alpinelinux.org/" + std::string(release) + "/" + repo + ".json", 6h));
     }
   } else if (!base.empty()) {
-    // The bucket's folders are the ecosystems' names, spaces included ("Red Hat/all.zip").
+    // The bucket's folders are the ecosystems' names, spaces included ("Red Hat/all.zip"). The
+    // folder form syncs incrementally (osv_bucket_feed.h).
     auto f = feed("osv-" + lower(std::string(base)), "osv",
-                  std::string(kOsvBucket) + url_escape(base) + "/all.zip", 6h);
+                  std::string(kOsvBucket) + url_escape(base) + "/", 6h);
     f.only = {std::string(host_ecosystem)};
     out.push_back(std::move(f));
   }
   for (const auto& eco : app_ecosystems) {
-    out.push_back(feed("osv-" + lower(eco), "osv",
-                       std::string(kOsvBucket) + url_escape(eco) + "/all.zip", 6h));
+    out.push_back(
+        feed("osv-" + lower(eco), "osv", std::string(kOsvBucket) + url_escape(eco) + "/", 6h));
     if (eco == "Packagist")
       out.push_back(feed("friendsofphp", "friendsofphp",
                          "https://github.com/FriendsOfPHP/security-advisories/archive/refs/heads/"

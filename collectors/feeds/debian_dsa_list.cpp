@@ -404,7 +404,7 @@ Result<ReadStats> read_feed(const FetchResult& f, const config::FeedConfig& c,
 }  // namespace
 
 FeedKind debian_dsa_list_feed_kind() {
-  return FeedKind{.name = "debian-dsa-list", .check = nullptr, .read = read_feed};
+  return FeedKind{.name = "debian-dsa-list", .check = nullptr, .read = read_feed, .make = nullptr};
 }
 
 }  // namespace patchparty::feeds

@@ -595,7 +595,7 @@ Result<ReadStats> read_feed(const FetchResult& f, const config::FeedConfig& c,
 }  // namespace
 
 FeedKind debian_tracker_feed_kind() {
-  return FeedKind{.name = "debian-tracker", .check = nullptr, .read = read_feed};
+  return FeedKind{.name = "debian-tracker", .check = nullptr, .read = read_feed, .make = nullptr};
 }
 
 }  // namespace patchparty::feeds

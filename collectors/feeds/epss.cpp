@@ -253,7 +253,7 @@ Result<ReadStats> read_feed(const FetchResult& f, const config::FeedConfig&,
 }  // namespace
 
 FeedKind epss_feed_kind() {
-  return FeedKind{.name = "epss", .check = nullptr, .read = read_feed};
+  return FeedKind{.name = "epss", .check = nullptr, .read = read_feed, .make = nullptr};
 }
 
 }  // namespace patchparty::feeds

@@ -22,6 +22,12 @@ struct FeedSinks {
   std::function<Result<>(Advisory&&)> advisory;
   std::function<Result<>(KevEntry&&)> kev;
   std::function<Result<>(EpssScore&&)> epss;
+  std::function<Result<>(CveScores&&)> scores;
+  // Called before any record by a feed that sends only what changed: the feed's other rows stay
+  // (store::WriteMode::update). Without it, what the feed sends replaces all it held.
+  std::function<Result<>()> update_in_place;
+  // After update_in_place: drop the advisory with this id, to be sent again or no longer kept.
+  std::function<Result<>(std::string&&)> forget_advisory;
   ProgressFn progress;  // download, then parse, progress in bytes or records
 };
 
@@ -36,9 +42,10 @@ enum class Refresh { updated, not_modified };
 
 struct RefreshResult {
   Refresh status = Refresh::updated;
-  FetchState validators;  // store them only once the refresh has been committed
+  FetchState validators;  // store them (and the cursor) only once the refresh has been committed
+  std::string sync_mode;  // "full", "incremental", "full (fallback: why)"; empty: not told
   ReadStats stats;
-  std::uint64_t bytes = 0;
+  std::uint64_t bytes = 0;  // downloaded, every request of the refresh together
   int attempts = 0;
 };
 

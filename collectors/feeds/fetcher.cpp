@@ -1,6 +1,7 @@
 #include "collectors/feeds/fetcher.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -83,7 +84,88 @@ Result<FetchResult> fetch_local(const std::filesystem::path& path, const FetchSt
   return r;
 }
 
+Result<FetchedBytes> read_local_bytes(const std::filesystem::path& path, ByteRange range,
+                                      const FetchOptions& options) {
+  File file(std::fopen(path.c_str(), "rbe"));
+  if (!file) return tl::make_unexpected(errno_error(errno, path.string()));
+  const int fd = ::fileno(file.get());
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return tl::make_unexpected(errno_error(errno, path.string()));
+  if (!S_ISREG(st.st_mode)) return fail(Errc::invalid_argument, path.string() + ": not a file");
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  const std::uint64_t start = std::min(range.offset, size);
+  std::uint64_t want = range.length == 0 ? size - start : std::min(range.length, size - start);
+  if (want > options.max_bytes)
+    return fail(Errc::resource_exhausted, path.string() + ": " + std::to_string(want) +
+                                              " bytes, over the limit of " +
+                                              std::to_string(options.max_bytes));
+  FetchedBytes out;
+  out.body.resize(want);
+  std::uint64_t done = 0;
+  while (done < want) {
+    const ssize_t n =
+        ::pread(fd, out.body.data() + done, want - done, static_cast<off_t>(start + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return tl::make_unexpected(errno_error(errno, path.string()));
+    if (n == 0) break;  // shrank under us: what was read is what there is
+    done += static_cast<std::uint64_t>(n);
+  }
+  out.body.resize(done);
+  out.reached_end = start + done >= size;
+  out.whole = start == 0 && out.reached_end;
+  out.bytes = done;
+  out.attempts = 1;
+  return out;
+}
+
 }  // namespace
+
+Result<FetchedBytes> Fetcher::fetch_bytes(std::string_view url, ByteRange range,
+                                          const FetchOptions& options, std::stop_token stop) {
+  if (url.starts_with("file://"))
+    return read_local_bytes(std::string(url.substr(7)), range, options);
+  if (url.starts_with("/")) return read_local_bytes(std::string(url), range, options);
+  if (!url.starts_with("http://") && !url.starts_with("https://"))
+    return fail(Errc::invalid_argument, "unsupported URL '" + std::string(url) + "'");
+  HttpRequest request;
+  request.url = std::string(url);
+  const bool ranged = range.offset > 0 || range.length > 0;
+  if (ranged) {
+    std::string spec = "Range: bytes=" + std::to_string(range.offset) + "-";
+    if (range.length > 0) spec += std::to_string(range.offset + range.length - 1);
+    request.headers.push_back(std::move(spec));
+  }
+  request.protocols = HttpProtocols::http_and_https;
+  request.connect_timeout = options.connect_timeout;
+  request.timeout = options.total_timeout;
+  request.max_body_bytes = options.max_bytes;
+  request.max_redirects = options.max_redirects;
+  request.decode_content = true;
+  request.tls.ca_path = options.ca_path;
+  request.user_agent = user_agent_;
+  request.retry = HttpRetry{.max_attempts = options.max_attempts, .backoff = options.backoff};
+  PP_TRY(response, http_send(request, stop));
+  FetchedBytes out;
+  out.attempts = response.attempts;
+  out.bytes = response.bytes;
+  if (response.status == 416 && ranged) {
+    out.reached_end = true;
+    return out;
+  }
+  if (response.status == 206 && ranged) {
+    out.reached_end = range.length == 0 || response.body.size() < range.length;
+    out.whole = range.offset == 0 && out.reached_end;
+    out.body = std::move(response.body);
+    return out;
+  }
+  if (response.status == 200) {
+    out.reached_end = true;
+    out.whole = true;
+    out.body = std::move(response.body);
+    return out;
+  }
+  return tl::make_unexpected(http_status_error(url, response.status));
+}
 
 Result<FetchResult> Fetcher::fetch(std::string_view url, std::string_view name,
                                    const FetchState& previous, const FetchOptions& options,
@@ -142,7 +224,8 @@ Result<FetchResult> Fetcher::fetch(std::string_view url, std::string_view name,
     if (ec) return tl::make_unexpected(errno_error(ec.value(), final_path.string()));
     FetchResult r;
     r.path = final_path;
-    r.validators = FetchState{response->etag, response->last_modified};
+    r.validators.etag = response->etag;
+    r.validators.last_modified = response->last_modified;
     r.http_status = status;
     r.bytes = response->bytes;
     r.attempts = response->attempts;

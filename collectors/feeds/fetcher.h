@@ -17,10 +17,14 @@
 
 namespace patchparty::feeds {
 
-// Conditional-GET validators, kept per feed by the store.
+// What the store keeps of a feed's last good sync: the conditional-GET validators, and for a
+// feed that syncs incrementally how far the source's change index has been applied and how many
+// records it holds.
 struct FetchState {
   std::string etag;
   std::string last_modified;
+  std::string cursor;  // the feed's own spelling; empty: no incremental sync yet
+  std::int64_t records = 0;
 };
 
 struct FetchOptions {
@@ -46,6 +50,22 @@ struct FetchResult {
   int attempts = 0;
 };
 
+// Part of a resource, read into memory: `length` bytes from `offset` (0: to the end).
+struct ByteRange {
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
+struct FetchedBytes {
+  std::string body;
+  // The body runs to the resource's end: it is shorter than asked, or the server sent the whole
+  // resource instead of the range (a 200 to a range request, which is allowed).
+  bool reached_end = false;
+  bool whole = false;       // the body is the resource from its first byte to its last
+  std::uint64_t bytes = 0;  // downloaded (the whole resource when the server ignored the range)
+  int attempts = 0;
+};
+
 class Fetcher {
  public:
   // `download_dir` (in the state dir) holds temp and finished downloads.
@@ -60,6 +80,14 @@ class Fetcher {
                                           const FetchState& previous, const FetchOptions& options,
                                           const ProgressFn& progress = {},
                                           std::stop_token stop = {});
+
+  // A small resource, or a range of one, into memory; file:// and local paths are read with
+  // pread. Ranges are asked for with an HTTP Range header; a server that does not do ranges
+  // answers with the whole body, which is returned as it is (whole = true). A range past the end
+  // (416) is an empty body that reached the end. Errors as for fetch(); no conditional GET.
+  [[nodiscard]] Result<FetchedBytes> fetch_bytes(std::string_view url, ByteRange range,
+                                                 const FetchOptions& options,
+                                                 std::stop_token stop = {});
 
   const std::filesystem::path& download_dir() const { return dir_; }
 

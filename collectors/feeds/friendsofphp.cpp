@@ -409,7 +409,7 @@ Result<ReadStats> read_feed(const FetchResult& f, const config::FeedConfig&,
 }  // namespace
 
 FeedKind friendsofphp_feed_kind() {
-  return FeedKind{.name = "friendsofphp", .check = nullptr, .read = read_feed};
+  return FeedKind{.name = "friendsofphp", .check = nullptr, .read = read_feed, .make = nullptr};
 }
 
 }  // namespace patchparty::feeds

@@ -160,7 +160,7 @@ Result<ReadStats> read_feed(const FetchResult& f, const config::FeedConfig&,
 }  // namespace
 
 FeedKind kev_feed_kind() {
-  return FeedKind{.name = "kev", .check = nullptr, .read = read_feed};
+  return FeedKind{.name = "kev", .check = nullptr, .read = read_feed, .make = nullptr};
 }
 
 }  // namespace patchparty::feeds

@@ -9,8 +9,11 @@
 #include <algorithm>
 #include <memory>
 
+#include "collectors/feeds/osv_bucket_feed.h"
+#include "collectors/feeds/osv_change_fetch.h"
 #include "collectors/feeds/zip_signature.h"
 #include "core/base/bounded_file.h"
+#include "core/base/rfc3339_time.h"
 #include "core/model/ecosystem_scope.h"
 #include "core/record/osv_record.h"
 
@@ -45,6 +48,8 @@ Result<> take(std::string_view json, std::string* owned, std::string_view where,
       stats.skipped_examples.push_back(std::string(where) + ": " + a.error().message);
     return {};
   }
+  if (auto modified = parse_rfc3339(a->modified))
+    stats.newest_modified = std::max(stats.newest_modified, *modified);
   if (!wanted(*a, options.only_ecosystems)) {
     ++stats.skipped;
     return {};
@@ -178,7 +183,13 @@ Result<ReadStats> read_feed(const FetchResult& f, const config::FeedConfig& c,
 }  // namespace
 
 FeedKind osv_feed_kind() {
-  return FeedKind{.name = "osv", .check = nullptr, .read = read_feed};
+  return FeedKind{.name = "osv",
+                  .check = nullptr,
+                  .read = read_feed,
+                  .make = [](const config::FeedConfig& c) -> std::unique_ptr<Feed> {
+                    if (!is_osv_bucket_url(c.url)) return nullptr;
+                    return std::make_unique<OsvBucketFeed>(c);
+                  }};
 }
 
 }  // namespace patchparty::feeds

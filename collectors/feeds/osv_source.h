@@ -20,9 +20,12 @@ namespace patchparty::feeds {
 inline constexpr std::size_t kMaxOsvRecordBytes = 16u << 20;
 
 struct OsvReadStats {
-  std::uint64_t records = 0;                  // handed to the sink
-  std::uint64_t skipped = 0;                  // valid JSON that breaks the schema, or filtered out
-  std::uint64_t bytes = 0;                    // input bytes read (compressed size for a zip)
+  std::uint64_t records = 0;  // handed to the sink
+  std::uint64_t skipped = 0;  // valid JSON that breaks the schema, or filtered out
+  std::uint64_t bytes = 0;    // input bytes read (compressed size for a zip)
+  // The latest `modified` time (unix seconds) of every record read, kept or filtered out: how
+  // far the source's change index is covered. 0 when no record had one.
+  std::int64_t newest_modified = 0;
   std::vector<std::string> skipped_examples;  // the first few reasons, for the log
 };
 

@@ -1,6 +1,7 @@
 #include "core/base/rfc3339_time.h"
 
 #include <chrono>
+#include <cstdio>
 
 namespace patchparty {
 
@@ -60,6 +61,42 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
   return *days * 86400 + *hh * 3600 + *mm * 60 + *ss - offset;
+}
+
+namespace {
+
+struct CivilTime {
+  int year;
+  unsigned month, day;
+  std::int64_t second_of_day;
+};
+
+CivilTime civil(std::int64_t unix_seconds) {
+  using namespace std::chrono;
+  const std::int64_t days =
+      unix_seconds >= 0 ? unix_seconds / 86400 : -((-unix_seconds + 86399) / 86400);
+  const year_month_day ymd{sys_days{std::chrono::days{days}}};
+  return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+          static_cast<unsigned>(ymd.day()), unix_seconds - days * 86400};
+}
+
+}  // namespace
+
+std::string format_date(std::int64_t unix_seconds) {
+  const CivilTime t = civil(unix_seconds);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", t.year, t.month, t.day);
+  return buf;
+}
+
+std::string format_rfc3339(std::int64_t unix_seconds) {
+  const CivilTime t = civil(unix_seconds);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", t.year, t.month, t.day,
+                static_cast<int>(t.second_of_day / 3600),
+                static_cast<int>(t.second_of_day / 60 % 60),
+                static_cast<int>(t.second_of_day % 60));
+  return buf;
 }
 
 }  // namespace patchparty

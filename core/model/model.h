@@ -114,4 +114,23 @@ struct EpssScore {
   std::string date;        // score date, YYYY-MM-DD
 };
 
+// One CVSS assessment of a CVE by one source, from an enrichment feed (NVD).
+struct CvssMetric {
+  std::string version;    // "3.1", "3.0", "2.0"
+  std::string source;     // "nvd@nist.gov", or the CNA's address or UUID
+  std::string type;       // "Primary" (the NVD's) or "Secondary" (another source's)
+  double base_score = 0;  // 0..10
+  std::string vector;     // "CVSS:3.1/AV:N/...", or v2's bare "AV:N/AC:L/..."
+  std::string severity;   // as published ("HIGH"); may be empty
+};
+
+// Every score an enrichment feed holds for a CVE; `metrics.front()` is the one a finding without
+// a score of its own takes (collectors/feeds/nvd_cve.h preferred_score).
+struct CveScores {
+  std::string cve;
+  std::string status;         // the publisher's ("Analyzed", "Rejected"); may be empty
+  std::string last_modified;  // as published
+  std::vector<CvssMetric> metrics;
+};
+
 }  // namespace patchparty

@@ -7,13 +7,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/rfc3339_time.h"
 #include "core/model/finding.h"
 #include "core/model/model.h"
 
 namespace patchparty::exporters {
 
-std::string format_date(std::int64_t unix_seconds);     // "2026-11-26" (UTC)
-std::string format_rfc3339(std::int64_t unix_seconds);  // "2026-11-26T10:00:00Z"
+using patchparty::format_date;
+using patchparty::format_rfc3339;
 // "YYYY-MM-DD" as the unix second its UTC day starts; nullopt when malformed.
 std::optional<std::int64_t> parse_date(std::string_view date);
 // A fixed number of decimals, never locale-dependent: format_fixed(7.25, 1) == "7.3".

@@ -44,19 +44,37 @@ Result<> upsert_state_columns(Database& db, std::string_view feed, std::string_v
 
 }  // namespace
 
-Result<FeedRefresh> FeedRefresh::begin(Database& db, std::string feed, std::string kind) {
+Result<FeedRefresh> FeedRefresh::begin(Database& db, std::string feed, std::string kind,
+                                       WriteMode mode) {
   // A refresh rewrites hundreds of thousands of index entries; 64 MiB of page cache keeps the
   // index B-trees in memory instead of re-reading them from the file for every insert.
   PP_CHECK(db.exec("PRAGMA cache_size = -65536"));
   PP_TRY(tx, Transaction::begin(db));
-  FeedRefresh r(std::move(tx), db, std::move(feed), std::move(kind));
-  for (const char* sql : {"DELETE FROM advisory_packages WHERE advisory IN "
-                          "(SELECT id FROM advisories WHERE feed = ?1)",
-                          "DELETE FROM advisories WHERE feed = ?1",
-                          "DELETE FROM kev WHERE feed = ?1", "DELETE FROM epss WHERE feed = ?1"}) {
-    PP_TRY(del, db.prepare(sql));
-    PP_CHECK(del.bind_text(1, r.feed_));
-    PP_CHECK(del.run());
+  FeedRefresh r(std::move(tx), db, std::move(feed), std::move(kind), mode);
+  if (mode == WriteMode::replace) {
+    for (const char* sql :
+         {"DELETE FROM advisory_packages WHERE advisory IN "
+          "(SELECT id FROM advisories WHERE feed = ?1)",
+          "DELETE FROM advisories WHERE feed = ?1", "DELETE FROM kev WHERE feed = ?1",
+          "DELETE FROM epss WHERE feed = ?1", "DELETE FROM cve_scores WHERE feed = ?1"}) {
+      PP_TRY(del, db.prepare(sql));
+      PP_CHECK(del.bind_text(1, r.feed_));
+      PP_CHECK(del.run());
+    }
+  } else {
+    // The ids of the advisories an update drops, so that their package rows go in one pass at
+    // commit: advisory_packages has no index by advisory, and a scan per record would cost a
+    // daily sync of 500 changes 500 scans.
+    PP_CHECK(
+        db.exec("CREATE TEMP TABLE IF NOT EXISTS forgotten_advisories "
+                "(id INTEGER PRIMARY KEY)"));
+    PP_CHECK(db.exec("DELETE FROM temp.forgotten_advisories"));
+    // New rows are numbered above every row that exists now: SQLite would otherwise hand a
+    // dropped record's id to the next insert, and the pass at commit would delete the new
+    // record's package rows with the old ones.
+    PP_TRY(max_id, db.prepare("SELECT coalesce(max(id), 0) FROM advisories"));
+    PP_CHECK(max_id.step());
+    r.next_id_ = max_id.column_int64(0) + 1;
   }
   PP_CHECK(r.prepare());
   return r;
@@ -64,7 +82,7 @@ Result<FeedRefresh> FeedRefresh::begin(Database& db, std::string feed, std::stri
 
 Result<> FeedRefresh::prepare() {
   PP_TRY(a, db_->prepare("INSERT INTO advisories (feed, advisory_id, modified, withdrawn, aliases, "
-                         "record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+                         "record, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
   PP_TRY(p, db_->prepare(
                 "INSERT INTO advisory_packages (ecosystem, name, advisory) VALUES (?1, ?2, ?3)"));
   // A catalogue can list a CVE twice; the later row wins, as it would in a fresh download.
@@ -78,6 +96,19 @@ Result<> FeedRefresh::prepare() {
   insert_package_.emplace(std::move(p));
   insert_kev_.emplace(std::move(k));
   insert_epss_.emplace(std::move(e));
+  PP_TRY(ds, db_->prepare("DELETE FROM cve_scores WHERE cve = ?1"));
+  PP_TRY(is, db_->prepare("INSERT INTO cve_scores (cve, seq, feed, version, source, type, score, "
+                          "vector, severity, status, last_modified) "
+                          "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"));
+  delete_scores_.emplace(std::move(ds));
+  insert_score_.emplace(std::move(is));
+  if (mode_ == WriteMode::update) {
+    PP_TRY(fi, db_->prepare("INSERT OR IGNORE INTO temp.forgotten_advisories (id) "
+                            "SELECT id FROM advisories WHERE feed = ?1 AND advisory_id = ?2"));
+    PP_TRY(fr, db_->prepare("DELETE FROM advisories WHERE feed = ?1 AND advisory_id = ?2"));
+    forget_ids_.emplace(std::move(fi));
+    forget_rows_.emplace(std::move(fr));
+  }
   return {};
 }
 
@@ -96,6 +127,11 @@ Result<> FeedRefresh::add_advisory(const Advisory& a, std::string_view record_js
   PP_CHECK(ins.bind_int64(4, a.withdrawn ? 1 : 0));
   PP_CHECK(ins.bind_text(5, aliases_));
   PP_CHECK(ins.bind_blob(6, std::as_bytes(std::span(record_json.data(), record_json.size()))));
+  if (mode_ == WriteMode::update) {
+    PP_CHECK(ins.bind_int64(7, next_id_++));
+  } else {
+    PP_CHECK(ins.bind_null(7));
+  }
   PP_CHECK(ins.run());
   ins.reset();
   const std::int64_t row = db_->last_insert_rowid();
@@ -150,27 +186,97 @@ Result<> FeedRefresh::add_epss(const EpssScore& s) {
   return {};
 }
 
+Result<> FeedRefresh::add_scores(const CveScores& s) {
+  auto& del = *delete_scores_;
+  PP_CHECK(del.bind_text(1, s.cve));
+  PP_CHECK(del.run());
+  del.reset();
+  std::int64_t seq = 0;
+  for (const auto& m : s.metrics) {
+    auto& ins = *insert_score_;
+    PP_CHECK(ins.bind_text(1, s.cve));
+    PP_CHECK(ins.bind_int64(2, seq++));
+    PP_CHECK(ins.bind_text(3, feed_));
+    PP_CHECK(ins.bind_text(4, m.version));
+    PP_CHECK(ins.bind_text(5, m.source));
+    PP_CHECK(ins.bind_text(6, m.type));
+    PP_CHECK(ins.bind_double(7, m.base_score));
+    PP_CHECK(ins.bind_text(8, m.vector));
+    PP_CHECK(ins.bind_text(9, m.severity));
+    PP_CHECK(ins.bind_text(10, s.status));
+    PP_CHECK(ins.bind_text(11, s.last_modified));
+    PP_CHECK(ins.run());
+    ins.reset();
+  }
+  ++added_;
+  return {};
+}
+
+Result<> FeedRefresh::forget_advisory(std::string_view id) {
+  if (mode_ != WriteMode::update)
+    return fail(Errc::internal, "feed " + feed_ + ": forget_advisory outside an update");
+  for (auto* st : {&*forget_ids_, &*forget_rows_}) {
+    PP_CHECK(st->bind_text(1, feed_));
+    PP_CHECK(st->bind_text(2, id));
+    PP_CHECK(st->run());
+    st->reset();
+  }
+  forgot_ = true;
+  return {};
+}
+
+Result<std::int64_t> FeedRefresh::rows_held() {
+  std::int64_t total = 0;
+  for (const char* sql :
+       {"SELECT count(*) FROM advisories WHERE feed = ?1",
+        "SELECT count(*) FROM kev WHERE feed = ?1", "SELECT count(*) FROM epss WHERE feed = ?1",
+        "SELECT count(*) FROM cve_scores WHERE feed = ?1 AND seq = 0"}) {
+    PP_TRY(st, db_->prepare(sql));
+    PP_CHECK(st.bind_text(1, feed_));
+    PP_CHECK(st.step());
+    total += st.column_int64(0);
+  }
+  return total;
+}
+
 Result<> FeedRefresh::commit(const RefreshOutcome& o) {
+  std::int64_t record_count = added_;
+  if (mode_ == WriteMode::update) {
+    if (forgot_) {
+      PP_CHECK(
+          db_->exec("DELETE FROM advisory_packages WHERE advisory IN "
+                    "(SELECT id FROM temp.forgotten_advisories)"));
+      PP_CHECK(db_->exec("DELETE FROM temp.forgotten_advisories"));
+    }
+    PP_TRY(held, rows_held());
+    record_count = held;
+  }
   PP_CHECK(upsert_state_columns(*db_, feed_, kind_));
   PP_TRY(st,
          db_->prepare("UPDATE feed_state SET etag = ?2, last_modified = ?3, last_success_at = ?4, "
                       "last_attempt_at = ?4, last_error = NULL, record_count = ?5, "
-                      "records_skipped = ?6, bytes = ?7, failures = 0, duration_seconds = ?8 "
-                      "WHERE feed = ?1"));
+                      "records_skipped = ?6, bytes = ?7, failures = 0, duration_seconds = ?8, "
+                      "cursor = ?9, sync_mode = ?10 WHERE feed = ?1"));
   PP_CHECK(st.bind_text(1, feed_));
   PP_CHECK(st.bind_text(2, o.etag));
   PP_CHECK(st.bind_text(3, o.last_modified));
   PP_CHECK(st.bind_int64(4, o.finished_at));
-  PP_CHECK(st.bind_int64(5, added_));
+  PP_CHECK(st.bind_int64(5, record_count));
   PP_CHECK(st.bind_int64(6, o.records_skipped));
   PP_CHECK(st.bind_int64(7, o.bytes));
   PP_CHECK(st.bind_double(8, o.duration_seconds));
+  PP_CHECK(st.bind_text(9, o.cursor));
+  PP_CHECK(st.bind_text(10, o.sync_mode));
   PP_CHECK(st.run());
   // Statements must be finalised before COMMIT can release every lock.
   insert_advisory_.reset();
   insert_package_.reset();
   insert_kev_.reset();
   insert_epss_.reset();
+  delete_scores_.reset();
+  insert_score_.reset();
+  forget_ids_.reset();
+  forget_rows_.reset();
   return tx_.commit();
 }
 
@@ -206,7 +312,8 @@ namespace {
 constexpr std::string_view kStatusColumns =
     "SELECT feed, kind, COALESCE(etag, ''), COALESCE(last_modified, ''), "
     "COALESCE(last_success_at, 0), COALESCE(last_attempt_at, 0), COALESCE(last_error, ''), "
-    "record_count, records_skipped, bytes, failures, COALESCE(duration_seconds, 0) FROM feed_state";
+    "record_count, records_skipped, bytes, failures, COALESCE(duration_seconds, 0), cursor, "
+    "sync_mode FROM feed_state";
 
 FeedStatus read_status(const Statement& st) {
   FeedStatus s;
@@ -222,6 +329,8 @@ FeedStatus read_status(const Statement& st) {
   s.bytes = st.column_int64(9);
   s.failures = st.column_int64(10);
   s.duration_seconds = st.column_double(11);
+  s.cursor = st.column_text(12);
+  s.sync_mode = st.column_text(13);
   return s;
 }
 }  // namespace

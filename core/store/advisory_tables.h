@@ -1,5 +1,6 @@
-// Advisories, KEV and EPSS rows, and per-feed state. A feed refresh replaces that feed's rows in
-// one transaction (FeedRefresh): a failed download or parse rolls back and the last good rows stay.
+// Advisories, KEV, EPSS and CVSS rows, and per-feed state. A feed refresh replaces that feed's rows
+// (or, for a feed that syncs incrementally, the records that changed) in one transaction
+// (FeedRefresh): a failed download or parse rolls back and the last good rows stay.
 #pragma once
 
 #include <cstdint>
@@ -26,20 +27,28 @@ struct FeedStatus {
   std::int64_t bytes = 0;
   std::int64_t failures = 0;    // consecutive failed refreshes
   double duration_seconds = 0;  // of the last attempt
+  std::string cursor;           // how far the source's change index has been applied; empty: none
+  std::string sync_mode;  // of the last good sync: "full", "incremental", "full (fallback: why)"
 };
 
 struct RefreshOutcome {
   std::string etag, last_modified;
+  std::string cursor, sync_mode;  // see FeedStatus
   std::int64_t records_skipped = 0;
   std::int64_t bytes = 0;
   std::int64_t finished_at = 0;
   double duration_seconds = 0;
 };
 
+// replace: the feed's source is read whole, so every row it wrote before goes first. update: only
+// what the source says changed is sent; the rest of the feed's rows stay.
+enum class WriteMode { replace, update };
+
 class FeedRefresh {
  public:
-  // BEGIN IMMEDIATE, then delete every row the feed wrote before.
-  [[nodiscard]] static Result<FeedRefresh> begin(Database& db, std::string feed, std::string kind);
+  // BEGIN IMMEDIATE; with WriteMode::replace, then delete every row the feed wrote before.
+  [[nodiscard]] static Result<FeedRefresh> begin(Database& db, std::string feed, std::string kind,
+                                                 WriteMode mode = WriteMode::replace);
   FeedRefresh(FeedRefresh&&) noexcept = default;
   FeedRefresh& operator=(FeedRefresh&&) = delete;
 
@@ -47,20 +56,32 @@ class FeedRefresh {
   [[nodiscard]] Result<> add_advisory(const Advisory& a, std::string_view record_json);
   [[nodiscard]] Result<> add_kev(const KevEntry& e);
   [[nodiscard]] Result<> add_epss(const EpssScore& s);
+  // Replaces the CVE's scores from this feed (none left when `s.metrics` is empty).
+  [[nodiscard]] Result<> add_scores(const CveScores& s);
+  // WriteMode::update: drops the feed's advisory `id` (every row of that id), for a record about
+  // to be written again or no longer kept. Its package rows go at commit, in one pass.
+  [[nodiscard]] Result<> forget_advisory(std::string_view id);
   std::int64_t added() const { return added_; }
+  WriteMode mode() const { return mode_; }
 
   // Writes the feed's state and commits. Without commit, destruction rolls everything back.
+  // The feed's record count is what it was sent (replace) or what it holds now (update).
   [[nodiscard]] Result<> commit(const RefreshOutcome& outcome);
 
  private:
-  FeedRefresh(Transaction tx, Database& db, std::string feed, std::string kind)
-      : tx_(std::move(tx)), db_(&db), feed_(std::move(feed)), kind_(std::move(kind)) {}
+  FeedRefresh(Transaction tx, Database& db, std::string feed, std::string kind, WriteMode mode)
+      : tx_(std::move(tx)), db_(&db), feed_(std::move(feed)), kind_(std::move(kind)), mode_(mode) {}
   [[nodiscard]] Result<> prepare();
+  [[nodiscard]] Result<std::int64_t> rows_held();
 
   Transaction tx_;
   Database* db_;
   std::string feed_, kind_;
+  WriteMode mode_;
   std::optional<Statement> insert_advisory_, insert_package_, insert_kev_, insert_epss_;
+  std::optional<Statement> delete_scores_, insert_score_, forget_ids_, forget_rows_;
+  bool forgot_ = false;       // advisories were dropped: their package rows go at commit
+  std::int64_t next_id_ = 0;  // WriteMode::update: the row id of the next advisory
   std::int64_t added_ = 0;
   // Reused for every record rather than allocated per record.
   std::string aliases_;

@@ -226,10 +226,36 @@ DELETE FROM advisory_packages WHERE ecosystem = 'PyPI' AND (name <> lower(name) 
   instr(name, '_') > 0 OR instr(name, '.') > 0 OR instr(name, '--') > 0);
 )sql";
 
+// Version 8: feeds that update in place. An incremental sync replaces single records, so it looks
+// them up by (feed, id); that index also serves every by-feed lookup the old one did. Each feed
+// remembers how far its source's change index has been applied (cursor) and how its last sync
+// went ("full", "incremental", or why it fell back). CVSS scores per CVE from an enrichment feed
+// (NVD), the preferred one at seq 0, for findings whose records carry none.
+constexpr std::string_view kSchemaV8 = R"sql(
+CREATE INDEX advisories_by_feed_id ON advisories (feed, advisory_id);
+DROP INDEX advisories_by_feed;
+ALTER TABLE feed_state ADD COLUMN cursor TEXT NOT NULL DEFAULT '';
+ALTER TABLE feed_state ADD COLUMN sync_mode TEXT NOT NULL DEFAULT '';
+CREATE TABLE cve_scores (
+  cve           TEXT NOT NULL CHECK (cve <> ''),
+  seq           INTEGER NOT NULL CHECK (seq >= 0),
+  feed          TEXT NOT NULL CHECK (feed <> ''),
+  version       TEXT NOT NULL,
+  source        TEXT NOT NULL DEFAULT '',
+  type          TEXT NOT NULL DEFAULT '',
+  score         REAL NOT NULL CHECK (score BETWEEN 0 AND 10),
+  vector        TEXT NOT NULL DEFAULT '',
+  severity      TEXT NOT NULL DEFAULT '',
+  status        TEXT NOT NULL DEFAULT '',
+  last_modified TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (cve, seq)
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kSchemaV1}, Migration{2, kSchemaV2}, Migration{3, kSchemaV3},
     Migration{4, kSchemaV4}, Migration{5, kSchemaV5}, Migration{6, kSchemaV6},
-    Migration{7, kSchemaV7},
+    Migration{7, kSchemaV7}, Migration{8, kSchemaV8},
 };
 
 constexpr std::size_t kHeaderSize = 100;

@@ -19,6 +19,8 @@ struct FeedRunOutcome {
   std::int64_t records = 0;
   std::int64_t skipped = 0;
   double seconds = 0;
+  std::uint64_t bytes = 0;  // downloaded by the refresh, every request together
+  std::string sync_mode;    // as the feed told it (feeds::RefreshResult::sync_mode)
 };
 
 [[nodiscard]] Result<FeedRunOutcome> run_feed(feeds::Feed& feed, feeds::Fetcher& fetcher,

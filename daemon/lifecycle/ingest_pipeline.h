@@ -20,7 +20,14 @@ namespace patchparty::lifecycle {
 
 class IngestPipeline {
  public:
-  using Item = std::variant<Advisory, KevEntry, EpssScore>;
+  // The control items of an incremental sync travel in the same queue, so they reach the writer
+  // in order with the records.
+  struct UpdateInPlace {};
+  struct ForgetAdvisory {
+    std::string id;
+  };
+  using Item =
+      std::variant<Advisory, KevEntry, EpssScore, CveScores, UpdateInPlace, ForgetAdvisory>;
   using Writer = std::function<Result<>(Item&&)>;
 
   // `write` runs on the pipeline's own thread, one item at a time, in push order. At most

@@ -271,7 +271,7 @@ TEST_F(FeedJobTest, DefaultFeedsFollowTheInventory) {
   EXPECT_EQ(alpine[0].url, "https://secdb.alpinelinux.org/v3.19/main.json");
   auto ubuntu = feeds::default_feeds("Ubuntu:22.04:LTS", {});
   EXPECT_EQ(ubuntu[0].kind, "osv");
-  EXPECT_THAT(ubuntu[0].url, HasSubstr("/Ubuntu/all.zip"));
+  EXPECT_THAT(ubuntu[0].url, ::testing::EndsWith("/Ubuntu/"));
   EXPECT_EQ(ubuntu[0].only, std::vector<std::string>{"Ubuntu:22.04:LTS"});
 }
 
@@ -282,9 +282,9 @@ TEST_F(FeedJobTest, DefaultFeedsCoverEveryApplicationEcosystem) {
   std::vector<std::string> got;
   for (const auto& f : feeds)
     if (f.kind == "osv") got.push_back(f.name + " " + f.url.substr(bucket.size()));
-  EXPECT_THAT(got, ::testing::ElementsAre("osv-go Go/all.zip", "osv-maven Maven/all.zip",
-                                          "osv-pypi PyPI/all.zip", "osv-rubygems RubyGems/all.zip",
-                                          "osv-crates.io crates.io/all.zip"));
+  // The folder form: each syncs incrementally (osv_bucket_feed.h).
+  EXPECT_THAT(got, ::testing::ElementsAre("osv-go Go/", "osv-maven Maven/", "osv-pypi PyPI/",
+                                          "osv-rubygems RubyGems/", "osv-crates.io crates.io/"));
 }
 
 // The automatic feeds follow what the plan will read: a lockfile's kind names its ecosystem, an
@@ -340,7 +340,7 @@ TEST_F(FeedJobTest, DefaultFeedsCoverEveryRpmFamilyWithEscapedUrls) {
     auto feeds = feeds::default_feeds(c.host, {});
     ASSERT_FALSE(feeds.empty()) << c.host;
     EXPECT_EQ(feeds[0].name, c.name);
-    EXPECT_EQ(feeds[0].url, bucket + c.folder + "/all.zip");
+    EXPECT_EQ(feeds[0].url, bucket + c.folder + "/");
     EXPECT_EQ(feeds[0].only, std::vector<std::string>{c.host});
   }
 }
