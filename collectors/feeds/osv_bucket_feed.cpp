@@ -4,9 +4,9 @@
 #include <system_error>
 
 #include "collectors/feeds/osv_change_fetch.h"
+#include "collectors/feeds/osv_modified_ids.h"
 #include "collectors/feeds/osv_source.h"
 #include "core/base/error_context.h"
-#include "core/base/rfc3339_time.h"
 
 namespace patchparty::feeds {
 
@@ -37,28 +37,30 @@ Result<RefreshResult> OsvBucketFeed::refresh(Fetcher& fetcher, const FetchState&
                                              const FeedSinks& sinks, std::stop_token stop) {
   const std::string context = "feed " + config_.name;
   if (previous.cursor.empty()) return full(fetcher, previous, sinks, stop, "full", 0);
-  const auto cursor = parse_rfc3339(previous.cursor);
+  const auto cursor = parse_index_cursor(previous.cursor);
   if (!cursor) return full(fetcher, previous, sinks, stop, "full (fallback: unreadable cursor)", 0);
 
   const auto max_changed = static_cast<std::size_t>(
       std::floor(config_.max_changed_share * static_cast<double>(previous.records)));
-  auto head = read_index_head(fetcher, config_.url + "modified_id.csv", *cursor, max_changed,
-                              options(), stop);
+  auto head = read_index_head(fetcher, config_.url + "modified_id.csv", cursor->time,
+                              max_changed + cursor->ids.size(), options(), stop);
   if (stop.stop_requested()) return fail(Errc::unavailable, context + ": cancelled");
   if (!head)
     return full(fetcher, previous, sinks, stop,
                 "full (fallback: modified_id.csv: " + head.error().message + ")", 0);
-  if (head->since.over_limit)
-    return full(fetcher, previous, sinks, stop,
-                "full (fallback: more than " + std::to_string(max_changed) +
-                    " records changed, max_changed_share of " + std::to_string(previous.records) +
-                    ")",
-                head->bytes);
+  auto too_many = [&] {
+    return "full (fallback: more than " + std::to_string(max_changed) +
+           " records changed, max_changed_share of " + std::to_string(previous.records) + ")";
+  };
+  if (head->since.over_limit) return full(fetcher, previous, sinks, stop, too_many(), head->bytes);
   if (!head->since.reached_cursor)
     return full(fetcher, previous, sinks, stop,
                 "full (fallback: modified_id.csv does not reach back to the cursor)", head->bytes);
 
-  const auto& changed = head->since.changed;
+  const IndexChanges changes = changes_after(head->since, *cursor);
+  const auto& changed = changes.to_fetch;
+  if (changed.size() > max_changed)
+    return full(fetcher, previous, sinks, stop, too_many(), head->bytes);
   FolderCleanup cleanup{fetcher.download_dir() / (config_.name + ".changes")};
   auto records =
       fetch_records(fetcher, config_.url, changed, cleanup.folder,
@@ -91,7 +93,7 @@ Result<RefreshResult> OsvBucketFeed::refresh(Fetcher& fetcher, const FetchState&
   }
   if (stop.stop_requested()) return fail(Errc::unavailable, context + ": cancelled");
   result.validators = previous;
-  result.validators.cursor = format_rfc3339(std::max(head->since.newest, *cursor));
+  result.validators.cursor = format_index_cursor(changes.next);
   result.sync_mode = "incremental";
   result.bytes = head->bytes + records->bytes;
   result.attempts = 1;
@@ -123,7 +125,9 @@ Result<RefreshResult> OsvBucketFeed::full(Fetcher& fetcher, const FetchState& pr
   result.validators = fetched.validators;
   // The newest record held, not the index's newest row: a record modified after the zip was
   // written is then read from the index at the next sync, never skipped.
-  if (stats.newest_modified > 0) result.validators.cursor = format_rfc3339(stats.newest_modified);
+  if (stats.newest_modified > 0)
+    result.validators.cursor =
+        format_index_cursor(IndexCursor{stats.newest_modified, std::move(stats.newest_ids)});
   result.stats = ReadStats{stats.records, stats.skipped, std::move(stats.skipped_examples)};
   return result;
 }

@@ -67,4 +67,47 @@ Result<ModifiedSince> read_modified_since(std::string_view csv, std::int64_t cur
   return out;
 }
 
+std::optional<IndexCursor> parse_index_cursor(std::string_view text) {
+  IndexCursor out;
+  const std::size_t space = text.find(' ');
+  const auto time = parse_rfc3339(text.substr(0, space));
+  if (!time) return std::nullopt;
+  out.time = *time;
+  std::string_view rest = space == std::string_view::npos ? "" : text.substr(space + 1);
+  while (!rest.empty()) {
+    const std::size_t next = rest.find(' ');
+    const std::string_view id = rest.substr(0, next);
+    if (!valid_id(id)) return std::nullopt;
+    out.ids.emplace_back(id);
+    rest = next == std::string_view::npos ? "" : rest.substr(next + 1);
+  }
+  return out;
+}
+
+std::string format_index_cursor(const IndexCursor& cursor) {
+  std::string out = format_rfc3339(cursor.time);
+  if (cursor.ids.size() > kMaxCursorIds) return out;
+  for (const auto& id : cursor.ids) out += " " + id;
+  return out;
+}
+
+IndexChanges changes_after(const ModifiedSince& since, const IndexCursor& cursor) {
+  IndexChanges out;
+  auto held = [&](const ModifiedId& row) {
+    return row.modified == cursor.time &&
+           std::find(cursor.ids.begin(), cursor.ids.end(), row.id) != cursor.ids.end();
+  };
+  for (const auto& row : since.changed) {
+    if (!held(row)) out.to_fetch.push_back(row);
+  }
+  out.next.time = std::max(since.newest, cursor.time);
+  if (out.next.time == cursor.time) out.next.ids = cursor.ids;
+  for (const auto& row : since.changed) {
+    if (row.modified == out.next.time &&
+        std::find(out.next.ids.begin(), out.next.ids.end(), row.id) == out.next.ids.end())
+      out.next.ids.push_back(row.id);
+  }
+  return out;
+}
+
 }  // namespace patchparty::feeds

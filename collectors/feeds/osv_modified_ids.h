@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,5 +42,28 @@ struct ModifiedSince {
 [[nodiscard]] Result<ModifiedSince> read_modified_since(std::string_view csv, std::int64_t cursor,
                                                         std::size_t max_changed,
                                                         std::string_view label);
+
+// How far a feed has applied the index: the newest second, and the records of that second it
+// holds. The second is read again at the next sync (a record modified later in it must not be
+// missed); the records named here are not fetched again unless their row moves.
+struct IndexCursor {
+  std::int64_t time = 0;
+  std::vector<std::string> ids;  // at most kMaxCursorIds; none: every row of `time` is read again
+};
+inline constexpr std::size_t kMaxCursorIds = 64;
+
+// "2030-01-01T00:03:00Z" or "2030-01-01T00:03:00Z MAL-1 MAL-2": the store's spelling, which
+// `patchparty feeds status` shows. nullopt when the time is not RFC 3339 or an id is not an id.
+std::optional<IndexCursor> parse_index_cursor(std::string_view text);
+// Leaves the ids out when there are more than kMaxCursorIds.
+std::string format_index_cursor(const IndexCursor& cursor);
+
+// `since.changed` without the rows the cursor says are held; the cursor after them, newest first
+// (merging the old cursor's ids when the newest second did not move).
+struct IndexChanges {
+  std::vector<ModifiedId> to_fetch;
+  IndexCursor next;
+};
+IndexChanges changes_after(const ModifiedSince& since, const IndexCursor& cursor);
 
 }  // namespace patchparty::feeds

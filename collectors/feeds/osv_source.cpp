@@ -48,8 +48,11 @@ Result<> take(std::string_view json, std::string* owned, std::string_view where,
       stats.skipped_examples.push_back(std::string(where) + ": " + a.error().message);
     return {};
   }
-  if (auto modified = parse_rfc3339(a->modified))
-    stats.newest_modified = std::max(stats.newest_modified, *modified);
+  if (auto modified = parse_rfc3339(a->modified); modified && *modified >= stats.newest_modified) {
+    if (*modified > stats.newest_modified) stats.newest_ids.clear();
+    stats.newest_modified = *modified;
+    stats.newest_ids.push_back(a->id);
+  }
   if (!wanted(*a, options.only_ecosystems)) {
     ++stats.skipped;
     return {};

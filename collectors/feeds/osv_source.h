@@ -26,6 +26,7 @@ struct OsvReadStats {
   // The latest `modified` time (unix seconds) of every record read, kept or filtered out: how
   // far the source's change index is covered. 0 when no record had one.
   std::int64_t newest_modified = 0;
+  std::vector<std::string> newest_ids;        // the records modified in that second
   std::vector<std::string> skipped_examples;  // the first few reasons, for the log
 };
 

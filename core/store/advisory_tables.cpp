@@ -256,7 +256,8 @@ Result<> FeedRefresh::commit(const RefreshOutcome& o) {
          db_->prepare("UPDATE feed_state SET etag = ?2, last_modified = ?3, last_success_at = ?4, "
                       "last_attempt_at = ?4, last_error = NULL, record_count = ?5, "
                       "records_skipped = ?6, bytes = ?7, failures = 0, duration_seconds = ?8, "
-                      "cursor = ?9, sync_mode = ?10 WHERE feed = ?1"));
+                      "cursor = ?9, sync_mode = ?10, download_bytes = download_bytes + ?7 "
+                      "WHERE feed = ?1"));
   PP_CHECK(st.bind_text(1, feed_));
   PP_CHECK(st.bind_text(2, o.etag));
   PP_CHECK(st.bind_text(3, o.last_modified));
@@ -296,14 +297,16 @@ Result<> record_feed_failure(Database& db, std::string_view feed, std::string_vi
 }
 
 Result<> record_feed_not_modified(Database& db, std::string_view feed, std::string_view kind,
-                                  std::int64_t at, double duration_seconds) {
+                                  std::int64_t at, double duration_seconds, std::int64_t bytes) {
   PP_TRY(tx, Transaction::begin(db));
   PP_CHECK(upsert_state_columns(db, feed, kind));
   PP_TRY(st, db.prepare("UPDATE feed_state SET last_attempt_at = ?2, last_success_at = ?2, "
-                        "last_error = NULL, failures = 0, duration_seconds = ?3 WHERE feed = ?1"));
+                        "last_error = NULL, failures = 0, duration_seconds = ?3, "
+                        "download_bytes = download_bytes + ?4 WHERE feed = ?1"));
   PP_CHECK(st.bind_text(1, feed));
   PP_CHECK(st.bind_int64(2, at));
   PP_CHECK(st.bind_double(3, duration_seconds));
+  PP_CHECK(st.bind_int64(4, bytes));
   PP_CHECK(st.run());
   return tx.commit();
 }
@@ -313,7 +316,7 @@ constexpr std::string_view kStatusColumns =
     "SELECT feed, kind, COALESCE(etag, ''), COALESCE(last_modified, ''), "
     "COALESCE(last_success_at, 0), COALESCE(last_attempt_at, 0), COALESCE(last_error, ''), "
     "record_count, records_skipped, bytes, failures, COALESCE(duration_seconds, 0), cursor, "
-    "sync_mode FROM feed_state";
+    "sync_mode, download_bytes FROM feed_state";
 
 FeedStatus read_status(const Statement& st) {
   FeedStatus s;
@@ -331,6 +334,7 @@ FeedStatus read_status(const Statement& st) {
   s.duration_seconds = st.column_double(11);
   s.cursor = st.column_text(12);
   s.sync_mode = st.column_text(13);
+  s.download_bytes = st.column_int64(14);
   return s;
 }
 }  // namespace

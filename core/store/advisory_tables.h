@@ -29,6 +29,7 @@ struct FeedStatus {
   double duration_seconds = 0;  // of the last attempt
   std::string cursor;           // how far the source's change index has been applied; empty: none
   std::string sync_mode;  // of the last good sync: "full", "incremental", "full (fallback: why)"
+  std::int64_t download_bytes = 0;  // downloaded by every refresh so far, failed ones excepted
 };
 
 struct RefreshOutcome {
@@ -92,10 +93,10 @@ class FeedRefresh {
 [[nodiscard]] Result<> record_feed_failure(Database& db, std::string_view feed,
                                            std::string_view kind, std::string_view error,
                                            std::int64_t at, double duration_seconds);
-// A 304 or unchanged file: the data is current as of `at`.
+// A 304 or unchanged file: the data is current as of `at`. `bytes`: what finding that out cost.
 [[nodiscard]] Result<> record_feed_not_modified(Database& db, std::string_view feed,
                                                 std::string_view kind, std::int64_t at,
-                                                double duration_seconds);
+                                                double duration_seconds, std::int64_t bytes = 0);
 
 [[nodiscard]] Result<std::optional<FeedStatus>> feed_status(Database& db, std::string_view feed);
 [[nodiscard]] Result<std::vector<FeedStatus>> feed_statuses(Database& db);

@@ -236,6 +236,8 @@ CREATE INDEX advisories_by_feed_id ON advisories (feed, advisory_id);
 DROP INDEX advisories_by_feed;
 ALTER TABLE feed_state ADD COLUMN cursor TEXT NOT NULL DEFAULT '';
 ALTER TABLE feed_state ADD COLUMN sync_mode TEXT NOT NULL DEFAULT '';
+-- Every byte the feed's refreshes downloaded, for a counter that survives restarts.
+ALTER TABLE feed_state ADD COLUMN download_bytes INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE cve_scores (
   cve           TEXT NOT NULL CHECK (cve <> ''),
   seq           INTEGER NOT NULL CHECK (seq >= 0),

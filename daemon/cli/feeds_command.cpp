@@ -77,7 +77,9 @@ int update(const FeedArgs& args) {
     if (r->status == feeds::Refresh::not_modified) {
       std::cout << feed->name() << ": not modified (" << r->records << " records)\n";
     } else {
-      std::cout << feed->name() << ": " << r->records << " records, " << r->skipped << " skipped\n";
+      std::cout << feed->name() << ": " << r->records << " records, " << r->skipped << " skipped";
+      if (!r->sync_mode.empty()) std::cout << ", " << r->sync_mode << " sync";
+      std::cout << ", " << r->bytes << " bytes\n";
     }
   }
   return rc;
@@ -103,10 +105,13 @@ int status(const FeedArgs& args) {
   if (args.json) {
     std::cout << lifecycle::feed_statuses_json(*statuses);
   } else {
-    TextTable t({"FEED", "KIND", "RECORDS", "LAST SUCCESS", "FAILURES", "LAST ERROR"});
+    TextTable t({"FEED", "KIND", "RECORDS", "LAST SUCCESS", "SYNC", "BYTES", "CURSOR", "FAILURES",
+                 "LAST ERROR"});
     for (const auto& s : *statuses)
       t.add({s.feed, s.kind, std::to_string(s.record_count), age(s.last_success_at),
-             std::to_string(s.failures), s.last_error.substr(0, 80)});
+             s.sync_mode.substr(0, 60), std::to_string(s.bytes),
+             s.cursor.substr(0, s.cursor.find(' ')), std::to_string(s.failures),
+             s.last_error.substr(0, 80)});
     t.print(std::cout);
   }
   // A feed whose last attempt failed is worth a non-zero exit for scripts and checks.

@@ -86,7 +86,8 @@ Result<FeedRunOutcome> run_feed(feeds::Feed& feed, feeds::Fetcher& fetcher, stor
   }
   FeedRunOutcome outcome;
   if (result->status == feeds::Refresh::not_modified) {
-    PP_CHECK(store::record_feed_not_modified(db, name, kind, unix_now(), seconds()));
+    PP_CHECK(store::record_feed_not_modified(db, name, kind, unix_now(), seconds(),
+                                             static_cast<std::int64_t>(result->bytes)));
     outcome.status = feeds::Refresh::not_modified;
     outcome.records = previous_status ? previous_status->record_count : 0;
     outcome.seconds = seconds();

@@ -35,6 +35,12 @@ std::string feed_statuses_json(std::span<const store::FeedStatus> statuses) {
     w.Int64(s.bytes);
     w.Key("duration_seconds");
     w.Double(s.duration_seconds);
+    w.Key("download_bytes");
+    w.Int64(s.download_bytes);
+    w.Key("sync_mode");
+    w.String(s.sync_mode.c_str());
+    w.Key("cursor");
+    w.String(s.cursor.c_str());
     w.EndObject();
   }
   w.EndArray();

@@ -18,8 +18,14 @@ FeedMetrics::FeedMetrics(prometheus::Registry& r)
       advisories_(
           r, prometheus::BuildGauge()
                  .Name("patchparty_feed_advisories")
-                 .Help("Records the feed currently holds in the store (advisories, KEV entries or "
-                       "EPSS scores).")) {}
+                 .Help("Records the feed currently holds in the store (advisories, KEV entries, "
+                       "EPSS or CVSS scores).")),
+      download_bytes_(prometheus::BuildCounter()
+                          .Name("patchparty_feed_download_bytes_total")
+                          .Help("Bytes the feed's successful refreshes downloaded (every request "
+                                "of a refresh: an incremental sync's index and records, or a "
+                                "whole file).")
+                          .Register(r)) {}
 
 Result<> FeedMetrics::update(store::Database& db) {
   PP_TRY(feeds, store::feed_statuses(db));
@@ -37,6 +43,14 @@ Result<> FeedMetrics::update(store::Database& db) {
     const std::int64_t added = f.failures >= seen ? f.failures - seen : f.failures;
     if (added > 0) counter.Increment(static_cast<double>(added));
     seen = f.failures;
+    // The store's total only grows; the first sight counts it whole, as for failures, and a
+    // smaller total (a restored backup) starts the count again.
+    auto& bytes = download_bytes_.Add(l);
+    std::int64_t& bytes_seen = bytes_seen_[f.feed];
+    const std::int64_t new_bytes =
+        f.download_bytes >= bytes_seen ? f.download_bytes - bytes_seen : f.download_bytes;
+    if (new_bytes > 0) bytes.Increment(static_cast<double>(new_bytes));
+    bytes_seen = f.download_bytes;
   }
   last_success_.replace(last_success);
   advisories_.replace(advisories);

@@ -1,5 +1,5 @@
-// The feeds' families: when each last refreshed, how many records it holds, and its failures,
-// read from the store's feed state after each job.
+// The feeds' families: when each last refreshed, how many records it holds, its failures and the
+// bytes it downloaded, read from the store's feed state after each job.
 #pragma once
 
 #include <prometheus/counter.h>
@@ -27,7 +27,9 @@ class FeedMetrics {
   GaugeSeries last_success_;
   prometheus::Family<prometheus::Counter>& failures_;
   GaugeSeries advisories_;
+  prometheus::Family<prometheus::Counter>& download_bytes_;
   std::map<std::string, std::int64_t> failures_seen_;  // feed -> consecutive failures last seen
+  std::map<std::string, std::int64_t> bytes_seen_;     // feed -> the store's byte total last seen
 };
 
 }  // namespace patchparty::exporters

@@ -34,6 +34,7 @@ struct SeenRequest {
   std::string path, if_none_match, if_modified_since, user_agent, accept_encoding;
   std::string method, body;
   std::map<std::string, std::string> headers;  // every request header, as sent
+  std::uint64_t bytes_sent = 0;                // body bytes of the answer (after any gzip)
 };
 
 inline std::string gzip_bytes(const std::string& in) {
@@ -77,6 +78,13 @@ class HttpTestServer : public CivetHandler {
     std::lock_guard lock(mu_);
     return hits_[path];
   }
+  // Body bytes answered to every request so far, as a client pays for them.
+  std::uint64_t bytes_sent() {
+    std::lock_guard lock(mu_);
+    std::uint64_t total = 0;
+    for (const auto& s : seen_) total += s.bytes_sent;
+    return total;
+  }
   std::vector<SeenRequest> requests() {
     std::lock_guard lock(mu_);
     return seen_;
@@ -101,6 +109,7 @@ class HttpTestServer : public CivetHandler {
     };
     Route r;
     int served = 0;
+    std::size_t seen_index = 0;
     {
       std::lock_guard lock(mu_);
       SeenRequest seen{path, header("If-None-Match"), header("If-Modified-Since"),
@@ -109,6 +118,7 @@ class HttpTestServer : public CivetHandler {
       seen.body = request_body;
       for (int i = 0; i < info->num_headers; ++i)
         seen.headers[info->http_headers[i].name] = info->http_headers[i].value;
+      seen_index = seen_.size();
       seen_.push_back(std::move(seen));
       ++hits_[path];
       auto it = routes_.find(path);
@@ -151,13 +161,45 @@ class HttpTestServer : public CivetHandler {
       body = gzip_bytes(body);
       encoding = "Content-Encoding: gzip\r\n";
     }
+    // A single "bytes=FIRST-[LAST]" range of a plain 200 body, as object stores serve them.
+    if (const std::string range = header("Range");
+        r.status == 200 && encoding.empty() && !r.truncate && range.starts_with("bytes=")) {
+      const std::size_t dash = range.find('-');
+      const std::uint64_t first = std::stoull(range.substr(6, dash - 6));
+      std::uint64_t last =
+          dash + 1 < range.size() ? std::stoull(range.substr(dash + 1)) : body.size() - 1;
+      if (first >= body.size()) {
+        mg_printf(conn,
+                  "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */%zu\r\n"
+                  "Content-Length: 0\r\nConnection: close\r\n\r\n",
+                  body.size());
+        return true;
+      }
+      last = std::min<std::uint64_t>(last, body.size() - 1);
+      const std::string part = body.substr(first, last - first + 1);
+      mg_printf(conn,
+                "HTTP/1.1 206 Partial Content\r\nContent-Type: %s\r\nContent-Range: bytes "
+                "%llu-%llu/%zu\r\nContent-Length: %zu\r\n%sConnection: close\r\n\r\n",
+                r.content_type.c_str(), static_cast<unsigned long long>(first),
+                static_cast<unsigned long long>(last), body.size(), part.size(),
+                validators.c_str());
+      mg_write(conn, part.data(), part.size());
+      count_sent(seen_index, part.size());
+      return true;
+    }
     std::size_t send = r.truncate ? body.size() / 2 : body.size();
     mg_printf(conn,
               "HTTP/1.1 %d X\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s%sConnection: "
               "close\r\n\r\n",
               r.status, r.content_type.c_str(), body.size(), encoding.c_str(), validators.c_str());
     mg_write(conn, body.data(), send);
+    count_sent(seen_index, send);
     return true;
+  }
+
+  void count_sent(std::size_t index, std::uint64_t bytes) {
+    std::lock_guard lock(mu_);
+    if (index < seen_.size()) seen_[index].bytes_sent = bytes;
   }
 
   std::unique_ptr<CivetServer> server_;

@@ -215,5 +215,58 @@ TEST_F(FetcherTest, RejectsOtherSchemes) {
   EXPECT_ERRC(fetcher_->fetch(server_->url("/x"), "../escape", {}, fast()), Errc::invalid_argument);
 }
 
+TEST_F(FetcherTest, FetchBytesAsksForARangeAndSaysWhereItEnds) {
+  server_->set("/ranged.csv", Route{.body = kev_});
+  auto head = fetcher_->fetch_bytes(server_->url("/ranged.csv"), ByteRange{0, 100}, fast());
+  ASSERT_OK(head);
+  EXPECT_EQ(head->body, kev_.substr(0, 100));
+  EXPECT_FALSE(head->reached_end);
+  EXPECT_FALSE(head->whole);
+  EXPECT_EQ(head->bytes, 100u);
+  EXPECT_EQ(server_->requests().back().headers.at("Range"), "bytes=0-99");
+  auto tail =
+      fetcher_->fetch_bytes(server_->url("/ranged.csv"), ByteRange{kev_.size() - 10, 100}, fast());
+  ASSERT_OK(tail);
+  EXPECT_EQ(tail->body, kev_.substr(kev_.size() - 10));
+  EXPECT_TRUE(tail->reached_end);
+  auto past =
+      fetcher_->fetch_bytes(server_->url("/ranged.csv"), ByteRange{kev_.size(), 100}, fast());
+  ASSERT_OK(past);  // 416: nothing more
+  EXPECT_TRUE(past->body.empty());
+  EXPECT_TRUE(past->reached_end);
+}
+
+// gzip-encoded answers ignore the range here, as object stores do for encoded objects: the whole
+// body comes back and says so.
+TEST_F(FetcherTest, FetchBytesTakesAWholeBodyWhenTheServerIgnoresTheRange) {
+  server_->set("/whole.csv", Route{.body = kev_, .gzip = true});
+  auto r = fetcher_->fetch_bytes(server_->url("/whole.csv"), ByteRange{0, 100}, fast());
+  ASSERT_OK(r);
+  EXPECT_TRUE(r->body == kev_);
+  EXPECT_TRUE(r->whole);
+  EXPECT_TRUE(r->reached_end);
+}
+
+TEST_F(FetcherTest, FetchBytesReadsLocalRangesAndRefusesWhatIsMissingOrTooLarge) {
+  const auto file = dir_ / "local.csv";
+  std::ofstream(file, std::ios::binary) << kev_;
+  auto r = fetcher_->fetch_bytes("file://" + file.string(), ByteRange{10, 20}, fast());
+  ASSERT_OK(r);
+  EXPECT_EQ(r->body, kev_.substr(10, 20));
+  EXPECT_FALSE(r->reached_end);
+  auto all = fetcher_->fetch_bytes(file.string(), ByteRange{}, fast());
+  ASSERT_OK(all);
+  EXPECT_TRUE(all->whole);
+  EXPECT_TRUE(all->body == kev_);
+  EXPECT_ERRC(fetcher_->fetch_bytes((dir_ / "absent").string(), ByteRange{}, fast()),
+              Errc::not_found);
+  auto small = fast();
+  small.max_bytes = 10;
+  EXPECT_ERRC(fetcher_->fetch_bytes(file.string(), ByteRange{}, small), Errc::resource_exhausted);
+  server_->set("/gone.json", Route{.status = 404});
+  EXPECT_ERRC(fetcher_->fetch_bytes(server_->url("/gone.json"), ByteRange{}, fast()),
+              Errc::not_found);
+}
+
 }  // namespace
 }  // namespace patchparty::feeds

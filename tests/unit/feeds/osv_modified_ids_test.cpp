@@ -119,5 +119,47 @@ TEST(OsvModifiedIds, WhatCannotBeReadInFullIsDataLossNamingTheLine) {
   }
 }
 
+TEST(OsvIndexCursor, ReadsAndWritesTheStoreSpelling) {
+  auto c = parse_index_cursor("2030-01-01T00:03:00Z MAL-1 GHSA-abcd-efgh-ijkl");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->time, 1893456180);
+  EXPECT_EQ(c->ids, (std::vector<std::string>{"MAL-1", "GHSA-abcd-efgh-ijkl"}));
+  EXPECT_EQ(format_index_cursor(*c), "2030-01-01T00:03:00Z MAL-1 GHSA-abcd-efgh-ijkl");
+  auto bare = parse_index_cursor("2030-01-01T00:03:00Z");
+  ASSERT_TRUE(bare);
+  EXPECT_TRUE(bare->ids.empty());
+  EXPECT_FALSE(parse_index_cursor(""));
+  EXPECT_FALSE(parse_index_cursor("yesterday"));
+  EXPECT_FALSE(parse_index_cursor("2030-01-01T00:03:00Z ../x"));
+  // More ids than a cursor keeps: the second is then read again in full, which is still right.
+  IndexCursor many{1893456180, {}};
+  for (std::size_t i = 0; i <= kMaxCursorIds; ++i) many.ids.push_back("A-" + std::to_string(i));
+  EXPECT_EQ(format_index_cursor(many), "2030-01-01T00:03:00Z");
+}
+
+TEST(OsvIndexCursor, SkipsWhatTheCursorHoldsAndCarriesItsSecondForward) {
+  const std::string csv =
+      "2030-01-01T00:05:00Z,C\n2030-01-01T00:05:00Z,D\n2030-01-01T00:03:00Z,A\n"
+      "2030-01-01T00:03:00Z,B\n2030-01-01T00:03:00Z,E\n2030-01-01T00:02:00Z,F\n";
+  const IndexCursor cursor{1893456180, {"A", "B"}};  // 00:03:00, A and B applied
+  auto since = read_modified_since(csv, cursor.time, 100, "x.csv");
+  ASSERT_OK(since);
+  auto changes = changes_after(*since, cursor);
+  std::vector<std::string> ids;
+  for (const auto& row : changes.to_fetch) ids.push_back(row.id);
+  // E came in the cursor's second after the last sync read it.
+  EXPECT_EQ(ids, (std::vector<std::string>{"C", "D", "E"}));
+  EXPECT_EQ(format_index_cursor(changes.next), "2030-01-01T00:05:00Z C D");
+
+  // Nothing newer: the cursor keeps its second and learns E.
+  auto quiet =
+      read_modified_since(csv.substr(csv.find("2030-01-01T00:03")), cursor.time, 100, "x.csv");
+  ASSERT_OK(quiet);
+  auto same = changes_after(*quiet, cursor);
+  ASSERT_EQ(same.to_fetch.size(), 1u);
+  EXPECT_EQ(same.to_fetch[0].id, "E");
+  EXPECT_EQ(format_index_cursor(same.next), "2030-01-01T00:03:00Z A B E");
+}
+
 }  // namespace
 }  // namespace patchparty::feeds

@@ -57,7 +57,7 @@ class MetricsTest : public StoreMetricsFixture {
     config_.party.schedule = "0 9 * * 2#1";
   }
   store::Database& db() { return store_->database(); }
-  void refresh_feed(std::string name, int advisories, std::int64_t at) {
+  void refresh_feed(std::string name, int advisories, std::int64_t at, std::int64_t bytes = 0) {
     auto r = store::FeedRefresh::begin(db(), name, "osv");
     ASSERT_OK(r);
     for (int i = 0; i < advisories; ++i) {
@@ -68,6 +68,7 @@ class MetricsTest : public StoreMetricsFixture {
     }
     store::RefreshOutcome o;
     o.finished_at = at;
+    o.bytes = bytes;
     ASSERT_OK(r->commit(o));
   }
   void scan(std::vector<Finding> findings, std::int64_t now) {
@@ -110,6 +111,21 @@ TEST_F(MetricsTest, FeedFailuresCountOnlyWhatIsNewSinceTheLastUpdate) {
   ASSERT_OK(store::record_feed_failure(db(), "epss", "epss", "HTTP 503", kNow + 3, 1.0));
   update();  // ...and the counter still only grows
   EXPECT_EQ(metric_value(reg(), "patchparty_feed_fetch_failures_total", {{"feed", "epss"}}), 3);
+}
+
+TEST_F(MetricsTest, DownloadBytesAddUpEveryRefreshAndNotModifiedAnswer) {
+  refresh_feed("osv-npm", 1, kNow, 3'000'000);
+  update();
+  EXPECT_EQ(metric_value(reg(), "patchparty_feed_download_bytes_total", {{"feed", "osv-npm"}}),
+            3'000'000);
+  update();  // nothing new
+  EXPECT_EQ(metric_value(reg(), "patchparty_feed_download_bytes_total", {{"feed", "osv-npm"}}),
+            3'000'000);
+  refresh_feed("osv-npm", 1, kNow + 60, 4096);
+  ASSERT_OK(store::record_feed_not_modified(db(), "osv-npm", "osv", kNow + 120, 0.1, 512));
+  update();
+  EXPECT_EQ(metric_value(reg(), "patchparty_feed_download_bytes_total", {{"feed", "osv-npm"}}),
+            3'000'000 + 4096 + 512);
 }
 
 TEST_F(MetricsTest, InventoryCountsTheNewestGoodSnapshotOfEachSourceAndProject) {
