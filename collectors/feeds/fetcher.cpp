@@ -84,6 +84,23 @@ Result<FetchResult> fetch_local(const std::filesystem::path& path, const FetchSt
   return r;
 }
 
+// Every feed request makes the same transfer choices; only headers differ.
+HttpRequest feed_request(std::string_view url, const FetchOptions& options,
+                         const std::string& user_agent) {
+  HttpRequest request;
+  request.url = std::string(url);
+  request.protocols = HttpProtocols::http_and_https;
+  request.connect_timeout = options.connect_timeout;
+  request.timeout = options.total_timeout;
+  request.max_body_bytes = options.max_bytes;
+  request.max_redirects = options.max_redirects;
+  request.decode_content = true;
+  request.tls.ca_path = options.ca_path;
+  request.user_agent = user_agent;
+  request.retry = HttpRetry{.max_attempts = options.max_attempts, .backoff = options.backoff};
+  return request;
+}
+
 Result<FetchedBytes> read_local_bytes(const std::filesystem::path& path, ByteRange range,
                                       const FetchOptions& options) {
   File file(std::fopen(path.c_str(), "rbe"));
@@ -127,23 +144,13 @@ Result<FetchedBytes> Fetcher::fetch_bytes(std::string_view url, ByteRange range,
   if (url.starts_with("/")) return read_local_bytes(std::string(url), range, options);
   if (!url.starts_with("http://") && !url.starts_with("https://"))
     return fail(Errc::invalid_argument, "unsupported URL '" + std::string(url) + "'");
-  HttpRequest request;
-  request.url = std::string(url);
+  HttpRequest request = feed_request(url, options, user_agent_);
   const bool ranged = range.offset > 0 || range.length > 0;
   if (ranged) {
     std::string spec = "Range: bytes=" + std::to_string(range.offset) + "-";
     if (range.length > 0) spec += std::to_string(range.offset + range.length - 1);
     request.headers.push_back(std::move(spec));
   }
-  request.protocols = HttpProtocols::http_and_https;
-  request.connect_timeout = options.connect_timeout;
-  request.timeout = options.total_timeout;
-  request.max_body_bytes = options.max_bytes;
-  request.max_redirects = options.max_redirects;
-  request.decode_content = true;
-  request.tls.ca_path = options.ca_path;
-  request.user_agent = user_agent_;
-  request.retry = HttpRetry{.max_attempts = options.max_attempts, .backoff = options.backoff};
   PP_TRY(response, http_send(request, stop));
   FetchedBytes out;
   out.attempts = response.attempts;
@@ -183,20 +190,10 @@ Result<FetchResult> Fetcher::fetch(std::string_view url, std::string_view name,
   const std::filesystem::path part = dir_ / (std::string(name) + ".part");
   const std::filesystem::path final_path = dir_ / std::string(name);
 
-  HttpRequest request;
-  request.url = std::string(url);
+  HttpRequest request = feed_request(url, options, user_agent_);
   if (!previous.etag.empty()) request.headers.push_back("If-None-Match: " + previous.etag);
   if (!previous.last_modified.empty() && !previous.last_modified.starts_with("mtime:"))
     request.headers.push_back("If-Modified-Since: " + previous.last_modified);
-  request.protocols = HttpProtocols::http_and_https;
-  request.connect_timeout = options.connect_timeout;
-  request.timeout = options.total_timeout;
-  request.max_body_bytes = options.max_bytes;
-  request.max_redirects = options.max_redirects;
-  request.decode_content = true;
-  request.tls.ca_path = options.ca_path;
-  request.user_agent = user_agent_;
-  request.retry = HttpRetry{.max_attempts = options.max_attempts, .backoff = options.backoff};
 
   PartFile sink(part);
   auto response = http_send(request, stop, &sink, progress);
