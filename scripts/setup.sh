@@ -14,7 +14,7 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 build_packages=(cmake ninja-build g++ pkg-config ca-certificates
   prometheus-cpp-dev libcivetweb-dev libcurl4-openssl-dev rapidjson-dev libsqlite3-dev
   libsystemd-dev libyaml-cpp-dev libarchive-dev libcli11-dev libexpected-dev libabsl-dev libssl-dev
-  libtomlplusplus-dev libpugixml-dev)
+  libtomlplusplus-dev libpugixml-dev libre2-dev)
 test_packages=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   dpkg-dev apt-utils rpm db5.3-util python3 python3-apt python3-rpm python3-packaging libapt-pkg-dev librpm-dev
   composer php-cli nodejs sqlite3 prometheus prometheus-alertmanager wrk curl

@@ -3,9 +3,9 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
-#include <regex>
 #include <string>
 
+#include "core/base/pattern.h"
 #include "core/versions/composer_version.h"
 
 namespace patchparty::versions {
@@ -19,17 +19,17 @@ const std::string kVersion = "v?(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(?:\\.(\\d+))?
                              "|\\.([xX*][.-]?dev))(?:\\+[^\\s]+)?";
 
 struct Patterns {
-  std::regex alias{"^([^,\\s]+) +as +([^,\\s]+)$"};
-  std::regex flag{"^([^,\\s]*?)@(stable|RC|beta|alpha|dev)$", std::regex::icase};
-  std::regex ref{"^(dev-[^,\\s@]+?|[^,\\s@]+?\\.x-dev)#[^\\n]+$", std::regex::icase};
-  std::regex star{"^(v)?[xX*](\\.[xX*])*$", std::regex::icase};
-  std::regex tilde{"^~>?" + kVersion + "$", std::regex::icase};
-  std::regex caret{"^\\^" + kVersion + "($)", std::regex::icase};
-  std::regex xrange{"^v?(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(?:\\.[xX*])+$"};
-  std::regex hyphen{"^(" + kVersion + ") +- +(" + kVersion + ")($)", std::regex::icase};
-  std::regex basic{"^(<>|!=|>=?|<=?|==?)?\\s*([^\\n]*)"};
-  std::regex dev_name{"^[0-9a-zA-Z\\-./]+$"};
-  std::regex has_modifier{"-" + kModifier + "$"};
+  Pattern alias{"^([^,\\s]+) +as +([^,\\s]+)$"};
+  Pattern flag{"^([^,\\s]*?)@(stable|RC|beta|alpha|dev)$", PatternCase::insensitive};
+  Pattern ref{"^(dev-[^,\\s@]+?|[^,\\s@]+?\\.x-dev)#[^\\n]+$", PatternCase::insensitive};
+  Pattern star{"^(v)?[xX*](\\.[xX*])*$", PatternCase::insensitive};
+  Pattern tilde{"^~>?" + kVersion + "$", PatternCase::insensitive};
+  Pattern caret{"^\\^" + kVersion + "($)", PatternCase::insensitive};
+  Pattern xrange{"^v?(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(?:\\.[xX*])+$"};
+  Pattern hyphen{"^(" + kVersion + ") +- +(" + kVersion + ")($)", PatternCase::insensitive};
+  Pattern basic{"^(<>|!=|>=?|<=?|==?)?\\s*([^\\n]*)"};
+  Pattern dev_name{"^[0-9a-zA-Z\\-./]+$"};
+  Pattern has_modifier{"-" + kModifier + "$"};
 };
 
 const Patterns& patterns() {
@@ -41,12 +41,12 @@ bool pcre_space(char c) {
   return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-bool filled(const std::ssub_match& m) {
+bool filled(const PatternGroup& m) {
   return m.matched && m.length() > 0;
 }
 
 // PHP's empty(): "" and "0" are empty.
-bool php_empty(const std::ssub_match& m) {
+bool php_empty(const PatternGroup& m) {
   return !m.matched || m.length() == 0 || m.str() == "0";
 }
 
@@ -105,21 +105,21 @@ Result<std::string> normalize_in(std::string_view constraint, const std::string&
 Result<std::vector<ComposerAtom>> parse_single(const std::string& input) {
   const Patterns& p = patterns();
   std::string c = input;
-  std::smatch m;
-  if (pcre_match(c, m, p.alias)) c = m[1].str();
+  PatternMatch m;
+  if (p.alias.full_match(c, &m)) c = m[1].str();
   std::string stability_modifier;
-  if (pcre_match(c, m, p.flag)) {
+  if (p.flag.full_match(c, &m)) {
     std::string word = m[2].str();
     c = m[1].length() ? m[1].str() : "*";
     if (word != "stable") stability_modifier = word;
   }
-  if (pcre_match(c, m, p.ref)) c = m[1].str();
-  if (pcre_match(c, m, p.star)) {
+  if (p.ref.full_match(c, &m)) c = m[1].str();
+  if (p.star.full_match(c, &m)) {
     if (filled(m[1]) || filled(m[2])) return std::vector{atom(">=", "0.0.0.0-dev")};
     return std::vector{ComposerAtom{true, "", ""}};
   }
 
-  if (pcre_match(c, m, p.tilde)) {
+  if (p.tilde.full_match(c, &m)) {
     if (c.rfind("~>", 0) == 0)
       return tl::make_unexpected(unparsable(input, "invalid operator \"~>\", use \"~\""));
     int position = filled(m[4]) ? 4 : filled(m[3]) ? 3 : filled(m[2]) ? 2 : 1;
@@ -131,7 +131,7 @@ Result<std::vector<ComposerAtom>> parse_single(const std::string& input) {
     return std::vector{atom(">=", low), atom("<", high)};
   }
 
-  if (pcre_match(c, m, p.caret)) {
+  if (p.caret.full_match(c, &m)) {
     int position;
     if (m[1].str() != "0" || !filled(m[2]))
       position = 1;
@@ -146,7 +146,7 @@ Result<std::vector<ComposerAtom>> parse_single(const std::string& input) {
     return std::vector{atom(">=", low), atom("<", high)};
   }
 
-  if (pcre_match(c, m, p.xrange)) {
+  if (p.xrange.full_match(c, &m)) {
     int position = filled(m[3]) ? 3 : filled(m[2]) ? 2 : 1;
     std::string parts[5] = {"", m[1].str(), m[2].str(), m[3].str(), ""};
     std::string parts_high[5] = {"", m[1].str(), m[2].str(), m[3].str(), ""};
@@ -156,8 +156,8 @@ Result<std::vector<ComposerAtom>> parse_single(const std::string& input) {
     return std::vector{atom(">=", low), atom("<", high)};
   }
 
-  if (pcre_match(c, m, p.hyphen)) {
-    auto empty0 = [](const std::ssub_match& x) { return x.str() == "0" ? false : !filled(x); };
+  if (p.hyphen.full_match(c, &m)) {
+    auto empty0 = [](const PatternGroup& x) { return x.str() == "0" ? false : !filled(x); };
     std::string low_suffix = (php_empty(m[6]) && php_empty(m[8]) && php_empty(m[9])) ? "-dev" : "";
     PP_TRY(low, normalize_in(input, m[1].str()));
     std::vector<ComposerAtom> out{atom(">=", low + low_suffix)};
@@ -174,14 +174,14 @@ Result<std::vector<ComposerAtom>> parse_single(const std::string& input) {
     return out;
   }
 
-  std::regex_search(c, m, p.basic);
+  p.basic.search(c, &m);
   std::string op = m[1].length() ? m[1].str() : "=";
   std::string text = m[2].str();
   auto normalized = composer_normalize(text);
   if (!normalized && text.size() >= 4 && text.compare(text.size() - 4, 4, "-dev") == 0) {
-    std::smatch dm;
+    PatternMatch dm;
     // "foobar-dev" is read as the branch dev-foobar.
-    if (pcre_match(text, dm, p.dev_name))
+    if (p.dev_name.full_match(text, &dm))
       normalized = composer_normalize("dev-" + text.substr(0, text.size() - 4));
   }
   if (!normalized) return tl::make_unexpected(unparsable(input, normalized.error().message));
@@ -192,8 +192,8 @@ Result<std::vector<ComposerAtom>> parse_single(const std::string& input) {
   } else if (op == "<" || op == ">=") {
     std::string low = text;
     for (char& ch : low) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    std::smatch mm;
-    if (!pcre_search(low, mm, p.has_modifier) && text.rfind("dev-", 0) != 0) version += "-dev";
+    PatternMatch mm;
+    if (!p.has_modifier.search(low, &mm) && text.rfind("dev-", 0) != 0) version += "-dev";
   }
   if (op == "=") op = "==";
   if (op == "<>") op = "!=";
@@ -332,21 +332,17 @@ bool ComposerConstraint::test(const std::string& normalized) const {
 Result<ComposerConstraint> parse_composer_constraint(std::string_view constraint) {
   if (constraint.size() > kMaxConstraintLength)
     return fail(Errc::invalid_argument, "composer: constraint longer than 1024 bytes");
-  try {
-    ComposerConstraint out;
-    for (const auto& any : split_or(php_trim(constraint))) {
-      std::vector<ComposerAtom> group;
-      for (const auto& part : split_and(any)) {
-        PP_TRY(atoms, parse_single(part));
-        group.insert(group.end(), atoms.begin(), atoms.end());
-      }
-      out.any_of.push_back(std::move(group));
+  ComposerConstraint out;
+  for (const auto& any : split_or(php_trim(constraint))) {
+    std::vector<ComposerAtom> group;
+    for (const auto& part : split_and(any)) {
+      PP_TRY(atoms, parse_single(part));
+      group.insert(group.end(), atoms.begin(), atoms.end());
     }
-    merge_adjacent(out.any_of);
-    return out;
-  } catch (const std::exception& e) {  // std::regex may give up on pathological input
-    return fail(Errc::invalid_argument, "composer: constraint: " + std::string(e.what()));
+    out.any_of.push_back(std::move(group));
   }
+  merge_adjacent(out.any_of);
+  return out;
 }
 
 Result<bool> composer_satisfies(std::string_view version, std::string_view constraint) {

@@ -3,9 +3,9 @@
 #include <cctype>
 #include <climits>
 #include <optional>
-#include <regex>
 #include <string>
 
+#include "core/base/pattern.h"
 #include "core/versions/parsed_scheme.h"
 
 namespace patchparty::versions {
@@ -17,16 +17,16 @@ const std::string kModifier =
     "[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?\\d+)*)?)?([.-]?dev)?";
 
 struct NormalizePatterns {
-  std::regex alias{"^([^,\\s]+) +as +([^,\\s]+)$"};
-  std::regex flag{"@(?:stable|RC|beta|alpha|dev)$", std::regex::icase};
-  std::regex build{"^([^,\\s+]+)\\+[^\\s]+$"};
-  std::regex classical{"^v?(\\d{1,5})(\\.\\d+)?(\\.\\d+)?(\\.\\d+)?" + kModifier + "$",
-                       std::regex::icase};
-  std::regex date{"^v?(\\d{4}(?:[.:-]?\\d{2}){1,6}(?:[.:-]?\\d{1,3})?)" + kModifier + "$",
-                  std::regex::icase};
-  std::regex branch{"^v?(\\d+)(\\.(?:\\d+|[xX*]))?(\\.(?:\\d+|[xX*]))?(\\.(?:\\d+|[xX*]))?$",
-                    std::regex::icase};
-  std::regex stability{kModifier + "(?:\\+[^\\n]*)?$", std::regex::icase};
+  Pattern alias{"^([^,\\s]+) +as +([^,\\s]+)$"};
+  Pattern flag{"@(?:stable|RC|beta|alpha|dev)$", PatternCase::insensitive};
+  Pattern build{"^([^,\\s+]+)\\+[^\\s]+$"};
+  Pattern classical{"^v?(\\d{1,5})(\\.\\d+)?(\\.\\d+)?(\\.\\d+)?" + kModifier + "$",
+                    PatternCase::insensitive};
+  Pattern date{"^v?(\\d{4}(?:[.:-]?\\d{2}){1,6}(?:[.:-]?\\d{1,3})?)" + kModifier + "$",
+               PatternCase::insensitive};
+  Pattern branch{"^v?(\\d+)(\\.(?:\\d+|[xX*]))?(\\.(?:\\d+|[xX*]))?(\\.(?:\\d+|[xX*]))?$",
+                 PatternCase::insensitive};
+  Pattern stability{kModifier + "(?:\\+[^\\n]*)?$", PatternCase::insensitive};
 };
 
 const NormalizePatterns& patterns() {
@@ -56,7 +56,7 @@ std::string ltrim_dot_dash(std::string s) {
 }
 
 // Appends the stability modifier captured at groups [index, index + 2] (stability, number, dev).
-std::string with_modifiers(std::string version, const std::smatch& m, std::size_t index) {
+std::string with_modifiers(std::string version, const PatternMatch& m, std::size_t index) {
   if (m[index].matched && m[index].length() > 0) {
     if (m[index].str() == "stable") return version;
     version += "-" + expand_stability(m[index].str()) +
@@ -68,8 +68,8 @@ std::string with_modifiers(std::string version, const std::smatch& m, std::size_
 
 std::string normalize_branch(std::string_view raw) {
   std::string name = php_trim(raw);
-  std::smatch m;
-  if (pcre_match(name, m, patterns().branch)) {
+  PatternMatch m;
+  if (patterns().branch.full_match(name, &m)) {
     std::string version;
     for (std::size_t i = 1; i < 5; ++i) {
       if (!m[i].matched) {
@@ -85,8 +85,8 @@ std::string normalize_branch(std::string_view raw) {
   return "dev-" + name;
 }
 
-// The branch name in '{(.*?)[.-]?dev$}i', found directly: a regex search with a lazy prefix
-// takes quadratic time in std::regex.
+// The branch name in '{(.*?)[.-]?dev$}i', found directly: the lazy prefix searched from every
+// start would take quadratic time.
 std::optional<std::string> dev_suffix_name(std::string_view s) {
   // "$" also matches before a final newline, and "." never matches a newline.
   if (!s.empty() && s.back() == '\n') s.remove_suffix(1);
@@ -168,18 +168,6 @@ std::string php_trim(std::string_view s) {
   return std::string(s);
 }
 
-bool pcre_match(const std::string& s, std::smatch& m, const std::regex& re) {
-  if (std::regex_match(s, m, re)) return true;
-  // PCRE's "$" also matches just before a final newline. The match stays inside `s`, so the
-  // captures live as long as the caller's string.
-  return !s.empty() && s.back() == '\n' && std::regex_match(s.cbegin(), s.cend() - 1, m, re);
-}
-
-bool pcre_search(const std::string& s, std::smatch& m, const std::regex& re) {
-  if (std::regex_search(s, m, re)) return true;
-  return !s.empty() && s.back() == '\n' && std::regex_search(s.cbegin(), s.cend() - 1, m, re);
-}
-
 int php_version_compare(std::string_view a_in, std::string_view b_in) {
   // PHP hands C strings to this code, so it stops at the first NUL.
   std::string_view a = a_in.substr(0, a_in.find('\0'));
@@ -234,35 +222,30 @@ Result<std::string> composer_normalize(std::string_view input) {
   auto invalid = [&] {
     return fail(Errc::invalid_argument, "composer: invalid version \"" + std::string(input) + "\"");
   };
-  try {
-    std::string version = php_trim(input);
-    std::smatch m;
-    if (pcre_match(version, m, p.alias)) version = m[1].str();
-    if (pcre_search(version, m, p.flag))
-      version.resize(version.size() - static_cast<std::size_t>(m[0].length()));
-    if (version == "master" || version == "trunk" || version == "default")
-      version = "dev-" + version;
-    if (lower(version.substr(0, 4)) == "dev-") return "dev-" + version.substr(4);
-    if (pcre_match(version, m, p.build)) version = m[1].str();
-    if (pcre_match(version, m, p.classical)) {
-      std::string out = m[1].str() + (m[2].length() ? m[2].str() : ".0") +
-                        (m[3].length() ? m[3].str() : ".0") + (m[4].length() ? m[4].str() : ".0");
-      return with_modifiers(out, m, 5);
-    }
-    if (pcre_match(version, m, p.date)) {
-      std::string out = m[1].str();
-      for (char& c : out)
-        if (!is_digit(c)) c = '.';
-      return with_modifiers(out, m, 2);
-    }
-    if (auto name = dev_suffix_name(version)) {
-      std::string branch = normalize_branch(*name);
-      if (branch.find("dev-") == std::string::npos) return branch;
-    }
-    return invalid();
-  } catch (const std::exception&) {  // std::regex can give up on pathological input
-    return invalid();
+  std::string version = php_trim(input);
+  PatternMatch m;
+  if (p.alias.full_match(version, &m)) version = m[1].str();
+  if (p.flag.search(version, &m))
+    version.resize(version.size() - static_cast<std::size_t>(m[0].length()));
+  if (version == "master" || version == "trunk" || version == "default") version = "dev-" + version;
+  if (lower(version.substr(0, 4)) == "dev-") return "dev-" + version.substr(4);
+  if (p.build.full_match(version, &m)) version = m[1].str();
+  if (p.classical.full_match(version, &m)) {
+    std::string out = m[1].str() + (m[2].length() ? m[2].str() : ".0") +
+                      (m[3].length() ? m[3].str() : ".0") + (m[4].length() ? m[4].str() : ".0");
+    return with_modifiers(out, m, 5);
   }
+  if (p.date.full_match(version, &m)) {
+    std::string out = m[1].str();
+    for (char& c : out)
+      if (!is_digit(c)) c = '.';
+    return with_modifiers(out, m, 2);
+  }
+  if (auto name = dev_suffix_name(version)) {
+    std::string branch = normalize_branch(*name);
+    if (branch.find("dev-") == std::string::npos) return branch;
+  }
+  return invalid();
 }
 
 std::string composer_stability(std::string_view normalized) {
@@ -274,12 +257,8 @@ std::string composer_stability(std::string_view normalized) {
       (version.size() >= 4 && version.compare(version.size() - 4, 4, "-dev") == 0))
     return "dev";
   std::string l = lower(version);
-  std::smatch m;
-  try {
-    if (!pcre_search(l, m, patterns().stability)) return "stable";
-  } catch (const std::exception&) {
-    return "stable";
-  }
+  PatternMatch m;
+  if (!patterns().stability.search(l, &m)) return "stable";
   if (m[3].matched && m[3].length() > 0) return "dev";
   if (m[1].matched && m[1].length() > 0) {
     std::string s = m[1].str();

@@ -2,7 +2,6 @@
 // then PHP's version_compare on the normalised strings, with Composer's branch rules.
 #pragma once
 
-#include <regex>
 #include <string>
 #include <string_view>
 
@@ -33,8 +32,5 @@ const VersionScheme& composer_scheme();
 // Shared with the constraint parser, which reads the same PHP regular expressions.
 // PHP's trim(): space, \t, \n, \r, \0 and \x0B, but not \f.
 std::string php_trim(std::string_view s);
-// regex_match / regex_search where "$" may also match before a final newline, as in PCRE.
-bool pcre_match(const std::string& s, std::smatch& m, const std::regex& re);
-bool pcre_search(const std::string& s, std::smatch& m, const std::regex& re);
 
 }  // namespace patchparty::versions
