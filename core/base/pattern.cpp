@@ -53,4 +53,16 @@ bool Pattern::search(std::string_view text, PatternMatch* m) const {
   return !text.empty() && text.back() == '\n' && run(text.substr(0, text.size() - 1), false, m);
 }
 
+std::string Pattern::replace_first(std::string_view text, std::string_view rewrite) const {
+  std::string out(text);
+  RE2::Replace(&out, *re_, re2::StringPiece(rewrite.data(), rewrite.size()));
+  return out;
+}
+
+std::string Pattern::replace_all(std::string_view text, std::string_view rewrite) const {
+  std::string out(text);
+  RE2::GlobalReplace(&out, *re_, re2::StringPiece(rewrite.data(), rewrite.size()));
+  return out;
+}
+
 }  // namespace patchparty

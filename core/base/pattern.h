@@ -54,6 +54,10 @@ class Pattern {
   // The leftmost match anywhere in `text`; the pattern's own "^" and "$" anchor it. "$" may stand
   // before one final "\n", as in PCRE.
   bool search(std::string_view text, PatternMatch* m = nullptr) const;
+  // `text` with its leftmost match (or every non-overlapping match) replaced by `rewrite`, where
+  // \1 ... \9 stand for groups (empty when a group took no part) and \\ for a backslash.
+  std::string replace_first(std::string_view text, std::string_view rewrite) const;
+  std::string replace_all(std::string_view text, std::string_view rewrite) const;
 
  private:
   bool run(std::string_view text, bool anchored, PatternMatch* m) const;

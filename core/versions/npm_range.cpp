@@ -1,8 +1,9 @@
 #include "core/versions/npm_range.h"
 
 #include <map>
-#include <regex>
 #include <string>
+
+#include "core/base/pattern.h"
 
 namespace patchparty::versions {
 namespace {
@@ -12,54 +13,69 @@ constexpr std::size_t kMaxRangeLength = 1024;
 // The grammar of node-semver's strict regular expressions, with the repetition bounds it uses
 // once its input is whitespace-normalised (numbers up to 257 digits, identifiers up to 250).
 // Those bounds only matter where a run of [a-zA-Z0-9-] is longer than 250 characters; for any
-// other input the unbounded grammar matches the same text and is far cheaper for std::regex.
+// other input the unbounded grammar matches the same text with a smaller automaton.
 struct Grammar {
   std::string numeric, non_numeric, loose_numeric, build_id;
 };
 
+struct PatternTexts {
+  std::string build, hyphen, comparator_trim, tilde, caret, xrange, comparator;
+};
+
+PatternTexts pattern_texts(const Grammar& g) {
+  const std::string pre_id = "(?:" + g.non_numeric + "|" + g.numeric + ")";
+  const std::string prerelease = "(?:-(" + pre_id + "(?:\\." + pre_id + ")*))";
+  const std::string loose_pre_id = "(?:" + g.non_numeric + "|" + g.loose_numeric + ")";
+  const std::string loose_prerelease = "(?:-?(" + loose_pre_id + "(?:\\." + loose_pre_id + ")*))";
+  const std::string build_part = "(?:\\+(" + g.build_id + "(?:\\." + g.build_id + ")*))";
+  const std::string full_plain = "v?(" + g.numeric + ")\\.(" + g.numeric + ")\\.(" + g.numeric +
+                                 ")" + prerelease + "?" + build_part + "?";
+  const std::string loose_plain = "[v=\\s]*(" + g.loose_numeric + ")\\.(" + g.loose_numeric +
+                                  ")\\.(" + g.loose_numeric + ")" + loose_prerelease + "?" +
+                                  build_part + "?";
+  const std::string gtlt = "((?:<|>)?=?)";
+  const std::string x_id = g.numeric + "|x|X|\\*";
+  const std::string x_plain = "[v=\\s]*(" + x_id + ")(?:\\.(" + x_id + ")(?:\\.(" + x_id +
+                              ")(?:" + prerelease + ")?" + build_part + "?)?)?";
+  return PatternTexts{
+      .build = build_part,
+      .hyphen = "^\\s{0,1}(" + x_plain + ")\\s{1,1}-\\s{1,1}(" + x_plain + ")\\s{0,1}$",
+      .comparator_trim = "(\\s{0,1})" + gtlt + "\\s{0,1}(" + loose_plain + "|" + x_plain + ")",
+      .tilde = "^(?:~>?)" + x_plain + "$",
+      .caret = "^(?:\\^)" + x_plain + "$",
+      .xrange = "^" + gtlt + "\\s{0,1}" + x_plain + "$",
+      .comparator = "^" + gtlt + "\\s{0,1}(" + full_plain + ")$|^$",
+  };
+}
+
 struct Patterns {
-  explicit Patterns(const Grammar& g) {
-    const std::string pre_id = "(?:" + g.non_numeric + "|" + g.numeric + ")";
-    const std::string prerelease = "(?:-(" + pre_id + "(?:\\." + pre_id + ")*))";
-    const std::string loose_pre_id = "(?:" + g.non_numeric + "|" + g.loose_numeric + ")";
-    const std::string loose_prerelease = "(?:-?(" + loose_pre_id + "(?:\\." + loose_pre_id + ")*))";
-    const std::string build_part = "(?:\\+(" + g.build_id + "(?:\\." + g.build_id + ")*))";
-    const std::string full_plain = "v?(" + g.numeric + ")\\.(" + g.numeric + ")\\.(" + g.numeric +
-                                   ")" + prerelease + "?" + build_part + "?";
-    const std::string loose_plain = "[v=\\s]*(" + g.loose_numeric + ")\\.(" + g.loose_numeric +
-                                    ")\\.(" + g.loose_numeric + ")" + loose_prerelease + "?" +
-                                    build_part + "?";
-    const std::string gtlt = "((?:<|>)?=?)";
-    const std::string x_id = g.numeric + "|x|X|\\*";
-    const std::string x_plain = "[v=\\s]*(" + x_id + ")(?:\\.(" + x_id + ")(?:\\.(" + x_id +
-                                ")(?:" + prerelease + ")?" + build_part + "?)?)?";
-    build = std::regex(build_part);
-    hyphen = std::regex("^\\s{0,1}(" + x_plain + ")\\s{1,1}-\\s{1,1}(" + x_plain + ")\\s{0,1}$");
-    comparator_trim =
-        std::regex("(\\s{0,1})" + gtlt + "\\s{0,1}(" + loose_plain + "|" + x_plain + ")");
-    tilde = std::regex("^(?:~>?)" + x_plain + "$");
-    caret = std::regex("^(?:\\^)" + x_plain + "$");
-    xrange = std::regex("^" + gtlt + "\\s{0,1}" + x_plain + "$");
-    comparator = std::regex("^" + gtlt + "\\s{0,1}(" + full_plain + ")$|^$");
-  }
+  explicit Patterns(const PatternTexts& t)
+      : build(t.build),
+        hyphen(t.hyphen),
+        comparator_trim(t.comparator_trim),
+        tilde(t.tilde),
+        caret(t.caret),
+        xrange(t.xrange),
+        comparator(t.comparator) {}
   // node strips build metadata from whole ranges with the unbounded grammar.
-  std::regex build_strip{"(?:\\+([a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)*))"};
-  std::regex build, hyphen, comparator_trim, tilde, caret, xrange, comparator;
-  std::regex tilde_trim{"(\\s{0,1})(?:~>?)\\s{1,1}"};
-  std::regex caret_trim{"(\\s{0,1})(?:\\^)\\s{1,1}"};
-  std::regex star{"(<|>)?=?\\s{0,1}\\*"};
-  std::regex gte0{"^\\s{0,1}>=\\s{0,1}0\\.0\\.0\\s{0,1}$"};
+  Pattern build_strip{"(?:\\+([a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)*))"};
+  Pattern build, hyphen, comparator_trim, tilde, caret, xrange, comparator;
+  Pattern tilde_trim{"(\\s{0,1})(?:~>?)\\s{1,1}"};
+  Pattern caret_trim{"(\\s{0,1})(?:\\^)\\s{1,1}"};
+  Pattern star{"(<|>)?=?\\s{0,1}\\*"};
+  Pattern gte0{"^\\s{0,1}>=\\s{0,1}0\\.0\\.0\\s{0,1}$"};
 };
 
 const Patterns& bounded_patterns() {
-  static const Patterns p(Grammar{"0|[1-9]\\d{0,256}", "\\d{0,256}[a-zA-Z-][a-zA-Z0-9-]{0,250}",
-                                  "\\d{1,256}", "[a-zA-Z0-9-]{1,250}"});
+  static const Patterns p(
+      pattern_texts(Grammar{"0|[1-9]\\d{0,256}", "\\d{0,256}[a-zA-Z-][a-zA-Z0-9-]{0,250}",
+                            "\\d{1,256}", "[a-zA-Z0-9-]{1,250}"}));
   return p;
 }
 
 const Patterns& unbounded_patterns() {
   static const Patterns p(
-      Grammar{"0|[1-9]\\d*", "\\d*[a-zA-Z-][a-zA-Z0-9-]*", "\\d+", "[a-zA-Z0-9-]+"});
+      pattern_texts(Grammar{"0|[1-9]\\d*", "\\d*[a-zA-Z-][a-zA-Z0-9-]*", "\\d+", "[a-zA-Z0-9-]+"}));
   return p;
 }
 
@@ -149,17 +165,13 @@ std::string increment(std::string_view digits) {
   return s;
 }
 
-bool is_x(const std::ssub_match& m) {
+bool is_x(const PatternGroup& m) {
   if (!m.matched) return true;
   std::string s = m.str();
   return s.empty() || s == "x" || s == "X" || s == "*";
 }
 
-std::string replace_first(const std::string& s, const std::regex& re, const char* with) {
-  return std::regex_replace(s, re, with, std::regex_constants::format_first_only);
-}
-
-std::string hyphen_replace(const std::smatch& m) {
+std::string hyphen_replace(const PatternMatch& m) {
   std::string from;
   if (is_x(m[2]))
     from = "";
@@ -184,8 +196,8 @@ std::string hyphen_replace(const std::smatch& m) {
 }
 
 std::string replace_caret(const Patterns& pats, const std::string& comp) {
-  std::smatch m;
-  if (!std::regex_match(comp, m, pats.caret)) return comp;
+  PatternMatch m;
+  if (!pats.caret.full_match(comp, &m)) return comp;
   std::string M = m[1].str(), mi = m[2].str(), p = m[3].str();
   bool pr = m[4].matched && m[4].length() > 0;
   std::string pre = m[4].str();
@@ -204,8 +216,8 @@ std::string replace_caret(const Patterns& pats, const std::string& comp) {
 }
 
 std::string replace_tilde(const Patterns& pats, const std::string& comp) {
-  std::smatch m;
-  if (!std::regex_match(comp, m, pats.tilde)) return comp;
+  PatternMatch m;
+  if (!pats.tilde.full_match(comp, &m)) return comp;
   std::string M = m[1].str(), mi = m[2].str(), p = m[3].str();
   bool pr = m[4].matched && m[4].length() > 0;
   if (is_x(m[1])) return "";
@@ -217,8 +229,8 @@ std::string replace_tilde(const Patterns& pats, const std::string& comp) {
 
 std::string replace_xrange(const Patterns& pats, const std::string& raw) {
   std::string comp = trim(raw);
-  std::smatch m;
-  if (!std::regex_match(comp, m, pats.xrange)) return comp;
+  PatternMatch m;
+  if (!pats.xrange.full_match(comp, &m)) return comp;
   std::string gtlt = m[1].str();
   bool xM = is_x(m[2]);
   bool p_truthy = m[4].matched && m[4].length() > 0;
@@ -263,11 +275,11 @@ std::string map_join(const Patterns& p, const std::vector<std::string>& parts,
 }
 
 std::string parse_comparator_text(const Patterns& p, const std::string& input) {
-  std::string comp = replace_first(input, p.build, "");
+  std::string comp = p.build.replace_first(input, "");
   comp = map_join(p, split_whitespace(trim(comp)), replace_caret);
   comp = map_join(p, split_whitespace(trim(comp)), replace_tilde);
   comp = map_join(p, split_whitespace(comp), replace_xrange);
-  return replace_first(trim(comp), p.star, "");
+  return p.star.replace_first(trim(comp), "");
 }
 
 std::string format_version(const Semver& v) {
@@ -289,8 +301,8 @@ struct ParsedComparator {
 Result<ParsedComparator> make_comparator(const Patterns& p, std::string_view range,
                                          const std::string& text) {
   std::string comp = join(split_whitespace(trim(text)), " ");
-  std::smatch m;
-  if (!std::regex_match(comp, m, p.comparator))
+  PatternMatch m;
+  if (!p.comparator.full_match(comp, &m))
     return tl::make_unexpected(invalid_range(range, "bad comparator \"" + comp + "\""));
   ParsedComparator out;
   out.comparator.op = m[1].matched ? m[1].str() : "";
@@ -308,18 +320,18 @@ Result<ParsedComparator> make_comparator(const Patterns& p, std::string_view ran
 
 Result<std::vector<NpmComparator>> parse_set(const Patterns& p, std::string_view whole,
                                              const std::string& input) {
-  std::string range = std::regex_replace(input, p.build_strip, "");
-  std::smatch hm;
-  if (std::regex_match(range, hm, p.hyphen)) range = hyphen_replace(hm);
-  range = std::regex_replace(range, p.comparator_trim, "$1$2$3");
-  range = std::regex_replace(range, p.tilde_trim, "$1~");
-  range = std::regex_replace(range, p.caret_trim, "$1^");
+  std::string range = p.build_strip.replace_all(input, "");
+  PatternMatch hm;
+  if (p.hyphen.full_match(range, &hm)) range = hyphen_replace(hm);
+  range = p.comparator_trim.replace_all(range, "\\1\\2\\3");
+  range = p.tilde_trim.replace_all(range, "\\1~");
+  range = p.caret_trim.replace_all(range, "\\1^");
 
   std::vector<std::string> parsed;
   for (const auto& part : split_on(range, " ")) parsed.push_back(parse_comparator_text(p, part));
   std::vector<ParsedComparator> comparators;
   for (auto& text : split_whitespace(join(parsed, " "))) {
-    std::string comp = replace_first(trim(text), p.gte0, "");
+    std::string comp = p.gte0.replace_first(trim(text), "");
     PP_TRY(c, make_comparator(p, whole, comp));
     comparators.push_back(std::move(c));
   }
@@ -387,35 +399,31 @@ Result<NpmRange> parse_npm_range(std::string_view range) {
   if (range.size() > kMaxRangeLength)
     return tl::make_unexpected(invalid_range(range.substr(0, 64), "longer than 1024 bytes"));
   const Patterns& p = needs_bounds(range) ? bounded_patterns() : unbounded_patterns();
-  try {
-    std::string raw = collapse_whitespace(trim_js_whitespace(range));
-    NpmRange out;
-    for (const auto& part : split_on(raw, "||")) {
-      PP_TRY(set, parse_set(p, range, trim(part)));
-      if (!set.empty()) out.sets.push_back(std::move(set));
-    }
-    if (out.sets.empty()) return tl::make_unexpected(invalid_range(range, "no comparator set"));
-    if (out.sets.size() > 1) {
-      // An impossible set adds nothing, and a bare "*" set stands for the whole range (which,
-      // for prereleases, is narrower than the union: npm does the same).
-      std::vector<std::vector<NpmComparator>> kept;
-      for (auto& s : out.sets)
-        if (!is_null_set(s[0])) kept.push_back(s);
-      if (kept.empty()) {
-        kept.push_back(out.sets[0]);
-      } else if (kept.size() > 1) {
-        for (auto& s : kept)
-          if (s.size() == 1 && is_any(s[0])) {
-            kept = {s};
-            break;
-          }
-      }
-      out.sets = std::move(kept);
-    }
-    return out;
-  } catch (const std::exception& e) {  // std::regex may give up on pathological input
-    return tl::make_unexpected(invalid_range(range.substr(0, 64), e.what()));
+  std::string raw = collapse_whitespace(trim_js_whitespace(range));
+  NpmRange out;
+  for (const auto& part : split_on(raw, "||")) {
+    PP_TRY(set, parse_set(p, range, trim(part)));
+    if (!set.empty()) out.sets.push_back(std::move(set));
   }
+  if (out.sets.empty()) return tl::make_unexpected(invalid_range(range, "no comparator set"));
+  if (out.sets.size() > 1) {
+    // An impossible set adds nothing, and a bare "*" set stands for the whole range (which,
+    // for prereleases, is narrower than the union: npm does the same).
+    std::vector<std::vector<NpmComparator>> kept;
+    for (auto& s : out.sets)
+      if (!is_null_set(s[0])) kept.push_back(s);
+    if (kept.empty()) {
+      kept.push_back(out.sets[0]);
+    } else if (kept.size() > 1) {
+      for (auto& s : kept)
+        if (s.size() == 1 && is_any(s[0])) {
+          kept = {s};
+          break;
+        }
+    }
+    out.sets = std::move(kept);
+  }
+  return out;
 }
 
 Result<bool> npm_satisfies(std::string_view version, std::string_view range) {

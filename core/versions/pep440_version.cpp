@@ -1,8 +1,8 @@
 #include "core/versions/pep440_version.h"
 
-#include <regex>
 #include <string>
 
+#include "core/base/pattern.h"
 #include "core/versions/parsed_scheme.h"
 
 namespace patchparty::versions {
@@ -11,9 +11,9 @@ namespace {
 constexpr std::size_t kMaxVersionLength = 1024;
 
 // packaging's VERSION_PATTERN; surrounding whitespace is trimmed beforehand, because Python's
-// \s is Unicode-aware and std::regex's is not.
-const std::regex& version_pattern() {
-  static const std::regex re(
+// \s is Unicode-aware and RE2's is not.
+const Pattern& version_pattern() {
+  static const Pattern re(
       "^v?"
       "(?:([0-9]+)!)?"                                             // 1 epoch
       "([0-9]+(?:\\.[0-9]+)*)"                                     // 2 release
@@ -22,7 +22,7 @@ const std::regex& version_pattern() {
       "([-_.]?(dev)[-_.]?([0-9]+)?)?"                              // 10 dev, 11 l, 12 n
       "(?:\\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?"                     // 13 local
       "$",
-      std::regex::icase);
+      PatternCase::insensitive);
   return re;
 }
 
@@ -133,12 +133,8 @@ Result<Pep440Version> parse_pep440(std::string_view text) {
   };
   if (text.size() > kMaxVersionLength) return invalid();
   std::string s(trim_python(text));
-  std::smatch m;
-  try {
-    if (!std::regex_match(s, m, version_pattern())) return invalid();
-  } catch (const std::exception&) {  // std::regex may give up on pathological input
-    return invalid();
-  }
+  PatternMatch m;
+  if (!version_pattern().full_match(s, &m)) return invalid();
   Pep440Version v;
   if (m[1].matched) v.epoch = number(m[1].str());
   std::string release = m[2].str();
