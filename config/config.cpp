@@ -3,10 +3,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <regex>
 
 #include "config/kinds.h"
 #include "core/base/bounded_file.h"
+#include "core/base/pattern.h"
 #include "core/base/yaml_reader.h"
 #include "core/party/cron_schedule.h"
 #include "core/watch/rollback_argv.h"
@@ -173,11 +173,8 @@ void read_fleet(YamlReader& r, const YAML::Node& node, FleetConfig& fleet) {
   if (const YAML::Node p = node["prometheus"]; p.IsDefined() && !p.IsNull())
     url(p, "fleet.prometheus", fleet.prometheus);
   r.read(node, "fleet", "job", fleet.job);
-  try {
-    (void)std::regex(fleet.job);
-  } catch (const std::regex_error& e) {
-    r.error(node["job"], "fleet.job", std::string("not a regex: ") + e.what());
-  }
+  if (auto job = Pattern::compile(fleet.job); !job)
+    r.error(node["job"], "fleet.job", "not a regex: " + job.error().message);
   if (const YAML::Node hosts = node["hosts"]; hosts.IsDefined() && !hosts.IsNull()) {
     if (!hosts.IsSequence()) {
       r.error(hosts, "fleet.hosts", "expected a list of base URLs");
@@ -468,9 +465,10 @@ void read_feeds(YamlReader& r, const YAML::Node& node, Config& c) {
   for (std::size_t i = 0; i < node.size(); ++i) {
     const std::string p = "feeds[" + std::to_string(i) + "]";
     const YAML::Node item = node[i];
-    if (!r.expect_map(item, p,
-                      {"name", "kind", "url", "enabled", "interval", "timeout", "max_size", "only",
-                       "ca_path", "max_changed_share", "concurrency"}))
+    if (!r.expect_map(
+            item, p,
+            {"name", "kind", "url", "enabled", "interval", "timeout", "max_size", "only", "ca_path",
+             "max_changed_share", "concurrency", "api_key_file", "request_interval"}))
       continue;
     FeedConfig f;
     r.read_enum(item, p, "kind", f.kind, feed_kinds().names());
@@ -502,6 +500,12 @@ void read_feeds(YamlReader& r, const YAML::Node& node, Config& c) {
     std::filesystem::path ca;
     r.read_path(item, p, "ca_path", ca);
     f.ca_path = ca.string();
+    r.read_path(item, p, "api_key_file", f.api_key_file);
+    if (const YAML::Node n = item["request_interval"]; n.IsDefined() && !n.IsNull()) {
+      Duration interval{0};
+      r.read(item, p, "request_interval", interval, Duration(0));
+      f.request_interval = interval;
+    }
     if (const FeedKind* kind = feed_kinds().find(f.kind); kind && kind->check)
       kind->check(r, item, p, f);
     for (const auto& other : c.feeds) {

@@ -4,10 +4,10 @@
 
 #include <charconv>
 #include <cmath>
-#include <regex>
 
 #include "config/config.h"
 #include "config/kinds.h"
+#include "core/base/pattern.h"
 #include "core/base/yaml_reader.h"
 
 namespace patchparty::config {
@@ -110,14 +110,11 @@ void read_check(YamlReader& r, const YAML::Node& item, const std::string& p, Hea
   r.read(item, p, "max_latency", c.max_latency, std::chrono::milliseconds(1));
   r.read(item, p, "body_regex", c.body_regex);
   if (!c.body_regex.empty()) {
-    try {
-      std::regex re(c.body_regex, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
+    if (auto re = Pattern::compile(c.body_regex); !re)
       r.error(item["body_regex"], YamlReader::join(p, "body_regex"),
-              std::string("does not compile: ") + e.what());
-    }
+              "does not compile: " + re.error().message);
   }
-  // std::regex recurses per character on some patterns: a large body could exhaust the stack.
+  // The body is held in memory to be matched; the cap bounds that memory.
   read_size(r, item, p, "max_body_bytes", c.max_body_bytes, 1 << 20);
   r.read_path(item, p, "ca_file", c.ca_file);
   r.read_path(item, p, "client_cert", c.client_cert);

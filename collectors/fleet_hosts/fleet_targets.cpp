@@ -3,8 +3,9 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
-#include <regex>
 #include <set>
+
+#include "core/base/pattern.h"
 
 namespace patchparty::fleet {
 
@@ -58,12 +59,10 @@ Result<FleetTarget> target_from_url(std::string_view url) {
 
 Result<std::vector<FleetTarget>> parse_prometheus_targets(std::string_view json,
                                                           std::string_view job) {
-  std::regex job_re;
-  try {
-    job_re = std::regex(std::string(job), std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    return fail(Errc::invalid_argument, "job regex '" + std::string(job) + "': " + e.what());
-  }
+  auto job_re = Pattern::compile(job);
+  if (!job_re)
+    return fail(Errc::invalid_argument,
+                "job regex '" + std::string(job) + "': " + job_re.error().message);
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject() || string_member(doc, "status") != "success")
@@ -77,7 +76,7 @@ Result<std::vector<FleetTarget>> parse_prometheus_targets(std::string_view json,
     const rapidjson::Value* labels = member(t, "labels");
     if (!labels) continue;
     const std::string job_name = string_member(*labels, "job");
-    if (!std::regex_match(job_name, job_re)) continue;
+    if (!job_re->full_match(job_name)) continue;
     // The scrape URL is where Prometheus reaches the target after relabelling.
     const std::string scrape = string_member(t, "scrapeUrl");
     const auto sep = scrape.find("://");

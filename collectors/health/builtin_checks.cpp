@@ -1,7 +1,6 @@
 #include "collectors/health/builtin_checks.h"
 
 #include <mutex>
-#include <regex>
 
 #include "collectors/health/backup_check.h"
 #include "collectors/health/check_kind.h"
@@ -27,11 +26,7 @@ Result<std::unique_ptr<HealthCheck>> make_check(const config::HealthCheckConfig&
   const CheckFactory* make = find_check_factory(c.kind);
   if (!make)
     return fail(Errc::invalid_argument, "check " + c.name + ": unknown kind '" + c.kind + "'");
-  try {
-    return (*make)(c);
-  } catch (const std::regex_error& e) {
-    return fail(Errc::invalid_argument, "check " + c.name + ": body_regex: " + e.what());
-  }
+  return (*make)(c);
 }
 
 }  // namespace patchparty::health

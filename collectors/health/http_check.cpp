@@ -17,7 +17,7 @@ std::string ms_text(std::chrono::microseconds us) {
 }  // namespace
 
 HttpCheck::HttpCheck(const config::HealthCheckConfig& c) : config_(c) {
-  if (!c.body_regex.empty()) body_.emplace(c.body_regex, std::regex::ECMAScript);
+  if (!c.body_regex.empty()) body_.emplace(c.body_regex);
 }
 
 bool HttpCheck::status_expected(long status) const {
@@ -66,7 +66,7 @@ Probe HttpCheck::probe(std::stop_token stop) {
         one_line(head + ": slower than " + std::to_string(config_.max_latency.count()) + "ms");
     return p;
   }
-  if (body_ && !std::regex_search(response->body, *body_)) {
+  if (body_ && !body_->search(response->body)) {
     p.detail =
         one_line(head + ": body does not match /" + config_.body_regex + "/" +
                  (response->truncated

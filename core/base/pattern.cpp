@@ -7,12 +7,27 @@
 
 namespace patchparty {
 
-Pattern::Pattern(std::string_view pattern, PatternCase c) {
+namespace {
+
+std::unique_ptr<RE2> make_re2(std::string_view pattern, PatternCase c) {
   RE2::Options options;
   options.set_encoding(RE2::Options::EncodingLatin1);
   options.set_case_sensitive(c == PatternCase::sensitive);
   options.set_log_errors(false);
-  re_ = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
+  return std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
+}
+
+}  // namespace
+
+Pattern::Pattern(std::unique_ptr<RE2> re) : re_(std::move(re)) {}
+
+Result<Pattern> Pattern::compile(std::string_view pattern, PatternCase c) {
+  auto re = make_re2(pattern, c);
+  if (!re->ok()) return fail(Errc::invalid_argument, re->error());
+  return Pattern(std::move(re));
+}
+
+Pattern::Pattern(std::string_view pattern, PatternCase c) : re_(make_re2(pattern, c)) {
   if (!re_->ok()) {
     std::fprintf(stderr, "pattern '%.*s': %s\n", static_cast<int>(pattern.size()), pattern.data(),
                  re_->error().c_str());

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/result.h"
+
 namespace re2 {
 class RE2;
 }
@@ -44,6 +46,10 @@ class Pattern {
  public:
   // A pattern is a constant of the code: one RE2 cannot compile aborts, naming it.
   explicit Pattern(std::string_view pattern, PatternCase c = PatternCase::sensitive);
+  // A pattern from configuration, in RE2's syntax (Prometheus' too): invalid_argument with RE2's
+  // reason when it does not compile.
+  [[nodiscard]] static Result<Pattern> compile(std::string_view pattern,
+                                               PatternCase c = PatternCase::sensitive);
   ~Pattern();
   Pattern(Pattern&&) noexcept;
   Pattern& operator=(Pattern&&) noexcept;
@@ -60,6 +66,7 @@ class Pattern {
   std::string replace_all(std::string_view text, std::string_view rewrite) const;
 
  private:
+  explicit Pattern(std::unique_ptr<re2::RE2> re);
   bool run(std::string_view text, bool anchored, PatternMatch* m) const;
   std::unique_ptr<re2::RE2> re_;
 };
