@@ -156,9 +156,11 @@ TEST(DsaList, CountsReleaseLinesPerReleaseAsTheManifestStates) {
     DsaListOptions options;
     options.releases = {codename};
     std::size_t wrong_release = 0;
+    // A copy: C++20 does not let a lambda capture a structured binding (clang refuses it).
+    const auto ecosystem = debian_ecosystem(codename);
     auto stats = read_dsa_list(path, options, [&](Advisory&& a) -> Result<> {
       for (const auto& af : a.affected)
-        if (af.ecosystem != debian_ecosystem(codename)) ++wrong_release;
+        if (af.ecosystem != ecosystem) ++wrong_release;
       return {};
     });
     ASSERT_OK(stats);
