@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -210,6 +211,12 @@ struct FeedConfig {
   // incrementally: a sync whose changes pass this share of the records held loads all.zip instead.
   double max_changed_share = 0.1;
   std::int64_t concurrency = 8;  // requests in flight at once (changed records, API pages)
+  // nvd: a file holding NVD's API key, sent as the apiKey header; empty: none, at NVD's lower
+  // rate limit. Read at every refresh, so a new key needs no reload.
+  std::filesystem::path api_key_file;
+  // nvd: the pause between two API requests; unset: 6s without a key, 600ms with one, as NVD's
+  // rate limits (5 and 50 requests per rolling 30 s) allow.
+  std::optional<Duration> request_interval;
 };
 
 // How a patch to a target is watched (core/watch/verdict.h WatchPolicy).

@@ -10,6 +10,7 @@
 #include "collectors/feeds/feed_kind.h"
 #include "collectors/feeds/friendsofphp.h"
 #include "collectors/feeds/kev.h"
+#include "collectors/feeds/nvd_feed.h"
 #include "collectors/feeds/osv_source.h"
 #include "core/base/http_client.h"
 
@@ -48,6 +49,7 @@ void register_builtin_feeds() {
     add_feed_kind(friendsofphp_feed_kind());
     add_feed_kind(kev_feed_kind());
     add_feed_kind(epss_feed_kind());
+    add_feed_kind(nvd_feed_kind());
   });
 }
 

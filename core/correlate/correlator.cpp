@@ -258,8 +258,8 @@ class Run {
       // A fix from one record settles it: the upgrade exists even if another feed lags.
       f.fix_status =
           !f.fixed_version.empty() ? FixStatus::fixed : unfixed_status.value_or(FixStatus::unfixed);
-      if (f.cvss) f.severity = std::max(f.severity, severity_from_cvss(*f.cvss));
       PP_CHECK(enrich(f));
+      if (f.cvss) f.severity = std::max(f.severity, severity_from_cvss(*f.cvss));
       normalize(f.aliases);
       normalize(f.advisories);
       normalize(f.feeds);
@@ -272,6 +272,7 @@ class Run {
   struct Enrichment {
     std::optional<KevEntry> kev;
     std::optional<EpssScore> epss;
+    std::optional<CvssMetric> score;
   };
 
   // Per CVE, once per run: one CVE is usually found in many packages.
@@ -279,10 +280,15 @@ class Run {
     if (auto it = enrichment_.find(cve); it != enrichment_.end()) return &it->second;
     PP_TRY(kev, lookup_.kev(cve));
     PP_TRY(epss, lookup_.epss(cve));
-    return &enrichment_.emplace(cve, Enrichment{std::move(kev), std::move(epss)}).first->second;
+    PP_TRY(score, lookup_.preferred_score(cve));
+    return &enrichment_.emplace(cve, Enrichment{std::move(kev), std::move(epss), std::move(score)})
+                .first->second;
   }
 
   Result<> enrich(Finding& f) {
+    // A record's own score wins over NVD's: its publisher scored the package as it ships it,
+    // while NVD scores the upstream product (docs/risk-and-backlog.md).
+    const bool scored_by_records = f.cvss.has_value();
     auto consider = [&](const std::string& id) -> Result<> {
       if (!id.starts_with("CVE-")) return {};
       PP_TRY(e, enrichment(id));
@@ -297,6 +303,12 @@ class Run {
       if (epss && (!f.epss || epss->probability > *f.epss)) {
         f.epss = epss->probability;
         f.epss_percentile = epss->percentile;
+      }
+      const auto& score = e->score;
+      if (!scored_by_records && score && (!f.cvss || score->base_score > *f.cvss)) {
+        f.cvss = score->base_score;
+        f.cvss_vector = score->vector;
+        f.cvss_source = "nvd";
       }
       return {};
     };

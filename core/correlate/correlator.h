@@ -1,7 +1,7 @@
 // Correlation: every inventory package against the advisories stored for its ecosystem and name
 // (an indexed lookup per package, not a scan of all advisories), merged by alias set into
-// findings and enriched from KEV and EPSS. Risk and suppressions are applied afterwards
-// (daemon/scan/).
+// findings and enriched from KEV, EPSS and, for findings whose records carry no CVSS score, NVD's
+// scores. Risk and suppressions are applied afterwards (daemon/scan/).
 #pragma once
 
 #include <cstdint>

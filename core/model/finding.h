@@ -46,8 +46,11 @@ struct Finding {
   std::string fixed_version;            // the lowest version that fixes it; empty: none known
   FixStatus fix_status = FixStatus::fixed;
   SeverityLevel severity = SeverityLevel::unknown;
-  std::optional<double> cvss;  // highest base score over the set's records
+  std::optional<double> cvss;  // highest base score over the set's records, else cvss_source's
   std::string cvss_vector;     // the vector that score came from
+  // Empty: cvss comes from the set's records. "nvd": none of them carries a score, and this is
+  // the highest of the enrichment feed's preferred scores for the set's CVEs.
+  std::string cvss_source;
   std::optional<double> epss, epss_percentile;
   bool kev = false, kev_ransomware = false;
   std::string kev_due_date;  // CISA's due date, YYYY-MM-DD

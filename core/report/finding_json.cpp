@@ -47,6 +47,7 @@ void report_object(JsonOut& j, const Finding& f) {
     j.start_object();
     j.field_number("score", round_to(*f.cvss, 1));
     j.field_or_null("vector", f.cvss_vector);
+    j.field("source", f.cvss_source.empty() ? "advisory" : f.cvss_source);
     j.end_object();
   } else {
     j.null();

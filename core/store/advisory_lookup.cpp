@@ -20,7 +20,8 @@ Result<AdvisoryLookup> AdvisoryLookup::prepare(Database& db) {
                     "ON a.id = p.advisory WHERE p.ecosystem = ?1 AND p.name = ?2 ORDER BY a.id"));
   PP_TRY(kev, db.prepare(kKevByCve));
   PP_TRY(epss, db.prepare(kEpssByCve));
-  return AdvisoryLookup(std::move(records), std::move(kev), std::move(epss));
+  PP_TRY(score, db.prepare(kPreferredScoreByCve));
+  return AdvisoryLookup(std::move(records), std::move(kev), std::move(epss), std::move(score));
 }
 
 Result<std::vector<std::string>> AdvisoryLookup::records(std::string_view ecosystem_base,
@@ -45,6 +46,11 @@ Result<std::optional<KevEntry>> AdvisoryLookup::kev(std::string_view cve) {
 Result<std::optional<EpssScore>> AdvisoryLookup::epss(std::string_view cve) {
   ResetOnExit reset{epss_};
   return query_epss(epss_, cve);
+}
+
+Result<std::optional<CvssMetric>> AdvisoryLookup::preferred_score(std::string_view cve) {
+  ResetOnExit reset{score_};
+  return query_preferred_score(score_, cve);
 }
 
 }  // namespace patchparty::store

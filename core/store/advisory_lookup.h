@@ -24,11 +24,16 @@ class AdvisoryLookup {
                                                          std::string_view name);
   [[nodiscard]] Result<std::optional<KevEntry>> kev(std::string_view cve);
   [[nodiscard]] Result<std::optional<EpssScore>> epss(std::string_view cve);
+  // The CVE's preferred CVSS score from an enrichment feed (nvd), or nullopt.
+  [[nodiscard]] Result<std::optional<CvssMetric>> preferred_score(std::string_view cve);
 
  private:
-  AdvisoryLookup(Statement records, Statement kev, Statement epss)
-      : records_(std::move(records)), kev_(std::move(kev)), epss_(std::move(epss)) {}
-  Statement records_, kev_, epss_;
+  AdvisoryLookup(Statement records, Statement kev, Statement epss, Statement score)
+      : records_(std::move(records)),
+        kev_(std::move(kev)),
+        epss_(std::move(epss)),
+        score_(std::move(score)) {}
+  Statement records_, kev_, epss_, score_;
 };
 
 }  // namespace patchparty::store

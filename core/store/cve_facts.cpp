@@ -32,4 +32,18 @@ Result<std::optional<EpssScore>> query_epss(Statement& st, std::string_view cve)
   return std::optional<EpssScore>{std::move(s)};
 }
 
+Result<std::optional<CvssMetric>> query_preferred_score(Statement& st, std::string_view cve) {
+  PP_CHECK(st.bind_text(1, cve));
+  PP_TRY(row, st.step());
+  if (!row) return std::optional<CvssMetric>{};
+  CvssMetric m;
+  m.version = st.column_text(0);
+  m.source = st.column_text(1);
+  m.type = st.column_text(2);
+  m.base_score = st.column_double(3);
+  m.vector = st.column_text(4);
+  m.severity = st.column_text(5);
+  return std::optional<CvssMetric>{std::move(m)};
+}
+
 }  // namespace patchparty::store

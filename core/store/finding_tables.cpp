@@ -112,6 +112,8 @@ std::string finding_to_json(const Finding& f) {
   field(w, "severity", severity_name(f.severity));
   optional_double(w, "cvss", f.cvss);
   field(w, "cvss_vector", f.cvss_vector);
+  // Only when set: the detail of a finding scored by its own records stays as it was.
+  if (!f.cvss_source.empty()) field(w, "cvss_source", f.cvss_source);
   optional_double(w, "epss", f.epss);
   optional_double(w, "epss_percentile", f.epss_percentile);
   w.Key("kev");
@@ -172,6 +174,7 @@ Result<Finding> finding_from_json(std::string_view json) {
   f.severity = parse_severity_name(text(d, "severity")).value_or(SeverityLevel::unknown);
   f.cvss = number(d, "cvss");
   f.cvss_vector = text(d, "cvss_vector");
+  f.cvss_source = text(d, "cvss_source");
   f.epss = number(d, "epss");
   f.epss_percentile = number(d, "epss_percentile");
   f.kev = flag(d, "kev");

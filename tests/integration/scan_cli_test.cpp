@@ -14,6 +14,7 @@
 
 #include "tests/support/http_test_server.h"
 #include "tests/support/json_string.h"
+#include "tests/support/nvd_pages.h"
 #include "tests/support/scratch_files.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_data.h"
@@ -396,9 +397,9 @@ TEST_F(ScanCli, BadArgumentsExitTwoWithAMessage) {
   EXPECT_THAT(kind.err, HasSubstr("'gem': unknown kind"));
   EXPECT_EQ(kind.out, "");
 
-  auto feed_kind = scan({"--inventory", "composer=" + lock_.string(), "--feed", "nvd=/tmp"});
+  auto feed_kind = scan({"--inventory", "composer=" + lock_.string(), "--feed", "rss=/tmp"});
   EXPECT_EQ(feed_kind.code, 2);
-  EXPECT_THAT(feed_kind.err, HasSubstr("--feed 'nvd': unknown kind"));
+  EXPECT_THAT(feed_kind.err, HasSubstr("--feed 'rss': unknown kind"));
 
   auto no_eq = scan({"--inventory", lock_.string()});
   EXPECT_EQ(no_eq.code, 2);
@@ -598,6 +599,74 @@ TEST_F(ScanCli, AnInvalidSuppressionFileExitsTwo) {
   EXPECT_THAT(r.err, HasSubstr("suppressions.yml"));
   EXPECT_THAT(r.err, HasSubstr("reason"));
   EXPECT_EQ(r.out, "");
+}
+
+// NVD's scores reach the findings whose records carry none: a Debian tracker record whose
+// urgency is "not yet assigned" gets NVD's score and the severity it rates, from NVD's JSON files
+// and from the API alike, while a record with a score of its own keeps it.
+TEST_F(ScanCli, NvdScoresFindingsWhoseRecordsCarryNone) {
+  write_file(dir_ / "image/var/lib/dpkg/status",
+             "Package: libssl3\nStatus: install ok installed\nVersion: 3.0.11-1~deb12u2\n"
+             "Architecture: amd64\nSource: openssl\n\n"
+             "Package: libxml2\nStatus: install ok installed\nVersion: 2.9.14+dfsg-1.3\n"
+             "Architecture: amd64\n\n");
+  write_file(dir_ / "tracker.json", R"({"openssl": {"CVE-2024-1001": {"description": "d",
+      "releases": {"bookworm": {"status": "open", "repositories": {"bookworm": "3.0.11-1~deb12u2"},
+      "urgency": "not yet assigned"}}}}})");
+  write_file(dir_ / "osv/DEBIAN-CVE-2024-1002.json", R"({"id": "DEBIAN-CVE-2024-1002",
+      "modified": "2024-02-14T00:00:00Z", "aliases": ["CVE-2024-1002"],
+      "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N"}],
+      "affected": [{"package": {"ecosystem": "Debian:12", "name": "libxml2"},
+        "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"},
+                                                    {"fixed": "2.9.14+dfsg-1.3+deb12u1"}]}]}]})");
+  using testing::nvd_cve_json;
+  const testing::NvdMetric critical{"3.1", "nvd@nist.gov", "Primary", testing::kNvdV31Critical,
+                                    "9.8"};
+  const std::string page = testing::nvd_page_json(
+      {nvd_cve_json("CVE-2024-1001", {critical}), nvd_cve_json("CVE-2024-1002", {critical})});
+  write_file(dir_ / "nvd/nvdcve-2.0-2024.json", page);
+  testing::HttpTestServer server;
+  server.set("/rest/json/cves/2.0", testing::Route{.body = page});
+
+  auto run = [&](std::vector<std::string> nvd) {
+    std::vector<std::string> args = {
+        "--inventory", "dpkg=" + (dir_ / "image").string(),
+        "--ecosystem", "Debian:12",
+        "--feed",      "debian-tracker=" + (dir_ / "tracker.json").string(),
+        "--feed",      "osv=" + (dir_ / "osv").string(),
+        "--format",    "json"};
+    args.insert(args.end(), nvd.begin(), nvd.end());
+    auto r = scan(args);
+    EXPECT_EQ(r.code, 1) << r.err;
+    return parse_json(r.out);
+  };
+  // Without NVD the tracker's finding has no score and no severity.
+  auto bare = run({});
+  const auto* unscored = find_finding(bare, "libssl3", "CVE-2024-1001");
+  ASSERT_NE(unscored, nullptr) << bare["findings"].Size();
+  EXPECT_TRUE((*unscored)["cvss"].IsNull());
+  EXPECT_EQ(json_string((*unscored)["severity"]), "unknown");
+
+  for (const std::string& source :
+       {"nvd=" + (dir_ / "nvd").string(), "nvd=" + server.url("/rest/json/cves/2.0")}) {
+    SCOPED_TRACE(source);
+    auto doc = run({"--feed", source});
+    const auto* tracker = find_finding(doc, "libssl3", "CVE-2024-1001");
+    ASSERT_NE(tracker, nullptr);
+    ASSERT_TRUE((*tracker)["cvss"].IsObject());
+    EXPECT_DOUBLE_EQ((*tracker)["cvss"]["score"].GetDouble(), 9.8);
+    EXPECT_EQ(json_string((*tracker)["cvss"]["vector"]), testing::kNvdV31Critical);
+    EXPECT_EQ(json_string((*tracker)["cvss"]["source"]), "nvd");
+    EXPECT_EQ(json_string((*tracker)["severity"]), "critical");
+    EXPECT_GT((*tracker)["risk"].GetDouble(), (*unscored)["risk"].GetDouble());
+
+    const auto* own = find_finding(doc, "libxml2", "CVE-2024-1002");
+    ASSERT_NE(own, nullptr);
+    EXPECT_DOUBLE_EQ((*own)["cvss"]["score"].GetDouble(), 5.3);
+    EXPECT_EQ(json_string((*own)["cvss"]["source"]), "advisory");
+    EXPECT_EQ(json_string((*own)["severity"]), "medium");
+  }
+  EXPECT_EQ(server.hits("/rest/json/cves/2.0"), 1);
 }
 
 // An image without os-release is not this machine: the scan says so and asks for --ecosystem,

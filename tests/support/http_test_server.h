@@ -24,8 +24,9 @@ struct Route {
   std::string last_modified;  // served, and answered with 304 when If-Modified-Since matches
   bool gzip = false;          // Content-Encoding: gzip when the client accepts it
   bool truncate = false;      // announce the full length, send half, close
-  int fail_first = 0;         // answer 503 this many times before succeeding
-  std::string location;       // with status 301/302: where to go
+  int fail_first = 0;         // answer fail_status this many times before succeeding
+  int fail_status = 503;
+  std::string location;                // with status 301/302: where to go
   std::chrono::milliseconds delay{0};  // before the response: for timeouts
   std::string retry_after;             // Retry-After header on failures
 };
@@ -33,6 +34,7 @@ struct Route {
 struct SeenRequest {
   std::string path, if_none_match, if_modified_since, user_agent, accept_encoding;
   std::string method, body;
+  std::string query;                           // after '?', as sent; empty without one
   std::map<std::string, std::string> headers;  // every request header, as sent
   std::uint64_t bytes_sent = 0;                // body bytes of the answer (after any gzip)
 };
@@ -68,6 +70,8 @@ class HttpTestServer : public CivetHandler {
   std::string url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
   }
+  // `path` may carry a query ("/api?startIndex=2&n=1"): a request with exactly that query gets
+  // this route rather than its path's.
   void set(const std::string& path, Route r) {
     std::lock_guard lock(mu_);
     routes_[path] = std::move(r);
@@ -116,12 +120,19 @@ class HttpTestServer : public CivetHandler {
                        header("User-Agent"), header("Accept-Encoding")};
       seen.method = info->request_method ? info->request_method : "";
       seen.body = request_body;
+      seen.query = info->query_string ? info->query_string : "";
       for (int i = 0; i < info->num_headers; ++i)
         seen.headers[info->http_headers[i].name] = info->http_headers[i].value;
+      const std::string with_query = seen.query.empty() ? path : path + "?" + seen.query;
       seen_index = seen_.size();
       seen_.push_back(std::move(seen));
+      auto it = routes_.find(with_query);
+      if (it != routes_.end()) {
+        path = with_query;
+      } else {
+        it = routes_.find(path);
+      }
       ++hits_[path];
-      auto it = routes_.find(path);
       if (it == routes_.end()) {
         mg_printf(conn, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         return true;
@@ -133,9 +144,9 @@ class HttpTestServer : public CivetHandler {
     if (served < r.fail_first) {
       std::string extra = r.retry_after.empty() ? "" : "Retry-After: " + r.retry_after + "\r\n";
       mg_printf(conn,
-                "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n%sConnection: "
+                "HTTP/1.1 %d Failing\r\nContent-Length: 0\r\n%sConnection: "
                 "close\r\n\r\n",
-                extra.c_str());
+                r.fail_status, extra.c_str());
       return true;
     }
     if (!r.location.empty()) {

@@ -475,6 +475,45 @@ feeds:
   EXPECT_THAT(c.error().message, HasSubstr("feeds[4].kind: required"));
 }
 
+TEST(ConfigFeeds, ReadsNvdKeys) {
+  auto c = parse_config(R"(
+feeds:
+  - kind: nvd
+    url: https://services.nvd.nist.gov/rest/json/cves/2.0
+    api_key_file: /etc/patchparty/nvd.key
+    request_interval: 1s500ms
+  - kind: nvd
+    name: nvd-files
+    url: file:///srv/nvd/
+)",
+                        "t.yml");
+  ASSERT_OK(c);
+  ASSERT_EQ(c->feeds.size(), 2u);
+  EXPECT_EQ(c->feeds[0].api_key_file, "/etc/patchparty/nvd.key");
+  EXPECT_EQ(c->feeds[0].request_interval, std::chrono::milliseconds(1500));
+  EXPECT_TRUE(c->feeds[1].api_key_file.empty());
+  EXPECT_FALSE(c->feeds[1].request_interval.has_value());  // NVD's pace, by whether a key is set
+}
+
+TEST(ConfigFeeds, RejectsBadNvdKeys) {
+  auto c = parse_config(R"(
+feeds:
+  - kind: nvd
+    url: https://services.nvd.nist.gov/rest/json/cves/2.0
+    api_key_file: nvd.key
+    request_interval: soon
+  - kind: nvd
+    name: nvd-2
+    url: https://services.nvd.nist.gov/rest/json/cves/2.0
+    only: [Debian:12]
+)",
+                        "t.yml");
+  ASSERT_FALSE(c);
+  EXPECT_THAT(c.error().message, HasSubstr("feeds[0].api_key_file"));
+  EXPECT_THAT(c.error().message, HasSubstr("feeds[0].request_interval"));
+  EXPECT_THAT(c.error().message, HasSubstr("feeds[1].only: kind nvd keeps every CVE"));
+}
+
 TEST(ConfigFeeds, ParsesSizes) {
   EXPECT_EQ(*parse_size("1048576"), 1048576);
   EXPECT_EQ(*parse_size("64MiB"), 64 << 20);

@@ -55,7 +55,7 @@ std::string uncommented_block(std::string_view first) {
 TEST_F(Kinds, EveryBuiltinFeedKindIsRegisteredInItsOrder) {
   EXPECT_EQ(feed_kinds().names(),
             (std::vector<std::string>{"osv", "debian-tracker", "debian-dsa-list", "alpine-secdb",
-                                      "friendsofphp", "kev", "epss"}));
+                                      "friendsofphp", "kev", "epss", "nvd"}));
 }
 
 TEST_F(Kinds, EveryBuiltinHealthCheckKindIsRegisteredInItsOrder) {
@@ -77,6 +77,18 @@ TEST_F(Kinds, EveryFeedKindValidatesTheExampleFeed) {
   }
 }
 
+TEST_F(Kinds, TheNvdExampleValidatesAndKeepsItsKeys) {
+  const std::string example = uncommented_block("#  - kind: nvd");
+  ASSERT_THAT(example, HasSubstr("api_key_file: "));
+  auto c = parse_config("feeds:\n" + example, "example.yml");
+  ASSERT_OK(c);
+  ASSERT_EQ(c->feeds.size(), 1u);
+  EXPECT_EQ(c->feeds[0].kind, "nvd");
+  EXPECT_EQ(c->feeds[0].url, "https://services.nvd.nist.gov/rest/json/cves/2.0");
+  EXPECT_FALSE(c->feeds[0].api_key_file.empty());
+  EXPECT_TRUE(c->feeds[0].request_interval.has_value());
+}
+
 TEST_F(Kinds, EveryHealthCheckKindValidatesItsExample) {
   std::string checks = uncommented_block("  checks: []");
   checks.replace(0, checks.find('\n'), "  checks:");
@@ -89,11 +101,11 @@ TEST_F(Kinds, EveryHealthCheckKindValidatesItsExample) {
 }
 
 TEST_F(Kinds, AnUnknownFeedKindIsRefusedWithTheKnownKinds) {
-  auto c = parse_config("feeds:\n  - {kind: nvd, url: 'https://x.example/'}\n", "t.yml");
+  auto c = parse_config("feeds:\n  - {kind: rss, url: 'https://x.example/'}\n", "t.yml");
   ASSERT_FALSE(c);
   EXPECT_THAT(c.error().message,
-              HasSubstr("t.yml:2:12: feeds[0].kind: 'nvd' is not one of: osv, debian-tracker, "
-                        "debian-dsa-list, alpine-secdb, friendsofphp, kev, epss"));
+              HasSubstr("t.yml:2:12: feeds[0].kind: 'rss' is not one of: osv, debian-tracker, "
+                        "debian-dsa-list, alpine-secdb, friendsofphp, kev, epss, nvd"));
 }
 
 TEST_F(Kinds, AnUnknownHealthCheckKindIsRefusedWithTheKnownKinds) {

@@ -266,6 +266,86 @@ TEST_F(CorrelatorTest, RecordsOfOneVulnerabilityMergeIntoOneFindingNamedByItsCve
   EXPECT_EQ(f.epss.value_or(0), 0.42);
 }
 
+// NVD's scores, as an nvd feed stores them: the preferred metric first.
+void scores(store::Database& db, const std::vector<std::pair<std::string, CvssMetric>>& rows) {
+  auto r = store::FeedRefresh::begin(db, "nvd", "nvd");
+  ASSERT_OK(r);
+  for (const auto& [cve, metric] : rows) {
+    CvssMetric cna = metric;
+    cna.source = "cna@example.org";
+    cna.type = "Secondary";
+    cna.base_score = 1.0;  // a later row, never the one a finding takes
+    ASSERT_OK(r->add_scores(CveScores{cve, "Analyzed", "2024-02-14T20:15:46.330", {metric, cna}}));
+  }
+  ASSERT_OK(r->commit({}));
+}
+
+CvssMetric nvd_metric(double score, std::string vector) {
+  return CvssMetric{"3.1", "nvd@nist.gov", "Primary", score, std::move(vector), ""};
+}
+
+TEST_F(CorrelatorTest, AFindingWithoutAScoreOfItsOwnTakesNvdsAndItsSeverity) {
+  Advisory unscored =
+      advisory("CVE-2024-0001", "Debian:12", "openssl", {fixed_range("0", "3.0.14-1")});
+  unscored.severity.push_back(Severity{"urgency", "not yet assigned", std::nullopt});
+  Advisory low = advisory("CVE-2024-0002", "Debian:12", "openssl", {fixed_range("0", "3.0.14-1")});
+  low.severity.push_back(Severity{"urgency", "low", std::nullopt});
+  Advisory scored =
+      advisory("CVE-2024-0003", "Debian:12", "openssl", {fixed_range("0", "3.0.14-1")});
+  scored.severity.push_back(
+      Severity{"CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N", 5.3});
+  feed("tracker", {unscored, low, scored});
+  scores(db(),
+         {{"CVE-2024-0001", nvd_metric(9.8, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")},
+          {"CVE-2024-0002", nvd_metric(7.5, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N")},
+          {"CVE-2024-0003", nvd_metric(9.8, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")}});
+  auto c = run({deb("openssl", "3.0.11-1~deb12u2")});
+  ASSERT_EQ(c.findings.size(), 3u);
+  const Finding& a = c.findings[0];
+  EXPECT_EQ(a.vulnerability, "CVE-2024-0001");
+  EXPECT_EQ(a.cvss.value_or(0), 9.8);
+  EXPECT_EQ(a.cvss_vector, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
+  EXPECT_EQ(a.cvss_source, "nvd");
+  EXPECT_EQ(a.severity, SeverityLevel::critical);
+  // A label below NVD's rating does not lower it: the higher of the two counts, as for a
+  // record's own score.
+  const Finding& b = c.findings[1];
+  EXPECT_EQ(b.cvss.value_or(0), 7.5);
+  EXPECT_EQ(b.cvss_source, "nvd");
+  EXPECT_EQ(b.severity, SeverityLevel::high);
+  // The record's own score wins over NVD's higher one.
+  const Finding& s = c.findings[2];
+  EXPECT_EQ(s.cvss.value_or(0), 5.3);
+  EXPECT_EQ(s.cvss_vector, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N");
+  EXPECT_EQ(s.cvss_source, "");
+  EXPECT_EQ(s.severity, SeverityLevel::medium);
+}
+
+TEST_F(CorrelatorTest, AnUnscoredFindingOfSeveralCvesTakesTheHighestNvdScore) {
+  feed("osv", {advisory("GHSA-bbbb-bbbb-bbbb", "npm", "left-pad", {fixed_range("0", "1.3.1")},
+                        {"CVE-2024-1111", "CVE-2024-2222"})});
+  scores(db(),
+         {{"CVE-2024-1111", nvd_metric(5.3, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N")},
+          {"CVE-2024-2222", nvd_metric(7.5, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N")}});
+  auto c = run({app("npm", "left-pad", "1.3.0", "shop"), app("npm", "right-pad", "1.0.0", "shop")});
+  ASSERT_EQ(c.findings.size(), 1u);
+  EXPECT_EQ(c.findings[0].cvss.value_or(0), 7.5);
+  EXPECT_EQ(c.findings[0].cvss_source, "nvd");
+  EXPECT_EQ(c.findings[0].severity, SeverityLevel::high);
+}
+
+TEST_F(CorrelatorTest, WithoutAnNvdScoreAFindingStaysUnscored) {
+  feed("osv", {advisory("GHSA-cccc-cccc-cccc", "npm", "left-pad", {fixed_range("0", "1.3.1")},
+                        {"CVE-2024-3333"})});
+  scores(db(),
+         {{"CVE-2024-4444", nvd_metric(9.8, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")}});
+  auto c = run({app("npm", "left-pad", "1.3.0", "shop")});
+  ASSERT_EQ(c.findings.size(), 1u);
+  EXPECT_FALSE(c.findings[0].cvss.has_value());
+  EXPECT_EQ(c.findings[0].cvss_source, "");
+  EXPECT_EQ(c.findings[0].severity, SeverityLevel::unknown);
+}
+
 TEST_F(CorrelatorTest, AnUnparsableVersionIsAProblemNotASilentMiss) {
   feed("tracker",
        {advisory("CVE-2024-0006", "Debian:12", "tar", {fixed_range("0", "1.34+dfsg-1.2")})});

@@ -42,9 +42,9 @@ TEST_F(FeedKinds, RegisteringTwiceAddsTheListOnce) {
 }
 
 TEST_F(FeedKinds, AnUnknownKindHasNoReader) {
-  auto f = make_feed(feed_config("nvd"));
+  auto f = make_feed(feed_config("rss"));
   EXPECT_ERRC(f, Errc::invalid_argument);
-  EXPECT_EQ(f.error().message, "feed nvd-test: kind 'nvd' has no reader");
+  EXPECT_EQ(f.error().message, "feed rss-test: kind 'rss' has no reader");
 }
 
 TEST(FeedKindsDeathTest, ADuplicateKindAborts) {

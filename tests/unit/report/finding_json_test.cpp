@@ -142,6 +142,7 @@ TEST(FindingJson, ReportFormWritesEveryField) {
                      {"/fix_status", "fixed"},
                      {"/severity", "high"},
                      {"/cvss/vector", f.cvss_vector},
+                     {"/cvss/source", "advisory"},
                      {"/kev/due_date", "2026-12-01"},
                      {"/suppression/rule", "suppressions.yml:4"},
                      {"/suppression/reason", "not reachable"},
@@ -165,6 +166,18 @@ TEST(FindingJson, ReportFormWritesEveryField) {
                    {"/kev/ransomware", true},
                    {"/suppressed", false},
                    {"/suppression/expired", true}});
+}
+
+// A finding whose records carry no score shows NVD's, and says so.
+TEST(FindingJson, ReportFormNamesWhereTheScoreComesFrom) {
+  Finding f = bare_finding();
+  f.cvss = 9.8;
+  f.cvss_vector = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+  f.cvss_source = "nvd";
+  const auto d = written(f, FindingJsonForm::report);
+  EXPECT_EQ(d["cvss"].MemberCount(), 3u);
+  expect_strings(d, {{"/cvss/source", "nvd"}, {"/cvss/vector", f.cvss_vector}});
+  expect_numbers(d, {{"/cvss/score", 9.8}});
 }
 
 TEST(FindingJson, ReportFormWritesEmptyOptionalsAsNull) {

@@ -106,6 +106,13 @@ TEST_F(FindingTablesTest, TheDetailRoundTrips) {
   auto back = finding_from_json(finding_to_json(f));
   ASSERT_OK(back);
   EXPECT_EQ(finding_to_json(*back), finding_to_json(f));
+  EXPECT_EQ(back->cvss_source, "");
+  // Only a score from elsewhere than the records is named, and it is read back.
+  EXPECT_THAT(finding_to_json(f), ::testing::Not(::testing::HasSubstr("cvss_source")));
+  f.cvss_source = "nvd";
+  auto nvd = finding_from_json(finding_to_json(f));
+  ASSERT_OK(nvd);
+  EXPECT_EQ(nvd->cvss_source, "nvd");
   EXPECT_EQ(back->package.source_name, "openssl");
   EXPECT_EQ(back->package.supplier, "Example Vendor");
   EXPECT_TRUE(back->package.third_party);
