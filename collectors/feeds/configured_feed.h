@@ -10,19 +10,15 @@ namespace patchparty::feeds {
 using FeedReader = std::function<Result<ReadStats>(
     const FetchResult& fetched, const config::FeedConfig& config, const FeedSinks& sinks)>;
 
-class ConfiguredFeed final : public Feed {
+class ConfiguredFeed final : public FeedFromConfig {
  public:
   ConfiguredFeed(config::FeedConfig config, FeedReader reader)
-      : config_(std::move(config)), reader_(std::move(reader)) {}
-  std::string_view name() const override { return config_.name; }
-  std::string_view kind() const override { return config_.kind; }
-  const config::FeedConfig& config() const override { return config_; }
+      : FeedFromConfig(std::move(config)), reader_(std::move(reader)) {}
   [[nodiscard]] Result<RefreshResult> refresh(Fetcher& fetcher, const FetchState& previous,
                                               const FeedSinks& sinks,
                                               std::stop_token stop) override;
 
  private:
-  config::FeedConfig config_;
   FeedReader reader_;
 };
 

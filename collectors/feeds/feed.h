@@ -61,4 +61,16 @@ class Feed {
                                                       std::stop_token stop) = 0;
 };
 
+// A feed made from one config section: the accessors every such feed shares.
+class FeedFromConfig : public Feed {
+ public:
+  explicit FeedFromConfig(config::FeedConfig config) : config_(std::move(config)) {}
+  std::string_view name() const override { return config_.name; }
+  std::string_view kind() const override { return config_.kind; }
+  const config::FeedConfig& config() const override { return config_; }
+
+ protected:
+  config::FeedConfig config_;
+};
+
 }  // namespace patchparty::feeds

@@ -29,20 +29,14 @@ CveScores nvd_cve_scores(const NvdCve& cve);
 // without an API key, 600 ms with one).
 std::chrono::milliseconds nvd_request_interval(const config::FeedConfig& config);
 
-class NvdFeed final : public Feed {
+class NvdFeed final : public FeedFromConfig {
  public:
-  explicit NvdFeed(config::FeedConfig config) : config_(std::move(config)) {}
-  std::string_view name() const override { return config_.name; }
-  std::string_view kind() const override { return config_.kind; }
-  const config::FeedConfig& config() const override { return config_; }
+  using FeedFromConfig::FeedFromConfig;
   // sync_mode "full", "incremental" or "full (fallback: unreadable cursor)"; validators.cursor is
   // the new cursor (RFC 3339). The fetcher is not used: API pages are read into memory.
   [[nodiscard]] Result<RefreshResult> refresh(Fetcher& fetcher, const FetchState& previous,
                                               const FeedSinks& sinks,
                                               std::stop_token stop) override;
-
- private:
-  config::FeedConfig config_;
 };
 
 // "nvd" (register_builtin_feeds): NvdFeed for http(s) urls, the file reader otherwise.

@@ -23,8 +23,6 @@ struct FolderCleanup {
 
 }  // namespace
 
-OsvBucketFeed::OsvBucketFeed(config::FeedConfig config) : config_(std::move(config)) {}
-
 FetchOptions OsvBucketFeed::options() const {
   FetchOptions options;
   options.total_timeout = config_.timeout;

@@ -9,12 +9,9 @@
 
 namespace patchparty::feeds {
 
-class OsvBucketFeed final : public Feed {
+class OsvBucketFeed final : public FeedFromConfig {
  public:
-  explicit OsvBucketFeed(config::FeedConfig config);
-  std::string_view name() const override { return config_.name; }
-  std::string_view kind() const override { return config_.kind; }
-  const config::FeedConfig& config() const override { return config_; }
+  using FeedFromConfig::FeedFromConfig;
   // RefreshResult::validators carries the new cursor (RFC 3339, the newest `modified` applied)
   // and sync_mode "incremental", "full", or "full (fallback: why)".
   [[nodiscard]] Result<RefreshResult> refresh(Fetcher& fetcher, const FetchState& previous,
@@ -26,8 +23,6 @@ class OsvBucketFeed final : public Feed {
                                            const FeedSinks& sinks, std::stop_token stop,
                                            std::string mode, std::uint64_t bytes_so_far);
   FetchOptions options() const;
-
-  config::FeedConfig config_;
 };
 
 }  // namespace patchparty::feeds
