@@ -5,6 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <deque>
+#include <string>
+#include <system_error>
+#include <vector>
 
 namespace patchparty {
 
@@ -54,7 +58,40 @@ Result<std::string> read_bounded_file(const std::filesystem::path& file, std::si
 std::filesystem::path under_root(const std::filesystem::path& root,
                                  const std::filesystem::path& path) {
   if (root.empty() || root == "/") return path;
-  return root / path.relative_path();
+  constexpr int kMaxRootLinks = 40;  // Linux's own limit on a path's links
+  std::vector<std::string> below;    // resolved components under the root, no link among them
+  std::deque<std::string> todo;
+  for (const auto& c : path.relative_path()) todo.push_back(c.string());
+  int links = 0;
+  while (!todo.empty()) {
+    std::string c = std::move(todo.front());
+    todo.pop_front();
+    if (c.empty() || c == ".") continue;
+    if (c == "..") {
+      if (!below.empty()) below.pop_back();
+      continue;
+    }
+    std::filesystem::path here = root;
+    for (const auto& b : below) here /= b;
+    here /= c;
+    struct stat st {};
+    if (links < kMaxRootLinks && ::lstat(here.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+      std::error_code ec;
+      const std::filesystem::path target = std::filesystem::read_symlink(here, ec);
+      if (!ec) {
+        ++links;
+        if (target.is_absolute()) below.clear();
+        std::vector<std::string> parts;
+        for (const auto& t : target.relative_path()) parts.push_back(t.string());
+        todo.insert(todo.begin(), parts.begin(), parts.end());
+        continue;
+      }
+    }
+    below.push_back(std::move(c));
+  }
+  std::filesystem::path out = root;
+  for (const auto& b : below) out /= b;
+  return out;
 }
 
 }  // namespace patchparty

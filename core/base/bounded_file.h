@@ -16,7 +16,12 @@ inline constexpr std::size_t kDefaultMaxFileBytes = 64u << 20;
                                                     std::size_t max_bytes = kDefaultMaxFileBytes);
 
 // `root` / `path` for chroots and container images: "/" + "/var/lib/dpkg/status" stays as is,
-// "/srv/img" + "/var/lib/dpkg/status" becomes "/srv/img/var/lib/dpkg/status".
+// "/srv/img" + "/var/lib/dpkg/status" becomes "/srv/img/var/lib/dpkg/status". Symbolic links
+// inside the root are followed as a chroot would follow them, so nothing resolves outside it: an
+// absolute target starts again at the root (an image's /var/lib/rpm -> /usr/lib/sysimage/rpm
+// works), ".." stops at the root. The result holds no link the root had when it was resolved;
+// components that do not exist are kept as written. After kMaxRootLinks links the rest of the
+// path is kept as written, not followed: the open that follows then fails on the loop.
 std::filesystem::path under_root(const std::filesystem::path& root,
                                  const std::filesystem::path& path);
 
