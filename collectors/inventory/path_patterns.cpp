@@ -19,6 +19,15 @@ struct GlobFree {
   void operator()(glob_t* g) const noexcept { globfree(g); }
 };
 
+// glob(3) follows links as the host sees them; a match is placed under the root again the way
+// under_root resolves it, so a link in the image leads to the image's file, never the host's.
+std::filesystem::path inside_root(const std::filesystem::path& root, const char* match) {
+  if (root.empty() || root == "/") return match;
+  const auto relative = std::filesystem::path(match).lexically_relative(root.lexically_normal());
+  if (relative.empty() || *relative.begin() == "..") return match;  // not under it: cannot be
+  return under_root(root, "/" / relative);
+}
+
 }  // namespace
 
 std::vector<std::filesystem::path> expand_path_patterns(const std::filesystem::path& root,
@@ -36,7 +45,7 @@ std::vector<std::filesystem::path> expand_path_patterns(const std::filesystem::p
     std::unique_ptr<glob_t, GlobFree> owned(&g);
     // GLOB_NOCHECK is not set: no match is an empty list, not the pattern itself.
     if (glob(full.c_str(), 0, nullptr, &g) != 0) continue;
-    for (std::size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+    for (std::size_t i = 0; i < g.gl_pathc; ++i) out.push_back(inside_root(root, g.gl_pathv[i]));
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
